@@ -1,0 +1,202 @@
+/**
+ * Emits `src/generated/operations.ts` from the bundled spec:
+ *  - `operationMetadata`: one entry per operation (method, path, field rules, rate-limit bucket, retry safety,
+ *    pagination, date-window limit), the table the runtime reads;
+ *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec;
+ *  - `SDK_NAME` / `SDK_VERSION` from package.json (sent in the client's headers).
+ *
+ * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
+ * (a path parameter and a body property with the same name), so nothing falls back to a silent default.
+ */
+import type { FieldRule, FieldType, HttpMethod, OperationMetadata } from "../../src/extensions/metadata.js";
+
+type Json = Record<string, unknown>;
+
+const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const FIELD_TYPES = new Set<string>(["string", "integer", "number", "boolean", "array", "object"]);
+
+class SpecError extends Error {}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a real node. */
+function deref(doc: Json, node: unknown): Json {
+  let current = node;
+  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
+    if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
+    const ref: string = current.$ref;
+    if (!ref.startsWith("#/")) throw new SpecError(`unexpected non-local $ref ${ref} in the bundle`);
+    current = ref
+      .slice(2)
+      .split("/")
+      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), doc);
+    if (current === undefined) throw new SpecError(`unresolvable $ref ${ref}`);
+  }
+  if (!isObject(current)) throw new SpecError("expected an object in the spec");
+  return current;
+}
+
+/** Reads the validation-relevant keywords of a (possibly nullable) schema. */
+function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], required: boolean, raw: unknown): FieldRule {
+  const schema = deref(doc, raw);
+  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+  const nonNull = types.filter((t) => t !== "null");
+  const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location, required };
+  // A binary part (`contentMediaType`/`format: binary`) is a Blob at runtime, not the string the schema says.
+  const binary = "contentMediaType" in schema || schema.format === "binary";
+  if (!binary && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
+  if (types.includes("null")) rule.nullable = true;
+  if (Array.isArray(schema.enum)) rule.enum = schema.enum.filter((v) => v !== null) as NonNullable<FieldRule["enum"]>;
+  if (typeof schema.minimum === "number") rule.minimum = schema.minimum;
+  if (typeof schema.maximum === "number") rule.maximum = schema.maximum;
+  if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
+  if (schema["x-bolna-offset-datetime"] === true) rule.offsetDateTime = true;
+  return rule;
+}
+
+function requireExtension<T>(op: Json, key: string, where: string, check: (v: unknown) => v is T): T {
+  const value = op[key];
+  if (!check(value)) throw new SpecError(`${where}: missing or malformed ${key}`);
+  return value;
+}
+
+const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
+const isRateLimit = (v: unknown): v is { bucket: string; requests_per_minute: number } =>
+  isObject(v) && typeof v.bucket === "string" && Number.isInteger(v.requests_per_minute);
+
+function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Json, op: Json): OperationMetadata {
+  const where = `${method.toUpperCase()} ${path}`;
+  const operationId = op.operationId;
+  if (typeof operationId !== "string" || !/^[a-z][A-Za-z0-9]*$/.test(operationId)) {
+    throw new SpecError(`${where}: operationId must be camelCase`);
+  }
+  const fields: FieldRule[] = [];
+  const params = [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])];
+  for (const raw of params) {
+    const param = deref(doc, raw);
+    if (param.in !== "path" && param.in !== "query") continue; // headers/cookies are not method arguments
+    fields.push(ruleFromSchema(doc, String(param.name), param.in, param.required === true, param.schema));
+  }
+
+  let body: OperationMetadata["body"] = null;
+  if (op.requestBody !== undefined) {
+    const requestBody = deref(doc, op.requestBody);
+    const content = deref(doc, requestBody.content);
+    const mediaType = Object.keys(content)[0];
+    if (mediaType !== "application/json" && mediaType !== "multipart/form-data") {
+      throw new SpecError(`${where}: unsupported request media type ${String(mediaType)}`);
+    }
+    if (Object.keys(content).length !== 1) throw new SpecError(`${where}: exactly one request media type expected`);
+    const schema = deref(doc, deref(doc, content[mediaType]).schema);
+    const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
+    for (const [name, propSchema] of Object.entries(isObject(schema.properties) ? schema.properties : {})) {
+      fields.push(ruleFromSchema(doc, name, "body", required.has(name), propSchema));
+    }
+    body = { mediaType, required: requestBody.required === true, open: schema.additionalProperties !== false };
+  }
+
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (seen.has(field.name)) throw new SpecError(`${where}: argument name ${field.name} is used twice`);
+    seen.add(field.name);
+  }
+
+  const rateLimit = requireExtension(op, "x-bolna-rate-limit", where, isRateLimit);
+  const pagination = op["x-bolna-pagination"];
+  const maxWindow = op["x-bolna-max-window"];
+  return {
+    operationId,
+    method,
+    path,
+    summary: String(op.summary ?? ""),
+    deprecated: op.deprecated === true,
+    fields,
+    body,
+    rateLimit: { bucket: rateLimit.bucket, requestsPerMinute: rateLimit.requests_per_minute },
+    retrySafe: requireExtension(op, "x-bolna-retry-safe", where, isBoolean),
+    pagination: isObject(pagination)
+      ? {
+          items: String(pagination.items),
+          pageParam: String(pagination.page_param),
+          sizeParam: String(pagination.size_param),
+        }
+      : null,
+    maxWindow: isObject(maxWindow)
+      ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
+      : null,
+  };
+}
+
+export function readOperations(doc: Json): Array<{ meta: OperationMetadata; description: string }> {
+  const out: Array<{ meta: OperationMetadata; description: string }> = [];
+  for (const [path, rawItem] of Object.entries(deref(doc, doc.paths))) {
+    const pathItem = deref(doc, rawItem);
+    for (const method of METHODS) {
+      if (!isObject(pathItem[method])) continue;
+      const op = pathItem[method];
+      out.push({ meta: readOperation(doc, path, method, pathItem, op), description: String(op.description ?? "") });
+    }
+  }
+  const ids = new Set<string>();
+  for (const { meta } of out) {
+    if (ids.has(meta.operationId)) throw new SpecError(`duplicate operationId ${meta.operationId}`);
+    ids.add(meta.operationId);
+  }
+  return out.sort((a, b) => a.meta.operationId.localeCompare(b.meta.operationId));
+}
+
+/** A JSDoc block; `*\/` inside spec text would end the comment early, so it is broken up. */
+function jsdoc(lines: string[], indent: string): string {
+  const body = lines.flatMap((line) => line.replace(/\*\//g, "*\\/").split("\n"));
+  return [`${indent}/**`, ...body.map((l) => `${indent} *${l ? ` ${l}` : ""}`.trimEnd()), `${indent} */`].join("\n");
+}
+
+function methodDoc(meta: OperationMetadata, description: string): string[] {
+  const facts = [
+    `\`${meta.method.toUpperCase()} ${meta.path}\``,
+    `rate limit ${meta.rateLimit.requestsPerMinute}/min (bucket \`${meta.rateLimit.bucket}\`)`,
+    meta.retrySafe ? "retried on transient failures" : "never retried once the server may have acted",
+  ];
+  if (meta.pagination) facts.push("paginated: await for the first page, `for await` for every item");
+  const lines = [meta.summary, "", description.trim(), "", facts.join(" · ")];
+  if (meta.deprecated) lines.push("", "@deprecated See the description for the replacement operation.");
+  return lines;
+}
+
+function argsAreOptional(meta: OperationMetadata): boolean {
+  return meta.fields.every((f) => !f.required) && !(meta.body?.required ?? false);
+}
+
+export function emitOperationsModule(doc: Json, pkg: { name: string; version: string }): string {
+  const ops = readOperations(doc);
+  const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, meta]));
+  const methods = ops.map(({ meta, description }) => {
+    const id = meta.operationId;
+    const args = `args${argsAreOptional(meta) ? "?" : ""}: OperationArgs<"${id}">`;
+    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<OperationData<"${id}">>`;
+    return `${jsdoc(methodDoc(meta, description), "  ")}\n  ${id}(${args}, options?: RequestOptions): ${result};`;
+  });
+  const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
+  return `import type { OperationMetadata } from "../extensions/metadata.js";
+import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+
+export const SDK_NAME = ${JSON.stringify(pkg.name)};
+export const SDK_VERSION = ${JSON.stringify(pkg.version)};
+
+/** Every operation in the spec, keyed by operationId. */
+export const operationMetadata = ${JSON.stringify(table, null, 2)} as const satisfies Record<string, OperationMetadata>;
+
+export type OperationId = keyof typeof operationMetadata;
+
+/** Operations whose response is the \`{page_number, page_size, total, has_more, data}\` envelope. */
+export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
+
+/** One method per operation: returns the typed data of the 2xx response or throws a typed \`APIError\`. */
+export interface BolnaOperationMethods {
+${methods.join("\n\n")}
+}
+`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Checks a generated method's flat argument object against the operation's field rules and splits it into
+ * openapi-fetch's `{ path, query, body }`, before anything is sent.
+ *
+ * Every refusal is a `BolnaInputError` naming the field, what was wrong and what is allowed. The checks are
+ * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the two
+ * the live API punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna) and a `Z`-suffixed
+ * `scheduled_at` (answered with HTTP 500), which is rewritten to `+00:00` instead of refused.
+ */
+import { assertWindow, toOffsetDateTime } from "./datetime.js";
+import { BolnaInputError } from "./errors.js";
+import type { FieldRule, OperationMetadata } from "./metadata.js";
+
+export interface SplitArguments {
+  path: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown> | undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return Array.isArray(value) ? "an array" : typeof value;
+}
+
+function fail(operationId: string, field: string, problem: string): never {
+  throw new BolnaInputError(field, `${operationId}: \`${field}\` ${problem}`);
+}
+
+function checkType(operationId: string, rule: FieldRule, value: unknown): void {
+  const ok = (() => {
+    switch (rule.type) {
+      case undefined:
+        return true;
+      case "integer":
+        return typeof value === "number" && Number.isInteger(value);
+      case "array":
+        return Array.isArray(value);
+      case "object":
+        return typeof value === "object" && value !== null && !Array.isArray(value);
+      case "string":
+        return typeof value === "string" || (rule.offsetDateTime === true && value instanceof Date);
+      default:
+        return typeof value === rule.type;
+    }
+  })();
+  if (!ok) fail(operationId, rule.name, `must be ${rule.type === "integer" ? "an integer" : `a ${rule.type}`}, got ${describe(value)}.`);
+}
+
+function checkValue(operationId: string, rule: FieldRule, value: unknown): unknown {
+  if (value === null) {
+    if (rule.nullable) return value;
+    fail(operationId, rule.name, "must not be null.");
+  }
+  checkType(operationId, rule, value);
+  if (rule.offsetDateTime) {
+    try {
+      return toOffsetDateTime(value as string | Date);
+    } catch (error) {
+      fail(operationId, rule.name, (error as Error).message);
+    }
+  }
+  if (rule.enum && !rule.enum.includes(value as string)) {
+    fail(operationId, rule.name, `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}; got ${describe(value)}.`);
+  }
+  if (typeof value === "number") {
+    if (rule.minimum !== undefined && value < rule.minimum) fail(operationId, rule.name, `must be ≥ ${rule.minimum}; got ${value}.`);
+    if (rule.maximum !== undefined && value > rule.maximum) fail(operationId, rule.name, `must be ≤ ${rule.maximum}; got ${value}.`);
+  }
+  if (rule.pattern && typeof value === "string" && !new RegExp(rule.pattern, "u").test(value)) {
+    fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
+  }
+  return value;
+}
+
+export function prepareArguments(meta: OperationMetadata, args: Record<string, unknown> = {}): SplitArguments {
+  const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
+  const rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+  for (const [name, value] of Object.entries(args)) {
+    if (value === undefined) continue;
+    const rule = rules.get(name);
+    if (!rule) {
+      if (split.body && meta.body?.open) {
+        split.body[name] = value;
+        continue;
+      }
+      const allowed = meta.fields.map((f) => f.name).join(", ") || "none";
+      fail(meta.operationId, name, `is not a parameter of this operation (allowed: ${allowed}).`);
+    }
+    const checked = checkValue(meta.operationId, rule, value);
+    if (rule.in === "body") (split.body as Record<string, unknown>)[name] = checked;
+    else split[rule.in][name] = checked;
+  }
+  for (const rule of meta.fields) {
+    if (rule.required && args[rule.name] === undefined) fail(meta.operationId, rule.name, "is required.");
+  }
+  if (meta.maxWindow) {
+    const { from, to, maxDays } = meta.maxWindow;
+    assertWindow(split.query[from] as string, split.query[to] as string, maxDays, { from, to });
+  }
+  if (split.body && Object.keys(split.body).length === 0 && !meta.body?.required) split.body = undefined;
+  return split;
+}
+
+/**
+ * `multipart/form-data` for the operations whose spec says so: arrays repeat the field (Bolna reads
+ * `from_phone_numbers` that way), Blobs/Files become file parts, objects are sent as JSON text.
+ */
+export function toFormData(body: Record<string, unknown>): FormData {
+  const form = new FormData();
+  const append = (name: string, value: unknown): void => {
+    if (value === undefined || value === null) return;
+    if (value instanceof Blob) form.append(name, value, value instanceof File ? value.name : name);
+    else if (typeof value === "object") form.append(name, JSON.stringify(value));
+    else form.append(name, String(value));
+  };
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value)) for (const item of value) append(name, item);
+    else append(name, value);
+  }
+  return form;
+}

@@ -1,0 +1,188 @@
+/**
+ * `createBolnaClient(options)`: the one entry point.
+ *
+ * It returns an object with
+ *  - one generated method per spec operation (`bolna.makeCall({...})`, `bolna.listAgentExecutions({...})`):
+ *    arguments checked before sending, typed data back, typed `APIError` thrown on non-2xx;
+ *  - openapi-fetch's typed `GET/POST/PUT/PATCH/DELETE` (plus `use`/`eject` middleware) for full control:
+ *    these return `{ data, error, response }` and never throw on an HTTP status;
+ *  - `exportExecutions(...)`, the bulk export over any date range.
+ * Both layers share one transport (auth headers, rate limiter, retries, timeouts), and multipart operations are
+ * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
+ */
+import createClient, { type Client } from "openapi-fetch";
+import {
+  operationMetadata,
+  SDK_NAME,
+  SDK_VERSION,
+  type BolnaOperationMethods,
+} from "../generated/operations.js";
+import type { Execution, paths } from "../generated/schema.js";
+import { prepareArguments, toFormData } from "./arguments.js";
+import { resolveConfig } from "./config.js";
+import { createAPIError } from "./errors.js";
+import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
+import type { OperationMetadata } from "./metadata.js";
+import type { RequestOptions } from "./operation-types.js";
+import { PagePromise, type PageEnvelope } from "./pagination.js";
+import { createRateLimiter } from "./rate-limit.js";
+import { createRouteTable, type RouteTable } from "./routes.js";
+import { createTransport, type Transport } from "./transport.js";
+
+export interface BolnaClientOptions {
+  /** Default: `BOLNA_API_KEY` (trimmed; blank counts as unset). */
+  apiKey?: string;
+  /** Default: `BOLNA_BASE_URL`, else `https://api.bolna.ai`. Plain http is accepted only for loopback hosts. */
+  baseUrl?: string;
+  /** A `fetch` to send requests with (tests, proxies, instrumentation). Default: the global `fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Headers added to every request. `Authorization` is always the client's own. */
+  headers?: Record<string, string>;
+  /** Retries after the first attempt, for transient failures. Default 2. */
+  maxRetries?: number;
+  /** Per-attempt timeout in milliseconds. Default 60 000. */
+  timeoutMs?: number;
+  /**
+   * Client-side rate limiting under Bolna's documented per-minute limits (on by default). `false` turns it off;
+   * `limits` overrides the requests per window of a bucket (`agent-executions`, `agent`, `call`, `default`);
+   * `windowMs` shortens the window (tests, benchmarks).
+   */
+  rateLimit?: false | { limits?: Record<string, number>; windowMs?: number };
+  /** Pages a paginated call may read before it gives up. Default 1 000. */
+  maxPages?: number;
+  /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL` from. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
+
+/** Options of `bolna.exportExecutions()`; see `exportExecutions` in the export module. */
+export type ExportOptions = ExportExecutionsOptions;
+
+export interface BolnaClient extends BolnaOperationMethods, RawClient {
+  /** The resolved base URL (never the key). */
+  readonly baseUrl: string;
+  /**
+   * Streams every execution of an agent over any date range: splits it into ≤ 7-day windows, fetches pages
+   * in parallel, yields records in order exactly once, retries failed pages, reports progress, and on giving
+   * up throws an `ExportError` whose `checkpoint` resumes the export.
+   */
+  exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
+}
+
+const ALL_OPERATIONS: readonly OperationMetadata[] = Object.values(operationMetadata);
+const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Transport {
+  const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
+  return createTransport({
+    fetch: options.fetch,
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs,
+    rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
+    route(method, url) {
+      const meta = routes.match(method, url);
+      const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
+      return {
+        bucket,
+        requestsPerMinute: rate?.limits?.[bucket] ?? requestsPerMinute,
+        // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
+        retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
+      };
+    },
+  });
+}
+
+/** The loosely typed slice of openapi-fetch the generic invoker needs; the public methods carry the real types. */
+type LooseRequest = (
+  method: string,
+  path: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
+  const { apiKey, baseUrl } = resolveConfig(options);
+  const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
+  const transport = createSdkTransport(options, routes);
+  const raw = createClient<paths>({
+    baseUrl,
+    fetch: (request: Request) => transport(request),
+    headers: {
+      "User-Agent": `${SDK_NAME}/${SDK_VERSION}`,
+      "X-Bolna-Client": `${SDK_NAME}/${SDK_VERSION}`,
+      ...options.headers,
+      Authorization: `Bearer ${apiKey}`,
+    },
+  });
+  const request = raw.request as unknown as LooseRequest;
+
+  async function send(meta: OperationMetadata, args: Record<string, unknown> | undefined, opts: RequestOptions) {
+    const { path, query, body } = prepareArguments(meta, args);
+    let sent: Request | undefined;
+    const init: Record<string, unknown> = {
+      params: { path, query },
+      fetch: (req: Request) => {
+        sent = req;
+        return transport(req, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries });
+      },
+    };
+    if (body !== undefined) init.body = body;
+    if (opts.headers) init.headers = opts.headers;
+    if (meta.body?.mediaType === "multipart/form-data") init.bodySerializer = toFormData;
+    const { data, error, response } = await request(meta.method, meta.path, init);
+    if (!response.ok) {
+      throw createAPIError(response, error, sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` });
+    }
+    return data;
+  }
+
+  const methods: Record<string, unknown> = {};
+  for (const meta of ALL_OPERATIONS) {
+    const { pagination } = meta;
+    methods[meta.operationId] = pagination
+      ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
+          const firstPage = typeof args[pagination.pageParam] === "number" ? (args[pagination.pageParam] as number) : 1;
+          return new PagePromise(
+            (pageNumber, signal) =>
+              send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<
+                PageEnvelope<unknown>
+              >,
+            { firstPage, maxPages: options.maxPages, signal: opts.signal },
+          );
+        }
+      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => send(meta, args, opts);
+  }
+
+  /** Raw calls to multipart operations get the form serializer too, unless the caller brought their own. */
+  const rawMethod =
+    <M extends "GET" | "PUT" | "POST" | "PATCH" | "DELETE">(method: M) =>
+    (path: string, init?: Record<string, unknown>) => {
+      const multipart = routes.byTemplate(method, path)?.body?.mediaType === "multipart/form-data";
+      const finalInit = multipart && !init?.bodySerializer ? { ...init, bodySerializer: toFormData } : init;
+      return (raw[method] as unknown as (p: string, i?: Record<string, unknown>) => unknown)(path, finalInit);
+    };
+
+  const client = {
+    ...methods,
+    baseUrl,
+    GET: rawMethod("GET"),
+    PUT: rawMethod("PUT"),
+    POST: rawMethod("POST"),
+    PATCH: rawMethod("PATCH"),
+    DELETE: rawMethod("DELETE"),
+    use: raw.use,
+    eject: raw.eject,
+    exportExecutions(exportOptions: ExportOptions) {
+      return exportExecutions<Execution>(
+        async (query, init) =>
+          (await (client as BolnaClient).listAgentExecutions(
+            query as Parameters<BolnaClient["listAgentExecutions"]>[0],
+            init.signal ? { signal: init.signal } : {},
+          )) as PageEnvelope<Execution>,
+        exportOptions,
+      );
+    },
+  };
+  return client as unknown as BolnaClient;
+}

@@ -1,0 +1,46 @@
+/**
+ * The shape of the per-operation metadata that `scripts/generate.ts` emits into
+ * `src/generated/operations.ts`. The runtime (validation, routing, retries, rate limits, pagination)
+ * reads only this table, so a new operation in the spec needs no hand-written code.
+ */
+
+export type HttpMethod = "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace";
+
+export type FieldLocation = "path" | "query" | "body";
+
+export type FieldType = "string" | "integer" | "number" | "boolean" | "array" | "object";
+
+/** What the spec says about one parameter or one top-level body property. */
+export interface FieldRule {
+  readonly name: string;
+  readonly in: FieldLocation;
+  readonly required: boolean;
+  /** Present only when the schema names exactly one non-null type. */
+  readonly type?: FieldType;
+  readonly nullable?: boolean;
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly pattern?: string;
+  /** `x-bolna-offset-datetime`: must be sent with a numeric UTC offset, never `Z`. */
+  readonly offsetDateTime?: boolean;
+}
+
+export interface OperationMetadata {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly deprecated: boolean;
+  readonly fields: readonly FieldRule[];
+  readonly body: null | {
+    readonly mediaType: "application/json" | "multipart/form-data";
+    readonly required: boolean;
+    /** The body schema accepts properties beyond those listed in `fields`. */
+    readonly open: boolean;
+  };
+  readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
+  readonly retrySafe: boolean;
+  readonly pagination: null | { readonly items: string; readonly pageParam: string; readonly sizeParam: string };
+  readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
+}

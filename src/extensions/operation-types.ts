@@ -1,0 +1,60 @@
+/**
+ * Type-level views of the generated `operations` interface, used by the generated method signatures:
+ * flat arguments (path + query + body properties in one object), the 2xx data type, and the paginated result.
+ * Nothing here exists at runtime.
+ */
+import type { operationMetadata } from "../generated/operations.js";
+import type { operations } from "../generated/schema.js";
+import type { PagePromise } from "./pagination.js";
+
+type OperationKey = keyof operations & keyof typeof operationMetadata;
+
+/** `never`/`undefined` slots (no path params, no body) contribute nothing to the flat arguments. */
+type Present<T> = [NonNullable<T>] extends [never] ? unknown : NonNullable<T>;
+
+type PathArgs<K extends OperationKey> = Present<operations[K]["parameters"]["path"]>;
+type QueryArgs<K extends OperationKey> = Present<operations[K]["parameters"]["query"]>;
+type BodyContent<K extends OperationKey> =
+  NonNullable<operations[K]["requestBody"]> extends { content: infer C } ? C[keyof C] : unknown;
+
+/** Body properties marked `x-bolna-offset-datetime` also accept a `Date` (sent as `+00:00`). */
+type OffsetFields<K extends OperationKey> = Extract<
+  (typeof operationMetadata)[K]["fields"][number],
+  { readonly offsetDateTime: true }
+>["name"];
+type AcceptDates<T, F extends PropertyKey> = { [P in keyof T]: P extends F ? T[P] | Date : T[P] };
+
+type Flatten<T> = { [P in keyof T]: T[P] } & {};
+
+/** The single argument object of a generated method: path params, query params and body properties. */
+export type OperationArgs<K extends OperationKey> = Flatten<
+  PathArgs<K> & QueryArgs<K> & AcceptDates<BodyContent<K>, OffsetFields<K>>
+>;
+
+type SuccessStatus = 200 | 201 | 202 | 203 | 204;
+type SuccessResponse<K extends OperationKey> = operations[K]["responses"][Extract<
+  keyof operations[K]["responses"],
+  SuccessStatus
+>];
+
+/** The parsed body of the operation's 2xx response(s). */
+export type OperationData<K extends OperationKey> =
+  SuccessResponse<K> extends { content: { "application/json": infer D } } ? D : undefined;
+
+/** The record type inside a paginated envelope's `data` array. */
+export type PageItem<K extends OperationKey> = OperationData<K> extends { data: Array<infer I> } ? I : never;
+
+/** What a paginated operation's method returns: awaitable first page, async-iterable items. */
+export type PaginatedResult<K extends OperationKey> = PagePromise<OperationData<K> & { data: Array<PageItem<K>> }, PageItem<K>>;
+
+/** Per-call options, accepted as the second argument of every generated method. */
+export interface RequestOptions {
+  /** Abort the call (and any retry wait). */
+  signal?: AbortSignal;
+  /** Per-attempt timeout in milliseconds; overrides the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; overrides the client's `maxRetries`. */
+  maxRetries?: number;
+  /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
+  headers?: Record<string, string>;
+}

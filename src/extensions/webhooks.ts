@@ -1,0 +1,102 @@
+/**
+ * Receiving Bolna's webhooks safely.
+ *
+ * Bolna POSTs the execution object to an agent's `webhook_url` on every status change. Deliveries are not
+ * signed, can repeat (Bolna retries on non-2xx or timeout) and can arrive out of order, so a receiver needs:
+ *  - `parseExecutionWebhook(body)`: JSON text/bytes/object → typed `Execution`, or a `WebhookValidationError`
+ *    listing every bad field (validated against the spec's webhook schema, unknown extra keys allowed);
+ *  - `createWebhookDeduplicator()`: drops repeats keyed on (`id`, `status`), never on `id` alone, because each
+ *    status of one call is a separate, meaningful event;
+ *  - `BOLNA_WEBHOOK_IPS` / `isBolnaWebhookIp(ip)`: the documented sender addresses, the only origin check
+ *    Bolna offers besides custom headers you configure yourself.
+ * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
+ */
+import { BOLNA_WEBHOOK_IPS, webhookBodySchemas, webhookComponentSchemas } from "../generated/webhooks.js";
+import type { Execution } from "../generated/schema.js";
+import { BolnaError } from "./errors.js";
+import { validateJsonSchema, type SchemaIssue } from "./json-schema.js";
+
+export { BOLNA_WEBHOOK_IPS };
+export type { SchemaIssue };
+
+/** The webhook body did not parse or did not match the execution schema. */
+export class WebhookValidationError extends BolnaError {
+  override name = "WebhookValidationError";
+  /** Every problem found, each with the JSON path of the bad value. */
+  readonly issues: readonly SchemaIssue[];
+
+  constructor(issues: readonly SchemaIssue[]) {
+    const shown = issues.slice(0, 10).map((i) => `${i.path} ${i.message}`);
+    const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : "";
+    super(`Invalid Bolna webhook payload: ${shown.join("; ")}${more}`);
+    this.issues = issues;
+  }
+}
+
+const EXECUTION_WEBHOOK = "executionStatus";
+
+function decode(body: unknown): unknown {
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) return body;
+  const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new WebhookValidationError([{ path: "$", message: `is not valid JSON (${(error as Error).message})` }]);
+  }
+}
+
+/**
+ * Parses and validates one execution-status webhook delivery. Pass the raw body (string or bytes) or an
+ * already-parsed object. Throws `WebhookValidationError` with every bad field.
+ */
+export function parseExecutionWebhook(body: unknown): Execution {
+  const value = decode(body);
+  const schema = webhookBodySchemas[EXECUTION_WEBHOOK];
+  if (schema === undefined) throw new BolnaError(`The spec defines no ${EXECUTION_WEBHOOK} webhook.`);
+  const issues = validateJsonSchema(schema, value, webhookComponentSchemas);
+  if (issues.length > 0) throw new WebhookValidationError(issues);
+  return value as Execution;
+}
+
+export interface WebhookDeduplicator {
+  /** True when this (`id`, `status`) pair was already seen; records it otherwise. */
+  isDuplicate(event: { id: string; status?: string | null }): boolean;
+  /** Number of pairs currently remembered. */
+  readonly size: number;
+}
+
+/**
+ * Remembers the last `maxEntries` (`id`, `status`) pairs (default 10 000), oldest forgotten first, so a
+ * long-running receiver uses bounded memory. Retried deliveries arrive within minutes, far inside that window.
+ */
+export function createWebhookDeduplicator(options: { maxEntries?: number } = {}): WebhookDeduplicator {
+  const maxEntries = options.maxEntries ?? 10_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new BolnaError(`maxEntries must be a positive integer, got ${String(maxEntries)}.`);
+  }
+  const seen = new Set<string>();
+  return {
+    isDuplicate(event) {
+      const key = `${event.id}\u0000${event.status ?? ""}`;
+      if (seen.has(key)) return true;
+      seen.add(key);
+      // A Set iterates in insertion order, so the first key is the oldest.
+      if (seen.size > maxEntries) seen.delete(seen.values().next().value as string);
+      return false;
+    },
+    get size() {
+      return seen.size;
+    },
+  };
+}
+
+/** Strips an IPv4-mapped IPv6 prefix (`::ffff:1.2.3.4`), as Node reports for dual-stack sockets. */
+function normalizeIp(ip: string): string {
+  const trimmed = ip.trim();
+  return trimmed.toLowerCase().startsWith("::ffff:") ? trimmed.slice(7) : trimmed;
+}
+
+/** True when `ip` (e.g. `req.socket.remoteAddress`) is one of Bolna's documented webhook senders. */
+export function isBolnaWebhookIp(ip: string | undefined | null): boolean {
+  return typeof ip === "string" && (BOLNA_WEBHOOK_IPS as readonly string[]).includes(normalizeIp(ip));
+}

@@ -1,0 +1,32 @@
+/**
+ * Public surface of the package. Everything a user needs is exported here (or from `./webhooks`);
+ * anything not listed is internal and may change without notice.
+ */
+export { createBolnaClient } from "./extensions/client.js";
+export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
+export { DEFAULT_BASE_URL } from "./extensions/config.js";
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  BolnaError,
+  BolnaInputError,
+  ConfigurationError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from "./extensions/errors.js";
+export { ExportError } from "./extensions/export.js";
+export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
+export { PagePromise } from "./extensions/pagination.js";
+export type { PageEnvelope } from "./extensions/pagination.js";
+export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
+export type { BolnaOperationMethods, OperationId, PaginatedOperationId } from "./generated/operations.js";
+export { SDK_VERSION } from "./generated/operations.js";
+export type * from "./generated/schema.js";

@@ -1,0 +1,12 @@
+/**
+ * `bolna-api-client/webhooks`: helpers for receiving Bolna's execution-status webhooks. A separate entry point
+ * so that the payload schema and validator never weigh on the main client bundle.
+ */
+export {
+  BOLNA_WEBHOOK_IPS,
+  createWebhookDeduplicator,
+  isBolnaWebhookIp,
+  parseExecutionWebhook,
+  WebhookValidationError,
+} from "./extensions/webhooks.js";
+export type { SchemaIssue, WebhookDeduplicator } from "./extensions/webhooks.js";
