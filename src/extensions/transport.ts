@@ -1,0 +1,210 @@
+/**
+ * The retrying `fetch` that openapi-fetch calls. Retries live here because openapi-fetch's middleware cannot resend.
+ *
+ * Contract, per call:
+ * - Every attempt first takes a slot from the rate limiter (bucket from `route`), then sends a fresh clone of the
+ *   request with its own timeout (`timeoutMs`, until the response headers arrive) linked to the caller's signal
+ *   (`request.signal` and/or `overrides.signal`).
+ * - Retried, up to `maxRetries` times, on a `retrySafe` route: network errors, timeouts, 408, 409, 429 and 5xx.
+ *   On a route that is not retry-safe (e.g. `POST /call`, which dials a real phone) only what cannot have reached
+ *   the server is retried: 429, and a connection that failed before the request was sent (refused, DNS, connect
+ *   timeout). Bolna documents no idempotency key, so a reset, a timeout or a 5xx there may mean the call happened.
+ * - Waits `retry-after-ms` / `Retry-After` when the server sends one (above `maxRetryDelayMs`: no retry, the
+ *   response is returned), else exponential backoff with jitter. The discarded body is cancelled before waiting.
+ * - Returns the last `Response`, whatever its status (turning it into an `APIError` is the caller's job). Throws
+ *   `APIUserAbortError` as soon as the caller aborts (also mid-backoff; never retried), `APIConnectionTimeoutError`
+ *   or `APIConnectionError` (with `cause`) when the last attempt got no response.
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  BolnaInputError,
+  ConfigurationError,
+  describeRequest,
+  parseRetryAfterMs,
+} from "./errors.js";
+import { MAX_TIMER_MS, sleep, type RateLimiter, type Sleep } from "./rate-limit.js";
+
+/** What the generated metadata knows about the operation a request belongs to. */
+export interface RouteInfo {
+  retrySafe: boolean;
+  bucket: string;
+  requestsPerMinute: number;
+}
+
+export interface TransportOptions {
+  /** Default: the global `fetch`, looked up per call so test doubles installed later still apply. */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number | undefined;
+  /** Per attempt, until the response headers arrive. Default 60 000. */
+  timeoutMs?: number | undefined;
+  /** Cap on backoff and on server-requested waits; a longer `Retry-After` ends the retries. Default 60 000. */
+  maxRetryDelayMs?: number | undefined;
+  route: (method: string, url: URL) => RouteInfo;
+  /** Omit to send without client-side rate limiting. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: (() => number) | undefined;
+  /** The backoff wait. Default: a timer cancelled by the caller's signal. */
+  sleep?: Sleep | undefined;
+}
+
+/** Per-request settings; they win over the transport's. */
+export interface RequestOverrides {
+  maxRetries?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export type Transport = (request: Request, overrides?: RequestOverrides) => Promise<Response>;
+
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 8_000;
+/** Jitter only shortens a wait, by up to this fraction, so clients that failed together spread out. */
+const JITTER = 0.25;
+
+/**
+ * Error codes (on the error or its `cause` chain) meaning no byte of the request reached the server, so even a
+ * call that must not run twice can be retried. A reset or a socket error after connecting is not among them.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** What one attempt produced: a response, or a failure and whether policy allows another attempt. */
+type Outcome = { response: Response } | { error: APIConnectionError; retryable: boolean };
+
+export function createTransport(options: TransportOptions): Transport {
+  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? 2, 0, configError);
+  const defaultTimeoutMs = setting("timeoutMs", options.timeoutMs ?? 60_000, 1, configError);
+  const maxRetryDelayMs = setting("maxRetryDelayMs", options.maxRetryDelayMs ?? 60_000, 0, configError);
+  const { route, rateLimiter } = options;
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? sleep;
+
+  function backoffMs(retry: number): number {
+    const base = Math.min(BASE_BACKOFF_MS * 2 ** retry, MAX_BACKOFF_MS, maxRetryDelayMs);
+    return base * (1 - random() * JITTER);
+  }
+
+  /** How long to wait before retrying after `response`, or `undefined` to return it as it is. */
+  function retryDelayFor(response: Response, info: RouteInfo, retry: number): number | undefined {
+    const { status } = response;
+    const retryable = status === 429 || (info.retrySafe && (status === 408 || status === 409 || status >= 500));
+    if (!retryable) return undefined;
+    const requested = parseRetryAfterMs(response.headers);
+    if (requested === undefined) return backoffMs(retry);
+    return requested <= maxRetryDelayMs ? requested : undefined;
+  }
+
+  async function attempt(request: Request, info: RouteInfo, timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    // A fresh copy per attempt: a body can be read only once, and the copy keeps FormData's boundary header.
+    const copy = request.clone();
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const attemptSignal = AbortSignal.any([signal, timeout.signal]);
+    try {
+      const sent = fetchImpl(new Request(copy, { signal: attemptSignal }));
+      return { response: await settleOrAbort(sent, attemptSignal) };
+    } catch (error) {
+      if (signal.aborted) throw userAbort(request, signal);
+      if (timeout.signal.aborted) {
+        // The server may have started on it, so only a retry-safe route may try again.
+        return { error: new APIConnectionTimeoutError(timeoutMs, request), retryable: info.retrySafe };
+      }
+      const failure = new APIConnectionError(`Connection error (${describeRequest(request)}): ${causeText(error)}`, {
+        cause: error,
+      });
+      return { error: failure, retryable: info.retrySafe || failedBeforeSend(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs `step`, turning a rejection caused by the caller's abort into `APIUserAbortError`. */
+  async function abortable(request: Request, signal: AbortSignal, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (signal.aborted) throw userAbort(request, signal);
+      throw error;
+    }
+  }
+
+  return async function transport(request, overrides = {}) {
+    const maxRetries = setting("maxRetries", overrides.maxRetries ?? defaultMaxRetries, 0, inputError);
+    const timeoutMs = setting("timeoutMs", overrides.timeoutMs ?? defaultTimeoutMs, 1, inputError);
+    const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
+    const info = route(request.method, new URL(request.url));
+
+    for (let retry = 0; ; retry++) {
+      if (signal.aborted) throw userAbort(request, signal);
+      if (rateLimiter) {
+        await abortable(request, signal, () => rateLimiter.acquire(info.bucket, info.requestsPerMinute, signal));
+      }
+      const outcome = await attempt(request, info, timeoutMs, signal);
+      const canRetry = retry < maxRetries;
+      let delayMs: number;
+      if ("response" in outcome) {
+        const retryIn = canRetry ? retryDelayFor(outcome.response, info, retry) : undefined;
+        if (retryIn === undefined) return outcome.response;
+        // Free the connection now rather than when the garbage collector finds the abandoned body.
+        await outcome.response.body?.cancel().catch(() => undefined);
+        delayMs = retryIn;
+      } else {
+        if (!canRetry || !outcome.retryable) throw outcome.error;
+        delayMs = backoffMs(retry);
+      }
+      await abortable(request, signal, () => wait(delayMs, signal));
+    }
+  };
+}
+
+/**
+ * Settles with `sent`, or rejects with the signal's reason as soon as it aborts, so a timeout or an abort holds
+ * even with an injected `fetch` that ignores its signal.
+ */
+function settleOrAbort(sent: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void sent.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** True when the failure is known to have happened before any of the request reached the server. */
+function failedBeforeSend(error: unknown): boolean {
+  // undici wraps the socket error: TypeError("fetch failed", { cause: Error{ code: "ECONNREFUSED" } }).
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === "string") return NOT_SENT_CODES.has(code);
+    // Node's happy-eyeballs connect reports one failure per address in an AggregateError.
+    if (Array.isArray(errors) && errors.length > 0) return errors.every(failedBeforeSend);
+    current = cause;
+  }
+  return false;
+}
+
+/** `fetch failed: connect ECONNREFUSED 127.0.0.1:443` — undici's own message hides the useful part in `cause`. */
+function causeText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+function userAbort(request: Request, signal: AbortSignal): APIUserAbortError {
+  return new APIUserAbortError(`Request was aborted (${describeRequest(request)})`, { cause: signal.reason });
+}
+
+type InvalidSetting = (field: string, message: string) => Error;
+const configError: InvalidSetting = (_field, message) => new ConfigurationError(message);
+const inputError: InvalidSetting = (field, message) => new BolnaInputError(field, message);
+
+/** `value` if it is an integer in [min, MAX_TIMER_MS] (larger delays would make Node fire timers at once). */
+function setting(field: string, value: number, min: number, invalid: InvalidSetting): number {
+  if (!Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw invalid(field, `${field} must be an integer from ${min} to ${MAX_TIMER_MS} (got ${value})`);
+  }
+  return value;
+}

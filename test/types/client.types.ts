@@ -1,0 +1,61 @@
+/**
+ * Compile-time contract of the client, checked by `npm run typecheck` (tsc), never executed.
+ * Each `@ts-expect-error` line must fail to compile; if one starts compiling, tsc reports the unused directive.
+ */
+import { expectTypeOf } from "vitest";
+import type { BolnaClient, Execution, ExecutionPage, PagePromise } from "../../src/index.js";
+
+declare const bolna: BolnaClient;
+const agent_id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+const window = { from: "2026-01-01T00:00:00Z", to: "2026-01-07T00:00:00Z" };
+
+export async function rawClientIsTypedFromPaths() {
+  // @ts-expect-error: a path the spec does not have
+  await bolna.GET("/v2/agents/all");
+  // @ts-expect-error: a method the path does not have
+  await bolna.DELETE("/v2/agent/all");
+  // @ts-expect-error: missing the required path parameter
+  await bolna.GET("/v2/agent/{agent_id}", { params: {} });
+  // @ts-expect-error: missing the required `from`/`to` query parameters
+  await bolna.GET("/v2/agent/{agent_id}/executions", { params: { path: { agent_id } } });
+  await bolna.GET("/v2/agent/{agent_id}/executions", {
+    // @ts-expect-error: `initiate` is the docs' typo, not a status
+    params: { path: { agent_id }, query: { ...window, status: "initiate" } },
+  });
+  await bolna.POST("/call", {
+    // @ts-expect-error: `to` is not a property of the call body
+    body: { agent_id, recipient_phone_number: "+10123456789", to: "+1" },
+  });
+
+  const { data, error } = await bolna.GET("/v2/agent/{agent_id}/executions", {
+    params: { path: { agent_id }, query: window },
+  });
+  if (data) expectTypeOf(data).toEqualTypeOf<ExecutionPage>();
+  if (error) expectTypeOf(error).not.toBeAny();
+}
+
+export async function methodsAreTypedPerOperation() {
+  // @ts-expect-error: missing `recipient_phone_number`
+  await bolna.makeCall({ agent_id });
+  // @ts-expect-error: an extra body property
+  await bolna.makeCall({ agent_id, recipient_phone_number: "+10123456789", recipient: "x" });
+  // @ts-expect-error: a bad enum value
+  await bolna.listAgentExecutions({ agent_id, ...window, call_type: "sideways" });
+  // @ts-expect-error: `created_at_gte` is the seed's name; the live API takes `from`/`to`
+  await bolna.listAgentExecutions({ agent_id, created_at_gte: "2026-01-01T00:00:00Z" });
+
+  const call = await bolna.makeCall({ agent_id, recipient_phone_number: "+10123456789", scheduled_at: new Date() });
+  expectTypeOf(call.execution_id).toEqualTypeOf<string>();
+
+  const agents = await bolna.listAgents();
+  expectTypeOf(agents).toBeArray();
+}
+
+export async function paginationOnlyWherePaginated() {
+  const pages = bolna.listAgentExecutions({ agent_id, ...window });
+  expectTypeOf(pages).toEqualTypeOf<PagePromise<ExecutionPage, Execution>>();
+  expectTypeOf(await pages).toEqualTypeOf<ExecutionPage>();
+  for await (const execution of pages) expectTypeOf(execution).toEqualTypeOf<Execution>();
+  // @ts-expect-error: listAgents returns a bare array (a Promise), not a paginated iterable
+  for await (const agent of bolna.listAgents()) void agent;
+}
