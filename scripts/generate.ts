@@ -54,6 +54,8 @@ const BLOB = ts.factory.createTypeReferenceNode("Blob");
 async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> {
   const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], {
     alphabetize: true,
+    // A request field with a `default` stays optional for the caller (the server fills it in).
+    defaultNonNullable: false,
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     silent: true,
