@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { emitOperationsModule } from "./generate/operations.js";
+import { emitOperationsModule, isBinarySchema } from "./generate/operations.js";
 import { emitWebhooksModule } from "./generate/webhooks.js";
 
 const root = process.cwd();
@@ -61,8 +61,7 @@ async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> 
     silent: true,
     // openapi-typescript types binary fields as `string`; a caller uploads a Blob/File, so say so.
     transform(schema) {
-      if ("contentMediaType" in schema || ("format" in schema && schema.format === "binary")) return BLOB;
-      return undefined;
+      return isBinarySchema(schema as Record<string, unknown>) ? BLOB : undefined;
     },
   });
   return GENERATED_HEADER + astToString(ast);

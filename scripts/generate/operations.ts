@@ -39,6 +39,15 @@ function deref(doc: Json, node: unknown): Json {
   return current;
 }
 
+/**
+ * A part the caller uploads as a file: `format: binary` (3.0 style) or a `contentMediaType` other than JSON
+ * (a `contentMediaType: application/json` string is JSON text, e.g. Bolna's `retry_config`).
+ */
+export function isBinarySchema(schema: Record<string, unknown>): boolean {
+  if (schema.format === "binary") return true;
+  return typeof schema.contentMediaType === "string" && schema.contentMediaType !== "application/json";
+}
+
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
 function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], required: boolean, raw: unknown): FieldRule {
   const schema = deref(doc, raw);
@@ -46,8 +55,7 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   const nonNull = types.filter((t) => t !== "null");
   const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location, required };
   // A binary part (`contentMediaType`/`format: binary`) is a Blob at runtime, not the string the schema says.
-  const binary = "contentMediaType" in schema || schema.format === "binary";
-  if (!binary && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
+  if (!isBinarySchema(schema) && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
   if (types.includes("null")) rule.nullable = true;
   if (Array.isArray(schema.enum)) rule.enum = schema.enum.filter((v) => v !== null) as NonNullable<FieldRule["enum"]>;
   if (typeof schema.minimum === "number") rule.minimum = schema.minimum;

@@ -5,7 +5,7 @@
  */
 import type { operationMetadata } from "../generated/operations.js";
 import type { operations } from "../generated/schema.js";
-import type { PagePromise } from "./pagination.js";
+import type { PageEnvelope, PagePromise } from "./pagination.js";
 
 type OperationKey = keyof operations & keyof typeof operationMetadata;
 
@@ -14,8 +14,11 @@ type Present<T> = [NonNullable<T>] extends [never] ? unknown : NonNullable<T>;
 
 type PathArgs<K extends OperationKey> = Present<operations[K]["parameters"]["path"]>;
 type QueryArgs<K extends OperationKey> = Present<operations[K]["parameters"]["query"]>;
-type BodyContent<K extends OperationKey> =
-  NonNullable<operations[K]["requestBody"]> extends { content: infer C } ? C[keyof C] : unknown;
+type BodyContent<K extends OperationKey> = [NonNullable<operations[K]["requestBody"]>] extends [never]
+  ? unknown
+  : NonNullable<operations[K]["requestBody"]> extends { content: infer C }
+    ? C[keyof C]
+    : unknown;
 
 /** Body properties marked `x-bolna-offset-datetime` also accept a `Date` (sent as `+00:00`). */
 type OffsetFields<K extends OperationKey> = Extract<
@@ -42,10 +45,11 @@ export type OperationData<K extends OperationKey> =
   SuccessResponse<K> extends { content: { "application/json": infer D } } ? D : undefined;
 
 /** The record type inside a paginated envelope's `data` array. */
-export type PageItem<K extends OperationKey> = OperationData<K> extends { data: Array<infer I> } ? I : never;
+export type PageItem<K extends OperationKey> = OperationData<K> extends PageEnvelope<infer I> ? I : never;
 
 /** What a paginated operation's method returns: awaitable first page, async-iterable items. */
-export type PaginatedResult<K extends OperationKey> = PagePromise<OperationData<K> & { data: Array<PageItem<K>> }, PageItem<K>>;
+export type PaginatedResult<K extends OperationKey> =
+  OperationData<K> extends PageEnvelope<infer I> ? PagePromise<OperationData<K>, I> : never;
 
 /** Per-call options, accepted as the second argument of every generated method. */
 export interface RequestOptions {

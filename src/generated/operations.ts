@@ -188,7 +188,8 @@ export const operationMetadata = {
       {
         "name": "retry_config",
         "in": "body",
-        "required": false
+        "required": false,
+        "type": "string"
       },
       {
         "name": "webhook_url",

@@ -1242,7 +1242,7 @@ export interface components {
             /** @description Numbers to call from, rotated across the batch. Send **one form field per number** (repeat `from_phone_numbers`), not a JSON array. Each must be a number bought in your Bolna account. */
             from_phone_numbers?: components["schemas"]["E164PhoneNumber"][];
             /** @description Auto-retry settings as a **JSON string** with the shape of `RetryConfig`, e.g. `{"enabled":true,"max_retries":2,"retry_intervals_minutes":[15,30]}`. */
-            retry_config?: Blob;
+            retry_config?: string;
             /**
              * Format: uri
              * @description URL Bolna POSTs the batch payload to when the batch finishes processing and again when all its executions reach a terminal state (newest docs only; payload shape undocumented, **UNCERTAIN**). Per-call status webhooks still go to the agent's `webhook_url`.
@@ -1489,7 +1489,9 @@ export interface components {
             /** @description The executions on this page (at most `page_size`). */
             data: components["schemas"]["Execution"][];
             /** @description Echo of the filters applied (shape undocumented). */
-            filters?: Record<string, never> | unknown[] | null;
+            filters?: {
+                [key: string]: unknown;
+            } | unknown[] | null;
             /** @description Whether another page exists. */
             has_more: boolean;
             /** @description The page returned; equals the requested `page_number`. */
@@ -1497,7 +1499,9 @@ export interface components {
             /** @description The page size used; equals the requested `page_size`. */
             page_size: number;
             /** @description Echo of the sort order applied (shape undocumented). */
-            sorts?: Record<string, never> | unknown[] | null;
+            sorts?: {
+                [key: string]: unknown;
+            } | unknown[] | null;
             /** @description Number of executions matching the filters, across all pages. */
             total: number;
         };

@@ -31,8 +31,12 @@ function recorder(respond: (request: Request) => Response = () => Response.json(
   return { seen, fetch };
 }
 
+const EMPTY_PAGE = { page_number: 1, page_size: 20, total: 0, has_more: false, data: [] };
+
 function client(extra: BolnaClientOptions = {}) {
-  const { seen, fetch } = recorder();
+  const { seen, fetch } = recorder((request) =>
+    Response.json(new URL(request.url).pathname.endsWith("/executions") ? EMPTY_PAGE : {}),
+  );
   return { seen, bolna: createBolnaClient({ apiKey: KEY, env: {}, fetch, rateLimit: false, ...extra }) };
 }
 
