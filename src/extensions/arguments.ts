@@ -56,9 +56,10 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
   checkType(operationId, rule, value);
   if (rule.offsetDateTime) {
     try {
-      return toOffsetDateTime(value as string | Date);
+      return toOffsetDateTime(value as string | Date, rule.name);
     } catch (error) {
-      fail(operationId, rule.name, (error as Error).message);
+      // Its message already names the field and what is allowed; add which call it was.
+      throw new BolnaInputError(rule.name, `${operationId}: ${(error as Error).message}`);
     }
   }
   if (rule.enum && !rule.enum.includes(value as string)) {

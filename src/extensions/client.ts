@@ -174,13 +174,16 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     use: raw.use,
     eject: raw.eject,
     exportExecutions(exportOptions: ExportOptions) {
+      const maxWindowDays = operationMetadata.listAgentExecutions.maxWindow?.maxDays;
       return exportExecutions<Execution>(
         async (query, init) =>
           (await (client as BolnaClient).listAgentExecutions(
             query as Parameters<BolnaClient["listAgentExecutions"]>[0],
             init.signal ? { signal: init.signal } : {},
           )) as PageEnvelope<Execution>,
-        exportOptions,
+        // The spec's window limit is the default (a resumed export keeps its checkpoint's); a caller may still
+        // ask for narrower windows.
+        exportOptions.resume ? exportOptions : { maxWindowDays, ...exportOptions },
       );
     },
   };
