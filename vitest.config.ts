@@ -1,13 +1,12 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` runs helpers against injected fetches and local fault servers; `contract` runs the
-// client against one Prism mock of the spec, started by the global setup on a free loopback port.
+// `unit`: helpers against injected fetches and local fault servers. `contract`: the client against one Prism
+// mock of the spec (global setup, free loopback port). `examples`: the runnable examples and `npm start`
+// against their own mock. `browser`: the built API reference in headless Chromium.
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 },
-      },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
       {
         test: {
           name: "contract",
@@ -16,6 +15,8 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      { test: { name: "examples", include: ["test/examples/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
+      { test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
   },
 });
