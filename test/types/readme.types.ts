@@ -1,0 +1,55 @@
+/**
+ * The README's quickstart, compiled by `npm run typecheck` so the documentation cannot drift from the API.
+ * Keep it in sync with README.md § Quickstart (it is never executed).
+ */
+import { createBolnaClient } from "../../src/index.js";
+import { createWebhookDeduplicator, isBolnaWebhookIp, parseExecutionWebhook } from "../../src/webhooks.js";
+
+export async function quickstart() {
+  const bolna = createBolnaClient(); // apiKey: BOLNA_API_KEY, baseUrl: BOLNA_BASE_URL or https://api.bolna.ai
+
+  const agents = await bolna.listAgents();
+  const call = await bolna.makeCall({
+    agent_id: agents[0]!.id,
+    recipient_phone_number: "+10123456789",
+    user_data: { name: "Bruce" },
+  });
+  const execution = await bolna.getExecution({ execution_id: call.execution_id! });
+  console.log(execution.status, execution.telephony_data?.duration);
+
+  for await (const record of bolna.exportExecutions({
+    agent_id: agents[0]!.id,
+    from: new Date(Date.now() - 30 * 86_400_000),
+    onProgress: (p) => console.error(`${p.overall.recordsDone} records`),
+  })) {
+    console.log(record.id, record.status, record.total_cost);
+  }
+
+  const agent_id = agents[0]!.id;
+  const from = "2026-01-01T00:00:00Z";
+  const to = "2026-01-07T00:00:00Z";
+  const { data, error, response } = await bolna.GET("/v2/agent/{agent_id}/executions", {
+    params: { path: { agent_id }, query: { from, to, page_size: 50 } },
+  });
+  void [data, error, response];
+
+  const list = bolna.listAgentExecutions({ agent_id, from, to, page_size: 50 });
+  const firstPage = await list;
+  for await (const item of list) void item;
+  for await (const page of list.pages()) void page;
+  const some = await list.toArray({ limit: 500 });
+  void [firstPage, some];
+
+  await bolna.listAgentExecutions({ agent_id, from, to }, { headers: { Prefer: "example=lastPage" } });
+  createBolnaClient({ rateLimit: false });
+  createBolnaClient({ rateLimit: { limits: { "agent-executions": 250 } } });
+}
+
+export function webhookHandler(req: { socket: { remoteAddress?: string } }, rawBody: string, reply: (s: number) => void) {
+  const seen = createWebhookDeduplicator();
+  const queue: unknown[] = [];
+  if (!isBolnaWebhookIp(req.socket.remoteAddress)) return reply(403);
+  const execution = parseExecutionWebhook(rawBody);
+  if (!seen.isDuplicate(execution)) queue.push(execution);
+  reply(200);
+}
