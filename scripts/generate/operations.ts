@@ -119,8 +119,6 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     operationId,
     method,
     path,
-    summary: String(op.summary ?? ""),
-    deprecated: op.deprecated === true,
     fields,
     body,
     rateLimit: { bucket: rateLimit.bucket, requestsPerMinute: rateLimit.requests_per_minute },
@@ -138,14 +136,26 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
   };
 }
 
-export function readOperations(doc: Json): Array<{ meta: OperationMetadata; description: string }> {
-  const out: Array<{ meta: OperationMetadata; description: string }> = [];
+/** Spec text that goes into JSDoc only; the runtime metadata leaves it out to keep the bundle small. */
+interface OperationDocs {
+  summary: string;
+  description: string;
+  deprecated: boolean;
+}
+
+export function readOperations(doc: Json): Array<{ meta: OperationMetadata; docs: OperationDocs }> {
+  const out: Array<{ meta: OperationMetadata; docs: OperationDocs }> = [];
   for (const [path, rawItem] of Object.entries(deref(doc, doc.paths))) {
     const pathItem = deref(doc, rawItem);
     for (const method of METHODS) {
       if (!isObject(pathItem[method])) continue;
       const op = pathItem[method];
-      out.push({ meta: readOperation(doc, path, method, pathItem, op), description: String(op.description ?? "") });
+      const docs = {
+        summary: String(op.summary ?? ""),
+        description: String(op.description ?? ""),
+        deprecated: op.deprecated === true,
+      };
+      out.push({ meta: readOperation(doc, path, method, pathItem, op), docs });
     }
   }
   const ids = new Set<string>();
@@ -162,15 +172,15 @@ function jsdoc(lines: string[], indent: string): string {
   return [`${indent}/**`, ...body.map((l) => `${indent} *${l ? ` ${l}` : ""}`.trimEnd()), `${indent} */`].join("\n");
 }
 
-function methodDoc(meta: OperationMetadata, description: string): string[] {
+function methodDoc(meta: OperationMetadata, docs: OperationDocs): string[] {
   const facts = [
     `\`${meta.method.toUpperCase()} ${meta.path}\``,
     `rate limit ${meta.rateLimit.requestsPerMinute}/min (bucket \`${meta.rateLimit.bucket}\`)`,
     meta.retrySafe ? "retried on transient failures" : "never retried once the server may have acted",
   ];
   if (meta.pagination) facts.push("paginated: await for the first page, `for await` for every item");
-  const lines = [meta.summary, "", description.trim(), "", facts.join(" · ")];
-  if (meta.deprecated) lines.push("", "@deprecated See the description for the replacement operation.");
+  const lines = [docs.summary, "", docs.description.trim(), "", facts.join(" · ")];
+  if (docs.deprecated) lines.push("", "@deprecated See the description for the replacement operation.");
   return lines;
 }
 
@@ -181,11 +191,11 @@ function argsAreOptional(meta: OperationMetadata): boolean {
 export function emitOperationsModule(doc: Json, pkg: { name: string; version: string }): string {
   const ops = readOperations(doc);
   const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, meta]));
-  const methods = ops.map(({ meta, description }) => {
+  const methods = ops.map(({ meta, docs }) => {
     const id = meta.operationId;
     const args = `args${argsAreOptional(meta) ? "?" : ""}: OperationArgs<"${id}">`;
     const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<OperationData<"${id}">>`;
-    return `${jsdoc(methodDoc(meta, description), "  ")}\n  ${id}(${args}, options?: RequestOptions): ${result};`;
+    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${id}(${args}, options?: RequestOptions): ${result};`;
   });
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
   return `import type { OperationMetadata } from "../extensions/metadata.js";

@@ -30,8 +30,6 @@ export interface OperationMetadata {
   readonly operationId: string;
   readonly method: HttpMethod;
   readonly path: string;
-  readonly summary: string;
-  readonly deprecated: boolean;
   readonly fields: readonly FieldRule[];
   readonly body: null | {
     readonly mediaType: "application/json" | "multipart/form-data";

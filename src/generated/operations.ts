@@ -12,8 +12,6 @@ export const operationMetadata = {
     "operationId": "addCustomModel",
     "method": "post",
     "path": "/user/model/custom",
-    "summary": "Add a custom LLM",
-    "deprecated": false,
     "fields": [
       {
         "name": "custom_model_name",
@@ -45,8 +43,6 @@ export const operationMetadata = {
     "operationId": "addProvider",
     "method": "post",
     "path": "/providers",
-    "summary": "Add a provider credential",
-    "deprecated": false,
     "fields": [
       {
         "name": "provider_name",
@@ -78,8 +74,6 @@ export const operationMetadata = {
     "operationId": "buyPhoneNumber",
     "method": "post",
     "path": "/phone-numbers/buy",
-    "summary": "Buy a phone number",
-    "deprecated": false,
     "fields": [
       {
         "name": "country",
@@ -127,8 +121,6 @@ export const operationMetadata = {
     "operationId": "createAgent",
     "method": "post",
     "path": "/v2/agent",
-    "summary": "Create an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_config",
@@ -160,8 +152,6 @@ export const operationMetadata = {
     "operationId": "createBatch",
     "method": "post",
     "path": "/batches",
-    "summary": "Create a batch from a CSV",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -215,8 +205,6 @@ export const operationMetadata = {
     "operationId": "createKnowledgebase",
     "method": "post",
     "path": "/knowledgebase",
-    "summary": "Create a knowledgebase from a PDF or URL",
-    "deprecated": false,
     "fields": [
       {
         "name": "file",
@@ -277,8 +265,6 @@ export const operationMetadata = {
     "operationId": "createSubAccount",
     "method": "post",
     "path": "/sub-accounts/create",
-    "summary": "Create a sub-account",
-    "deprecated": false,
     "fields": [
       {
         "name": "name",
@@ -347,8 +333,6 @@ export const operationMetadata = {
     "operationId": "deleteAgent",
     "method": "delete",
     "path": "/v2/agent/{agent_id}",
-    "summary": "Delete an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -370,8 +354,6 @@ export const operationMetadata = {
     "operationId": "deleteBatch",
     "method": "delete",
     "path": "/batches/{batch_id}",
-    "summary": "Delete a batch",
-    "deprecated": false,
     "fields": [
       {
         "name": "batch_id",
@@ -393,8 +375,6 @@ export const operationMetadata = {
     "operationId": "deleteKnowledgebase",
     "method": "delete",
     "path": "/knowledgebase/{rag_id}",
-    "summary": "Delete a knowledgebase",
-    "deprecated": false,
     "fields": [
       {
         "name": "rag_id",
@@ -416,8 +396,6 @@ export const operationMetadata = {
     "operationId": "deletePhoneNumber",
     "method": "delete",
     "path": "/phone-numbers/{phone_number_id}",
-    "summary": "Release a phone number",
-    "deprecated": false,
     "fields": [
       {
         "name": "phone_number_id",
@@ -439,8 +417,6 @@ export const operationMetadata = {
     "operationId": "deleteSubAccount",
     "method": "delete",
     "path": "/sub-accounts/{sub_account_id}",
-    "summary": "Delete a sub-account",
-    "deprecated": false,
     "fields": [
       {
         "name": "sub_account_id",
@@ -462,8 +438,6 @@ export const operationMetadata = {
     "operationId": "getAgent",
     "method": "get",
     "path": "/v2/agent/{agent_id}",
-    "summary": "Get an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -485,8 +459,6 @@ export const operationMetadata = {
     "operationId": "getAgentExecution",
     "method": "get",
     "path": "/agent/{agent_id}/execution/{execution_id}",
-    "summary": "Get one execution of an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -514,8 +486,6 @@ export const operationMetadata = {
     "operationId": "getBatch",
     "method": "get",
     "path": "/batches/{batch_id}",
-    "summary": "Get a batch",
-    "deprecated": false,
     "fields": [
       {
         "name": "batch_id",
@@ -537,8 +507,6 @@ export const operationMetadata = {
     "operationId": "getCurrentUser",
     "method": "get",
     "path": "/user/me",
-    "summary": "Get the current user",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -553,8 +521,6 @@ export const operationMetadata = {
     "operationId": "getExecution",
     "method": "get",
     "path": "/executions/{execution_id}",
-    "summary": "Get an execution",
-    "deprecated": false,
     "fields": [
       {
         "name": "execution_id",
@@ -576,8 +542,6 @@ export const operationMetadata = {
     "operationId": "getExecutionLog",
     "method": "get",
     "path": "/executions/{execution_id}/log",
-    "summary": "Get an execution's raw logs",
-    "deprecated": false,
     "fields": [
       {
         "name": "execution_id",
@@ -599,8 +563,6 @@ export const operationMetadata = {
     "operationId": "getKnowledgebase",
     "method": "get",
     "path": "/knowledgebase/{rag_id}",
-    "summary": "Get a knowledgebase",
-    "deprecated": false,
     "fields": [
       {
         "name": "rag_id",
@@ -622,8 +584,6 @@ export const operationMetadata = {
     "operationId": "listAgentBatches",
     "method": "get",
     "path": "/batches/{agent_id}/all",
-    "summary": "List an agent's batches",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -645,8 +605,6 @@ export const operationMetadata = {
     "operationId": "listAgentExecutions",
     "method": "get",
     "path": "/v2/agent/{agent_id}/executions",
-    "summary": "List an agent's executions (paginated)",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -761,8 +719,6 @@ export const operationMetadata = {
     "operationId": "listAgentExecutionsLegacy",
     "method": "get",
     "path": "/agent/{agent_id}/executions",
-    "summary": "List an agent's executions (legacy v1, bare array)",
-    "deprecated": true,
     "fields": [
       {
         "name": "agent_id",
@@ -784,8 +740,6 @@ export const operationMetadata = {
     "operationId": "listAgents",
     "method": "get",
     "path": "/v2/agent/all",
-    "summary": "List all agents",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -800,8 +754,6 @@ export const operationMetadata = {
     "operationId": "listBatchExecutions",
     "method": "get",
     "path": "/batches/{batch_id}/executions",
-    "summary": "List a batch's executions",
-    "deprecated": false,
     "fields": [
       {
         "name": "batch_id",
@@ -823,8 +775,6 @@ export const operationMetadata = {
     "operationId": "listKnowledgebases",
     "method": "get",
     "path": "/knowledgebase/all",
-    "summary": "List knowledgebases",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -839,8 +789,6 @@ export const operationMetadata = {
     "operationId": "listPhoneNumbers",
     "method": "get",
     "path": "/phone-numbers/all",
-    "summary": "List the account's phone numbers",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -855,8 +803,6 @@ export const operationMetadata = {
     "operationId": "listProviders",
     "method": "get",
     "path": "/providers",
-    "summary": "List provider credentials",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -871,8 +817,6 @@ export const operationMetadata = {
     "operationId": "listSubAccounts",
     "method": "get",
     "path": "/sub-accounts/all",
-    "summary": "List sub-accounts",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -887,8 +831,6 @@ export const operationMetadata = {
     "operationId": "listVoices",
     "method": "get",
     "path": "/me/voices",
-    "summary": "List available voices",
-    "deprecated": false,
     "fields": [],
     "body": null,
     "rateLimit": {
@@ -903,8 +845,6 @@ export const operationMetadata = {
     "operationId": "makeCall",
     "method": "post",
     "path": "/call",
-    "summary": "Place an outbound call",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -976,8 +916,6 @@ export const operationMetadata = {
     "operationId": "patchAgent",
     "method": "patch",
     "path": "/v2/agent/{agent_id}",
-    "summary": "Update some fields of an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -1015,8 +953,6 @@ export const operationMetadata = {
     "operationId": "removeProvider",
     "method": "delete",
     "path": "/providers/{provider_key_name}",
-    "summary": "Remove a provider credential",
-    "deprecated": false,
     "fields": [
       {
         "name": "provider_key_name",
@@ -1038,8 +974,6 @@ export const operationMetadata = {
     "operationId": "replaceAgent",
     "method": "put",
     "path": "/v2/agent/{agent_id}",
-    "summary": "Replace an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -1077,8 +1011,6 @@ export const operationMetadata = {
     "operationId": "scheduleBatch",
     "method": "post",
     "path": "/batches/{batch_id}/schedule",
-    "summary": "Schedule a batch",
-    "deprecated": false,
     "fields": [
       {
         "name": "batch_id",
@@ -1118,8 +1050,6 @@ export const operationMetadata = {
     "operationId": "searchPhoneNumbers",
     "method": "get",
     "path": "/phone-numbers/search",
-    "summary": "Search numbers available to buy",
-    "deprecated": false,
     "fields": [
       {
         "name": "country",
@@ -1168,8 +1098,6 @@ export const operationMetadata = {
     "operationId": "setupInboundAgent",
     "method": "post",
     "path": "/inbound/setup",
-    "summary": "Answer a number's inbound calls with an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -1214,8 +1142,6 @@ export const operationMetadata = {
     "operationId": "stopAgentQueuedCalls",
     "method": "post",
     "path": "/v2/agent/{agent_id}/stop",
-    "summary": "Stop all queued calls of an agent",
-    "deprecated": false,
     "fields": [
       {
         "name": "agent_id",
@@ -1237,8 +1163,6 @@ export const operationMetadata = {
     "operationId": "stopBatch",
     "method": "post",
     "path": "/batches/{batch_id}/stop",
-    "summary": "Stop a batch",
-    "deprecated": false,
     "fields": [
       {
         "name": "batch_id",
@@ -1260,8 +1184,6 @@ export const operationMetadata = {
     "operationId": "stopCall",
     "method": "post",
     "path": "/call/{execution_id}/stop",
-    "summary": "Stop a queued or scheduled call",
-    "deprecated": false,
     "fields": [
       {
         "name": "execution_id",
@@ -1283,8 +1205,6 @@ export const operationMetadata = {
     "operationId": "unlinkInboundAgent",
     "method": "post",
     "path": "/inbound/unlink",
-    "summary": "Stop answering a number's inbound calls",
-    "deprecated": false,
     "fields": [
       {
         "name": "phone_number_id",
