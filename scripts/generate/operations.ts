@@ -48,9 +48,20 @@ export function isBinarySchema(schema: Record<string, unknown>): boolean {
   return typeof schema.contentMediaType === "string" && schema.contentMediaType !== "application/json";
 }
 
+/**
+ * A schema with its `allOf` members merged in (shallowly): the spec wraps a `$ref` in `allOf` to attach
+ * `deprecated` or a description, and the constraints of the referenced schema must not be lost.
+ */
+function flattenAllOf(doc: Json, raw: unknown): Json {
+  const schema = deref(doc, raw);
+  if (!Array.isArray(schema.allOf)) return schema;
+  const { allOf, ...own } = schema;
+  return Object.assign({}, ...allOf.map((member: unknown) => flattenAllOf(doc, member)), own) as Json;
+}
+
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
 function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], required: boolean, raw: unknown): FieldRule {
-  const schema = deref(doc, raw);
+  const schema = flattenAllOf(doc, raw);
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   const nonNull = types.filter((t) => t !== "null");
   const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location, required };
@@ -61,6 +72,8 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   if (typeof schema.minimum === "number") rule.minimum = schema.minimum;
   if (typeof schema.maximum === "number") rule.maximum = schema.maximum;
   if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
+  if (typeof schema.minLength === "number") rule.minLength = schema.minLength;
+  if (typeof schema.maxLength === "number") rule.maxLength = schema.maxLength;
   if (schema["x-bolna-offset-datetime"] === true) rule.offsetDateTime = true;
   return rule;
 }
@@ -103,7 +116,12 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     for (const [name, propSchema] of Object.entries(isObject(schema.properties) ? schema.properties : {})) {
       fields.push(ruleFromSchema(doc, name, "body", required.has(name), propSchema));
     }
-    body = { mediaType, required: requestBody.required === true, open: schema.additionalProperties !== false };
+    body = {
+      mediaType,
+      required: requestBody.required === true,
+      open: schema.additionalProperties !== false,
+      minProperties: typeof schema.minProperties === "number" ? schema.minProperties : 0,
+    };
   }
 
   const seen = new Set<string>();

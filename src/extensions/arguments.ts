@@ -69,6 +69,13 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     if (rule.minimum !== undefined && value < rule.minimum) fail(operationId, rule.name, `must be ≥ ${rule.minimum}; got ${value}.`);
     if (rule.maximum !== undefined && value > rule.maximum) fail(operationId, rule.name, `must be ≤ ${rule.maximum}; got ${value}.`);
   }
+  if (typeof value === "string") {
+    // A path segment can never be empty: `getAgent({ agent_id: "" })` would request `/v2/agent/`, another route.
+    const minLength = Math.max(rule.minLength ?? 0, rule.in === "path" ? 1 : 0);
+    const length = [...value].length;
+    if (length < minLength) fail(operationId, rule.name, minLength === 1 ? "must not be empty." : `must be at least ${minLength} characters; got ${length}.`);
+    if (rule.maxLength !== undefined && length > rule.maxLength) fail(operationId, rule.name, `must be at most ${rule.maxLength} characters; got ${length}.`);
+  }
   if (rule.pattern && typeof value === "string" && !new RegExp(rule.pattern, "u").test(value)) {
     fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
   }
@@ -100,7 +107,12 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
     const { from, to, maxDays } = meta.maxWindow;
     assertWindow(split.query[from] as string, split.query[to] as string, maxDays, { from, to });
   }
-  if (split.body && Object.keys(split.body).length === 0 && !meta.body?.required) split.body = undefined;
+  const bodySize = split.body ? Object.keys(split.body).length : 0;
+  if (meta.body && bodySize < meta.body.minProperties) {
+    const names = meta.fields.filter((f) => f.in === "body").map((f) => f.name).join(", ");
+    fail(meta.operationId, "body", `needs at least ${meta.body.minProperties} of: ${names}.`);
+  }
+  if (split.body && bodySize === 0 && !meta.body?.required) split.body = undefined;
   return split;
 }
 

@@ -142,7 +142,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     const { pagination } = meta;
     methods[meta.operationId] = pagination
       ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
-          const firstPage = typeof args[pagination.pageParam] === "number" ? (args[pagination.pageParam] as number) : 1;
+          // Passed on as given: a non-number is refused by the argument check of the first request.
+          const firstPage = (args[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
               send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<

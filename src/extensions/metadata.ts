@@ -22,6 +22,8 @@ export interface FieldRule {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
   /** `x-bolna-offset-datetime`: must be sent with a numeric UTC offset, never `Z`. */
   readonly offsetDateTime?: boolean;
 }
@@ -36,6 +38,8 @@ export interface OperationMetadata {
     readonly required: boolean;
     /** The body schema accepts properties beyond those listed in `fields`. */
     readonly open: boolean;
+    /** Fewer properties than this is refused (e.g. a PATCH that changes nothing). */
+    readonly minProperties: number;
   };
   readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
   readonly retrySafe: boolean;

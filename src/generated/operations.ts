@@ -17,7 +17,8 @@ export const operationMetadata = {
         "name": "custom_model_name",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "custom_model_url",
@@ -29,7 +30,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -48,19 +50,22 @@ export const operationMetadata = {
         "name": "provider_name",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "provider_value",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -107,7 +112,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -138,7 +144,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -157,7 +164,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "file",
@@ -173,7 +181,9 @@ export const operationMetadata = {
       {
         "name": "from_phone_number",
         "in": "body",
-        "required": false
+        "required": false,
+        "type": "string",
+        "pattern": "^\\+[1-9]\\d{1,14}$"
       },
       {
         "name": "retry_config",
@@ -191,7 +201,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "multipart/form-data",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -251,7 +262,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "multipart/form-data",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -270,7 +282,8 @@ export const operationMetadata = {
         "name": "name",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "allow_concurrent_calls",
@@ -319,7 +332,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -338,7 +352,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -359,7 +374,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -380,7 +396,8 @@ export const operationMetadata = {
         "name": "rag_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -401,7 +418,8 @@ export const operationMetadata = {
         "name": "phone_number_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -422,7 +440,8 @@ export const operationMetadata = {
         "name": "sub_account_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -443,7 +462,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -464,13 +484,15 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "execution_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -491,7 +513,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -526,7 +549,8 @@ export const operationMetadata = {
         "name": "execution_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -547,7 +571,8 @@ export const operationMetadata = {
         "name": "execution_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -568,7 +593,8 @@ export const operationMetadata = {
         "name": "rag_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -589,7 +615,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -610,7 +637,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "page_number",
@@ -683,7 +711,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "query",
         "required": false,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "from",
@@ -724,7 +753,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -759,7 +789,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -850,7 +881,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "recipient_phone_number",
@@ -902,7 +934,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "call",
@@ -921,7 +954,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "agent_config",
@@ -939,7 +973,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 1
     },
     "rateLimit": {
       "bucket": "agent",
@@ -958,7 +993,8 @@ export const operationMetadata = {
         "name": "provider_key_name",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -979,7 +1015,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "agent_config",
@@ -997,7 +1034,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "agent",
@@ -1016,7 +1054,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "scheduled_at",
@@ -1036,7 +1075,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "multipart/form-data",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -1065,7 +1105,9 @@ export const operationMetadata = {
         "name": "pattern",
         "in": "query",
         "required": false,
-        "type": "string"
+        "type": "string",
+        "minLength": 3,
+        "maxLength": 3
       },
       {
         "name": "provider",
@@ -1103,13 +1145,15 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "phone_number_id",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       },
       {
         "name": "allow_multiple",
@@ -1128,7 +1172,8 @@ export const operationMetadata = {
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",
@@ -1147,7 +1192,8 @@ export const operationMetadata = {
         "name": "agent_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -1168,7 +1214,8 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -1189,7 +1236,8 @@ export const operationMetadata = {
         "name": "execution_id",
         "in": "path",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -1210,13 +1258,15 @@ export const operationMetadata = {
         "name": "phone_number_id",
         "in": "body",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": {
       "mediaType": "application/json",
       "required": true,
-      "open": true
+      "open": true,
+      "minProperties": 0
     },
     "rateLimit": {
       "bucket": "default",

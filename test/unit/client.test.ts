@@ -205,6 +205,15 @@ describe("input checks before sending", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("refuses an empty path parameter, a non-number page_number and a PATCH that changes nothing", async () => {
+    const { seen, bolna } = client();
+    await expect(bolna.getAgent({ agent_id: "" })).rejects.toThrow(/agent_id` must not be empty/);
+    const page = (bolna.listAgentExecutions as (a: unknown) => PromiseLike<unknown>)({ ...window, page_number: "2" });
+    await expect(Promise.resolve(page)).rejects.toThrow(/page_number` must be an integer/);
+    await expect(bolna.patchAgent({ agent_id: AGENT })).rejects.toThrow(BolnaInputError);
+    expect(seen).toHaveLength(0);
+  });
+
   it("refuses a phone number that is not E.164", async () => {
     const { seen, bolna } = client();
     await expect(bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "0123 456" })).rejects.toThrow(

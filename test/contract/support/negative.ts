@@ -25,11 +25,21 @@ export interface NegativeCase {
 
 /**
  * What the client promises to check before sending (docs/design.md, "Parameter constraints"): `required`, `enum`,
- * `minimum`, `maximum`, `pattern` and the type of top-level arguments, plus the date-time bounds of an
- * `x-bolna-max-window`. Everything else (minLength, maxLength, format, minProperties, oneOf, nested properties)
- * is left to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
+ * `minimum`, `maximum`, `minLength`, `maxLength`, `pattern` and the type of top-level arguments, a body's
+ * `minProperties`, and the date-time bounds of an `x-bolna-max-window`. Everything else (format, oneOf, nested
+ * properties) is left to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
  */
-export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set(["required", "enum", "minimum", "maximum", "pattern", "type"]);
+export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
+  "required",
+  "enum",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "minProperties",
+  "pattern",
+  "type",
+]);
 
 /** Query parameters whose emptiness Prism cannot see: `?batch_id=` counts as absent, so `minLength: 1` is unprovable. */
 export const PRISM_BLIND_SPOTS = new Set<string>();
@@ -171,7 +181,7 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
     if (typeof body.schema.minProperties === "number" && required.size === 0) {
       const parts = clone(base);
       parts.body = {};
-      add({ title: `body: minProperties (${body.schema.minProperties}, sent {})`, location: "body", field: "", keyword: "minProperties", parts }, false);
+      add({ title: `body: minProperties (${body.schema.minProperties}, sent {})`, location: "body", field: "body", keyword: "minProperties", parts });
     }
     const alternatives = Array.isArray(body.schema.oneOf) ? body.schema.oneOf.map((b) => deref(b)) : [];
     if (alternatives.length > 0) {
