@@ -278,7 +278,11 @@ class RecentIds {
   }
 
   endWindow(): void {
-    this.#previousWindowEdges = new Set([...this.#windowFirstPage, ...this.#previousPage]);
+    // A window that admitted nothing (empty, or only repeats) has no edges of its own: the last real window's
+    // edges stay the neighbourhood, or the next window could repeat them.
+    if (this.#windowFirstPage.size > 0 || this.#previousPage.size > 0) {
+      this.#previousWindowEdges = new Set([...this.#windowFirstPage, ...this.#previousPage]);
+    }
     this.#windowFirstPage = new Set();
     this.#previousPage = new Set();
   }

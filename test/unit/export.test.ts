@@ -165,6 +165,16 @@ describe("exportExecutions: windows and order", () => {
     expect(ids(got)).toEqual([...ids(byTime(first)), ...ids(byTime(second))]);
   });
 
+  it("remembers the last real window's edges across a window that added nothing", async () => {
+    // A server that ignores from/to (like a stateless mock) lists the same records for every window: window 2
+    // admits nothing, and window 3 must still know window 1's records.
+    const same = executions(FROM, SHORT);
+    const api = fakeApi(same, { rewrite: (page) => ({ ...page, total: same.length, has_more: false, data: same }) });
+    const got = await collect(exportExecutions(api.listPage, base({ to: "2026-01-20T00:00:00.000Z", pageSize: 50 })));
+    expect(new Set(api.calls.map((c) => c.query.from)).size).toBe(3);
+    expect(ids(got)).toEqual(ids(same));
+  });
+
   it("sends the agent, the filters and the page size with every request", async () => {
     const api = fakeApi(executions());
     const got = await collect(
