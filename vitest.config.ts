@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // against their own mock. `browser`: the built API reference in headless Chromium.
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/summary-reporter.ts"],
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
       {
