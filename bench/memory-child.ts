@@ -1,11 +1,12 @@
 /**
- * Measures the memory of one bulk export in a fresh process, for `bench/run.ts` (forked with `--expose-gc`).
+ * Measures the memory of one bulk export in a fresh process, for `bench/run.ts` (forked with `--expose-gc` and the
+ * small fixed heap it chooses, the same for every run).
  *
  * It receives a `MemoryJob` over IPC, warms the client up on [from, warmupTo], collects garbage, takes the
  * baseline, then exports [from, to] discarding every record, and sends back a `MemoryResult` (bytes):
- * - mode `peak` (no forced GC, so V8 sizes its heap as it would for a user): `peakRss`, the largest resident set
- *   seen (sampled after every page, plus the kernel's high-water mark if it rose during the export), and
- *   `peakHeap`, the largest `heapUsed` sampled after every page (garbage included);
+ * - mode `peak` (no forced GC, so V8 sizes its heap, within the cap, as it would for a user): `peakRss`, the largest
+ *   resident set seen (sampled after every page, plus the kernel's high-water mark if it rose during the export),
+ *   and `peakHeap`, the largest `heapUsed` sampled after every page (garbage included);
  * - mode `live`: `peakLiveHeap`, the largest `heapUsed` right after a full GC forced every `GC_EVERY_PAGES`
  *   pages, i.e. what the export actually retains. The forced GCs change how V8 sizes its heap, which is why this
  *   runs in a process of its own.

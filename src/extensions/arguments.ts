@@ -24,6 +24,21 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? "an array" : typeof value;
 }
 
+/**
+ * Each spec `pattern` compiled once rather than on every call (the spec has a handful, so the map stays small;
+ * a RegExp without `g`/`y` keeps no state between `test`s, so sharing one is safe).
+ */
+const patterns = new Map<string, RegExp>();
+
+function compiledPattern(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (pattern === undefined) {
+    pattern = new RegExp(source, "u");
+    patterns.set(source, pattern);
+  }
+  return pattern;
+}
+
 function fail(operationId: string, field: string, problem: string): never {
   throw new BolnaInputError(field, `${operationId}: \`${field}\` ${problem}`);
 }
@@ -76,7 +91,7 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     if (length < minLength) fail(operationId, rule.name, minLength === 1 ? "must not be empty." : `must be at least ${minLength} characters; got ${length}.`);
     if (rule.maxLength !== undefined && length > rule.maxLength) fail(operationId, rule.name, `must be at most ${rule.maxLength} characters; got ${length}.`);
   }
-  if (rule.pattern && typeof value === "string" && !new RegExp(rule.pattern, "u").test(value)) {
+  if (rule.pattern && typeof value === "string" && !compiledPattern(rule.pattern).test(value)) {
     fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
   }
   return value;

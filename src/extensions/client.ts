@@ -42,10 +42,13 @@ export interface BolnaClientOptions {
   maxRetries?: number;
   /** Per-attempt timeout in milliseconds. Default 60 000. */
   timeoutMs?: number;
+  /** Cap on a retry's wait (backoff, or a server's `Retry-After`; a longer one ends the retries). Default 60 000. */
+  maxRetryDelayMs?: number;
   /**
    * Client-side rate limiting under Bolna's documented per-minute limits (on by default). `false` turns it off;
    * `limits` overrides the requests per window of a bucket (`agent-executions`, `agent`, `call`, `default`);
-   * `windowMs` shortens the window (tests, benchmarks).
+   * `windowMs` shortens the window (tests, benchmarks). The limiter keeps each grant max(2% of the window, 50 ms)
+   * longer than the window, so latency jitter cannot push the server's count over its limit.
    */
   rateLimit?: false | { limits?: Record<string, number>; windowMs?: number };
   /** Pages a paginated call may read before it gives up. Default 1 000. */
@@ -80,6 +83,7 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     fetch: options.fetch,
     maxRetries: options.maxRetries,
     timeoutMs: options.timeoutMs,
+    maxRetryDelayMs: options.maxRetryDelayMs,
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
     route(method, url) {
       const meta = routes.match(method, url);

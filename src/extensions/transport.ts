@@ -2,9 +2,10 @@
  * The retrying `fetch` that openapi-fetch calls. Retries live here because openapi-fetch's middleware cannot resend.
  *
  * Contract, per call:
- * - Every attempt first takes a slot from the rate limiter (bucket from `route`), then sends a fresh clone of the
- *   request with its own timeout (`timeoutMs`, until the response headers arrive) linked to the caller's signal
- *   (`request.signal` and/or `overrides.signal`).
+ * - Every attempt first takes a slot from the rate limiter (bucket from `route`), then sends the request (a fresh
+ *   clone when it has a body) with its own timeout (`timeoutMs`, until the response headers arrive) linked to the
+ *   caller's signal (`request.signal` and/or `overrides.signal`): the global `fetch` gets that signal as its `init`,
+ *   an injected one a `Request` carrying it.
  * - Retried, up to `maxRetries` times, on a `retrySafe` route: network errors, timeouts, 408, 409, 429 and 5xx.
  *   On a route that is not retry-safe (e.g. `POST /call`, which dials a real phone) only what cannot have reached
  *   the server is retried: 429, and a connection that failed before the request was sent (refused, DNS, connect
@@ -75,7 +76,13 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND"
 type Outcome = { response: Response } | { error: APIConnectionError; retryable: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
-  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const injectedFetch = options.fetch;
+  // `fetch(request, { signal })` is specified as `fetch(new Request(request, { signal }))`, and building that Request
+  // is one of the costliest steps of a request, so the global fetch gets the signal as `init` and builds it once.
+  // An injected fetch takes only a Request, so it gets one carrying the signal.
+  const send = injectedFetch
+    ? (request: Request, signal: AbortSignal) => injectedFetch(new Request(request, { signal }))
+    : (request: Request, signal: AbortSignal) => globalThis.fetch(request, { signal });
   const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? 2, 0, configError);
   const defaultTimeoutMs = setting("timeoutMs", options.timeoutMs ?? 60_000, 1, configError);
   const maxRetryDelayMs = setting("maxRetryDelayMs", options.maxRetryDelayMs ?? 60_000, 0, configError);
@@ -99,17 +106,30 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   async function attempt(request: Request, info: RouteInfo, timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    // A fresh copy per attempt: a body can be read only once, and the copy keeps FormData's boundary header.
-    const copy = request.clone();
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const attemptSignal = AbortSignal.any([signal, timeout.signal]);
+    if (signal.aborted) throw userAbort(request, signal);
+    // A body can be read only once, so an attempt with one sends a copy (which keeps FormData's boundary header).
+    const source = request.body === null ? request : request.clone();
+    // One controller per attempt, aborted by the caller's signal or by the timeout (a listener and a timer cost far
+    // less than the `AbortSignal.any` every request would otherwise pay for). Either also rejects the attempt at
+    // once, so both hold even with a fetch that ignores its signal.
+    const controller = new AbortController();
+    let rejectAttempt: (reason: unknown) => void = () => undefined;
+    const stop = (reason?: unknown): void => {
+      controller.abort(reason);
+      rejectAttempt(reason);
+    };
+    const onAbort = (): void => stop(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(stop, timeoutMs);
     try {
-      const sent = fetchImpl(new Request(copy, { signal: attemptSignal }));
-      return { response: await settleOrAbort(sent, attemptSignal) };
+      const response = await new Promise<Response>((resolve, reject) => {
+        rejectAttempt = reject;
+        send(source, controller.signal).then(resolve, reject);
+      });
+      return { response };
     } catch (error) {
       if (signal.aborted) throw userAbort(request, signal);
-      if (timeout.signal.aborted) {
+      if (controller.signal.aborted) {
         // The server may have started on it, so only a retry-safe route may try again.
         return { error: new APIConnectionTimeoutError(timeoutMs, request), retryable: info.retrySafe };
       }
@@ -119,6 +139,7 @@ export function createTransport(options: TransportOptions): Transport {
       return { error: failure, retryable: info.retrySafe || failedBeforeSend(error) };
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
     }
   }
 
@@ -159,18 +180,6 @@ export function createTransport(options: TransportOptions): Transport {
       await abortable(request, signal, () => wait(delayMs, signal));
     }
   };
-}
-
-/**
- * Settles with `sent`, or rejects with the signal's reason as soon as it aborts, so a timeout or an abort holds
- * even with an injected `fetch` that ignores its signal.
- */
-function settleOrAbort(sent: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  return new Promise<Response>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    void sent.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** True when the failure is known to have happened before any of the request reached the server. */

@@ -10,6 +10,7 @@ import {
   ConfigurationError,
   createBolnaClient,
   NotFoundError,
+  RateLimitError,
   type BolnaClientOptions,
 } from "../../src/index.js";
 
@@ -214,12 +215,42 @@ describe("input checks before sending", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("checks a pattern the same way on every call", async () => {
+    const { seen, bolna } = client();
+    for (let i = 0; i < 3; i++) {
+      await bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "+10123456789" });
+      await expect(bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "10123456789" })).rejects.toThrow(
+        BolnaInputError,
+      );
+    }
+    expect(seen).toHaveLength(3);
+  });
+
   it("refuses a phone number that is not E.164", async () => {
     const { seen, bolna } = client();
     await expect(bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "0123 456" })).rejects.toThrow(
       /recipient_phone_number/,
     );
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe("retry options", () => {
+  it("passes maxRetryDelayMs to the transport: it caps the backoff and ends retries on a longer Retry-After", async () => {
+    let calls = 0;
+    const { seen, fetch } = recorder(() =>
+      ++calls === 1
+        ? new Response(null, { status: 503 })
+        : Response.json({}, { status: 429, headers: { "retry-after": "120" } }),
+    );
+    const bolna = createBolnaClient({ apiKey: KEY, env: {}, fetch, rateLimit: false, maxRetryDelayMs: 1 });
+    const started = performance.now();
+    const error = await bolna.getAgent({ agent_id: AGENT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError); // the 429's 120 s wait is over the cap: returned, not waited for
+    expect(seen).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(300); // the 503's backoff: ≤ 1 ms, not the default 375–500 ms
+
+    expect(() => createBolnaClient({ apiKey: KEY, env: {}, maxRetryDelayMs: -1 })).toThrow(ConfigurationError);
   });
 });
 

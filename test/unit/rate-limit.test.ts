@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError } from "../../src/extensions/errors.js";
-import { createRateLimiter, type RateLimiter, type Sleep } from "../../src/extensions/rate-limit.js";
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions, type Sleep } from "../../src/extensions/rate-limit.js";
 
 /** A clock that moves only when the test says so; sleeps wake in time order as it passes their deadline. */
 function fakeClock() {
@@ -36,9 +36,10 @@ function fakeClock() {
   return { now: () => time, sleep, advanceTo, flush, sleeping: () => sleepers.length };
 }
 
-function setup(windowMs = 1000) {
+/** The window algorithm's tests run without the safety margin (`{}`: the default one), which has tests of its own. */
+function setup(windowMs = 1000, margin: Pick<RateLimiterOptions, "marginMs"> = { marginMs: 0 }) {
   const clock = fakeClock();
-  const limiter = createRateLimiter({ windowMs, now: clock.now, sleep: clock.sleep });
+  const limiter = createRateLimiter({ windowMs, ...margin, now: clock.now, sleep: clock.sleep });
   const grants: { id: string; at: number }[] = [];
   const take = (id: string, bucket: string, limit: number, signal?: AbortSignal): Promise<void> =>
     limiter.acquire(bucket, limit, signal).then(() => {
@@ -153,6 +154,41 @@ describe("createRateLimiter", () => {
     expect(() => createRateLimiter({ windowMs: 0 })).toThrow(ConfigurationError);
   });
 
+  it("keeps a grant in its window for max(2% of the window, 50 ms) longer by default", async () => {
+    const short = setup(1000, {}); // margin 50 ms
+    for (let i = 0; i < 5; i++) void short.take(`s${i}`, "b", 2);
+    await short.clock.advanceTo(10_000);
+    expect(short.grants.map((g) => g.at)).toEqual([0, 0, 1050, 1050, 2100]);
+
+    const minute = setup(60_000, {}); // margin 1 200 ms
+    for (let i = 0; i < 3; i++) void minute.take(`m${i}`, "b", 2);
+    await minute.clock.advanceTo(120_000);
+    expect(minute.grants.map((g) => g.at)).toEqual([0, 0, 61_200]);
+
+    const explicit = setup(1000, { marginMs: 300 });
+    for (let i = 0; i < 2; i++) void explicit.take(`e${i}`, "b", 1);
+    await explicit.clock.advanceTo(5000);
+    expect(explicit.grants.map((g) => g.at)).toEqual([0, 1300]);
+
+    expect(() => createRateLimiter({ marginMs: -1 })).toThrow(ConfigurationError);
+  });
+
+  it("keeps an arrival-counting server under its limit despite latency jitter; the bare window does not", async () => {
+    const WINDOW = 1000;
+    const LIMIT = 10;
+    /** The most arrivals a sliding-window server (as Bolna's) sees in one window, each request's latency jittered. */
+    async function busiestServerWindow(marginMs: number): Promise<number> {
+      const { clock, grants, take } = setup(WINDOW, { marginMs });
+      for (let i = 0; i < 60; i++) void take(`r${i}`, "b", LIMIT);
+      await clock.advanceTo(20_000);
+      // Latency from 0 to 45 ms (under the 50 ms default margin), deterministic: 0, 9, 18, 27, 36, 45, 4, 13, …
+      const arrivals = grants.map((g, i) => g.at + ((i * 9) % 46)).sort((a, b) => a - b);
+      return maxGrantsInAnyWindow(arrivals, WINDOW);
+    }
+    expect(await busiestServerWindow(0)).toBeGreaterThan(LIMIT); // the 429s the margin exists for
+    expect(await busiestServerWindow(50)).toBe(LIMIT);
+  });
+
   it("waits out a short window with real timers", async () => {
     const limiter: RateLimiter = createRateLimiter({ windowMs: 20 });
     const order: number[] = [];
@@ -177,7 +213,7 @@ describe("createRateLimiter", () => {
     afterEach(() => void vi.useRealTimers());
 
     it("keeps no timer once every waiter is served", async () => {
-      const limiter = createRateLimiter({ windowMs: 1000 });
+      const limiter = createRateLimiter({ windowMs: 1000, marginMs: 0 });
       const granted = Promise.all([1, 2, 3, 4, 5].map(() => limiter.acquire("b", 2)));
       expect(vi.getTimerCount()).toBe(1);
       await vi.advanceTimersByTimeAsync(2000);

@@ -1,6 +1,7 @@
+import { getEventListeners } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -400,6 +401,50 @@ describe("each attempt", () => {
     setTimeout(() => controller.abort(), 5);
     await expect(waiting).rejects.toBeInstanceOf(APIUserAbortError);
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe("the attempt's signal", () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
+  it("reaches the global fetch as init (with the request itself when bodiless), and times out even if ignored", async () => {
+    const calls: Array<{ input: unknown; init: RequestInit | undefined }> = [];
+    vi.stubGlobal("fetch", (input: unknown, init?: RequestInit) => {
+      calls.push({ input, init });
+      return new Promise<Response>(() => undefined); // ignores its signal
+    });
+    const request = new Request("http://bolna.test/v2/agent/a1");
+    const transport = createTransport({ route, timeoutMs: 20, maxRetries: 0 });
+    await expect(transport(request)).rejects.toBeInstanceOf(APIConnectionTimeoutError);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.input).toBe(request);
+    expect(calls[0]?.init?.signal?.aborted).toBe(true);
+  });
+
+  it("sends a request with a body as a fresh copy, leaving the original readable for the next attempt", async () => {
+    const sent: Request[] = [];
+    vi.stubGlobal("fetch", (input: Request) => {
+      sent.push(input);
+      return Promise.resolve(new Response(null, { status: sent.length === 1 ? 503 : 200 }));
+    });
+    const request = new Request("http://bolna.test/batches/b1/schedule", { method: "POST", body: "{}" });
+    const { transport } = setup({ fetch: undefined });
+    expect((await transport(request)).status).toBe(200);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).not.toBe(request);
+    expect(await sent[1]?.text()).toBe("{}");
+    expect(request.bodyUsed).toBe(false);
+  });
+
+  it("leaves no listener on a long-lived caller signal", async () => {
+    const controller = new AbortController();
+    const { transport } = setup({ fetch: async () => new Response("ok") });
+    for (let i = 0; i < 5; i++) await transport(new Request("http://bolna.test/x"), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    const request = new Request("http://bolna.test/x", { signal: controller.signal });
+    const before = getEventListeners(request.signal, "abort").length;
+    await transport(request);
+    expect(getEventListeners(request.signal, "abort")).toHaveLength(before);
   });
 });
 

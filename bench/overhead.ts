@@ -1,0 +1,168 @@
+/**
+ * Per-request cost of the client over raw `fetch`: (d) of `bench/run.ts`, and a standalone A/B tool for changes to
+ * the request path:
+ *
+ *   npx tsx bench/overhead.ts [--baseline <dir>] [--stub] [--rounds 6000]
+ *
+ * Each variant makes sequential `GET /v2/agent/{id}` calls to a fake Bolna in its own process (no latency, no
+ * limit) and parses the JSON:
+ * - `raw`: `fetch(url, { headers })` + `response.json()`, the least any client can do;
+ * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, openapi-fetch (URL, headers,
+ *   its `Request`, response parsing), transport (route, timeout, retry policy) and the same JSON parse;
+ * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`
+ *   unpacked next to a `node_modules` link), so a change is compared before/after in one process.
+ * `--stub` replaces the global `fetch` with one that builds the `Request` as undici does and answers a canned 200
+ * at once: no sockets, so the client's own CPU cost shows without the network's noise.
+ *
+ * On a noisy machine: after a warm-up, the variants take turns request by request (the order rotating) and each
+ * request is timed on its own; a variant is summarised by its median request (a GC pause or a stall of the machine
+ * lands on few requests and barely moves it) and, for reference, its mean.
+ */
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { createBolnaClient } from "../src/index.js";
+import { DEFAULT_AGENT_ID } from "./fake-bolna.js";
+import { startServerProcess } from "./server-process.js";
+
+type CreateClient = typeof createBolnaClient;
+
+export interface OverheadOptions {
+  url: string;
+  agentId: string;
+  /** Other builds of the client to time alongside this one, by name. */
+  baselines?: Record<string, CreateClient>;
+  /** Untimed rounds first (JIT, connection). Default 500. */
+  warmup?: number;
+  /** Timed rounds; each makes one request per variant. Default 4 000. */
+  rounds?: number;
+}
+
+export interface OverheadResult {
+  /** Per variant (`raw`, `client`, then the baselines): the median request, in µs. */
+  medianUs: Record<string, number>;
+  /** Per variant: the mean request, in µs (GC pauses included, but also every stall of a noisy machine). */
+  meanUs: Record<string, number>;
+  /** `client` ÷ `raw` of the medians in each tenth of the rounds, to show how stable the ratio is. */
+  sliceRatios: number[];
+  rounds: number;
+  warmup: number;
+}
+
+const API_KEY = "bench-key";
+const SLICES = 10;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
+  const { url, agentId, warmup = 500, rounds = 4_000 } = options;
+  const target = `${url}/v2/agent/${agentId}`;
+  const clientOf = (create: CreateClient) => {
+    const bolna = create({ apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false });
+    return async (): Promise<void> => void (await bolna.getAgent({ agent_id: agentId }));
+  };
+  const variants = new Map<string, () => Promise<void>>([
+    [
+      "raw",
+      async () => {
+        const response = await fetch(target, { headers: { Authorization: `Bearer ${API_KEY}` } });
+        await response.json();
+        if (!response.ok) throw new Error(`raw fetch: HTTP ${response.status}`);
+      },
+    ],
+    ["client", clientOf(createBolnaClient)],
+  ]);
+  for (const [name, create] of Object.entries(options.baselines ?? {})) variants.set(name, clientOf(create));
+  const steps = [...variants];
+
+  for (let i = 0; i < warmup; i++) for (const [, step] of steps) await step();
+  // Request by request, the variants take turns (the order rotating), so drift from GC, JIT or other load hits all
+  // alike, and each request is timed on its own, so the median ignores the stalls of a noisy machine.
+  const times = new Map(steps.map(([name]) => [name, new Float64Array(rounds)]));
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < steps.length; k++) {
+      const [name, step] = steps[(round + k) % steps.length] as [string, () => Promise<void>];
+      const started = performance.now();
+      await step();
+      (times.get(name) as Float64Array)[round] = (performance.now() - started) * 1000;
+    }
+  }
+  const of = (name: string, from = 0, to = rounds): number[] => [
+    ...(times.get(name) as Float64Array).subarray(from, to),
+  ];
+  const slice = Math.floor(rounds / SLICES);
+  return {
+    medianUs: Object.fromEntries(steps.map(([name]) => [name, median(of(name))])),
+    meanUs: Object.fromEntries(steps.map(([name]) => [name, of(name).reduce((sum, us) => sum + us, 0) / rounds])),
+    sliceRatios: Array.from({ length: SLICES }, (_, n) => {
+      const [from, to] = [n * slice, (n + 1) * slice];
+      return median(of("client", from, to)) / median(of("raw", from, to));
+    }),
+    rounds,
+    warmup,
+  };
+}
+
+/** A global `fetch` without sockets: builds the `Request` from its arguments as undici does, answers at once. */
+function installStubFetch(agentId: string): void {
+  const body = JSON.stringify({ id: agentId, agent_name: "Delivery confirmations", tasks: [] });
+  globalThis.fetch = async (input, init) => {
+    void new Request(input, init);
+    return new Response(body, {
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+    });
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      baseline: { type: "string" },
+      stub: { type: "boolean", default: false },
+      rounds: { type: "string", default: "6000" },
+    },
+  });
+  const baselines: Record<string, CreateClient> = {};
+  if (values.baseline !== undefined) {
+    const entry = pathToFileURL(`${values.baseline.replace(/\/+$/, "")}/src/index.ts`).href;
+    baselines.baseline = ((await import(entry)) as { createBolnaClient: CreateClient }).createBolnaClient;
+  }
+  const server = values.stub
+    ? undefined
+    : await startServerProcess({ dataset: { count: 1, from: "2026-01-01", to: "2026-01-02" } });
+  if (values.stub) installStubFetch(DEFAULT_AGENT_ID);
+  try {
+    const result = await measureOverhead({
+      url: server?.url ?? "http://127.0.0.1:9",
+      agentId: DEFAULT_AGENT_ID,
+      baselines,
+      rounds: Number(values.rounds),
+    });
+    const raw = result.medianUs.raw as number;
+    console.log(
+      `${values.stub ? "stub fetch (no sockets)" : "fake Bolna over loopback"}: ${result.rounds} interleaved rounds ` +
+        `after ${result.warmup} warm-up rounds`,
+    );
+    for (const [name, us] of Object.entries(result.medianUs)) {
+      console.log(
+        `  ${name.padEnd(9)} median ${us.toFixed(1).padStart(6)} µs  ${(us / raw).toFixed(2)}× raw  ` +
+          `(+${(us - raw).toFixed(1)} µs)   mean ${(result.meanUs[name] as number).toFixed(1)} µs`,
+      );
+    }
+    const ratios = result.sliceRatios;
+    const range = `${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}`;
+    console.log(`  client ÷ raw per tenth of the rounds: ${range}`);
+  } finally {
+    await server?.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error("overhead failed:", error);
+    process.exitCode = 1;
+  });
+}
