@@ -1,7 +1,9 @@
 /**
  * A vitest reporter that adds one plain closing line, `vitest: N passed, N failed, N skipped`, after the default
- * report, so tools that read a run's last lines (CI included) see the totals of every project in one place.
+ * report, so tools that read a run's last lines see the totals of every project in one place. The line is also
+ * written to build/test-summary.txt, which `.ci/run` prints last, after the build and package checks.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -15,6 +17,9 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++;
       }
     }
-    process.stdout.write(`\nvitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    const line = `vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+    process.stdout.write(`\n${line}\n`);
+    mkdirSync("build", { recursive: true });
+    writeFileSync("build/test-summary.txt", `${line}\n`);
   }
 }
