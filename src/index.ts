@@ -5,6 +5,7 @@
 export { createBolnaClient } from "./extensions/client.js";
 export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
 export { DEFAULT_BASE_URL } from "./extensions/config.js";
+export { parseBolnaTimestamp } from "./extensions/datetime.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
