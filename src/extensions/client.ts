@@ -23,7 +23,7 @@ import { resolveConfig } from "./config.js";
 import { createAPIError } from "./errors.js";
 import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
 import type { OperationMetadata } from "./metadata.js";
-import type { RequestOptions } from "./operation-types.js";
+import type { OperationArgs, RequestOptions } from "./operation-types.js";
 import { PagePromise, type PageEnvelope } from "./pagination.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { createRouteTable, type RouteTable } from "./routes.js";
@@ -59,8 +59,14 @@ export interface BolnaClientOptions {
 
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
 
-/** Options of `bolna.exportExecutions()`; see `exportExecutions` in the export module. */
-export type ExportOptions = ExportExecutionsOptions;
+type ExportFilterName = "status" | "call_type" | "provider" | "answered_by_voice_mail" | "batch_id";
+
+/**
+ * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
+ * `listAgentExecutions` parameters, so a bad status is a compile error here too.
+ */
+export type ExportOptions = Omit<ExportExecutionsOptions, ExportFilterName> &
+  Partial<Pick<OperationArgs<"listAgentExecutions">, ExportFilterName>>;
 
 export interface BolnaClient extends BolnaOperationMethods, RawClient {
   /** The resolved base URL (never the key). */

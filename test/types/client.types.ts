@@ -62,3 +62,9 @@ export async function paginationOnlyWherePaginated() {
   // @ts-expect-error: listAgents returns a bare array (a Promise), not a paginated iterable
   for await (const agent of bolna.listAgents()) void agent;
 }
+
+export function exportFiltersAreTypedFromTheSpec() {
+  bolna.exportExecutions({ agent_id, from: window.from, status: "completed", call_type: "inbound" });
+  // @ts-expect-error: `initiate` is not a status
+  bolna.exportExecutions({ agent_id, from: window.from, status: "initiate" });
+}
