@@ -20,7 +20,7 @@ import {
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
-import { createAPIError } from "./errors.js";
+import { ConfigurationError, createAPIError } from "./errors.js";
 import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
 import type { OperationMetadata } from "./metadata.js";
 import type { OperationArgs, RequestOptions } from "./operation-types.js";
@@ -113,6 +113,10 @@ type LooseRequest = (
 
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
+  const { maxPages } = options;
+  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
+    throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
+  }
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
   const transport = createSdkTransport(options, routes);
   const raw = createClient<paths>({
@@ -159,7 +163,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
               send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<
                 PageEnvelope<unknown>
               >,
-            { firstPage, maxPages: options.maxPages, signal: opts.signal },
+            { firstPage, maxPages, signal: opts.signal },
           );
         }
       : (args?: Record<string, unknown>, opts: RequestOptions = {}) => send(meta, args, opts);

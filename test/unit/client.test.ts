@@ -91,6 +91,12 @@ describe("configuration", () => {
     }
   });
 
+  it("refuses a bad maxPages when the client is created, not at the first paginated call", () => {
+    for (const maxPages of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createBolnaClient({ apiKey: KEY, env: {}, maxPages }), String(maxPages)).toThrow(ConfigurationError);
+    }
+  });
+
   it("never puts the key in a configuration error", () => {
     try {
       createBolnaClient({ apiKey: KEY, baseUrl: "http://example.com", env: {} });
