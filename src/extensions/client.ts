@@ -83,8 +83,22 @@ const ALL_OPERATIONS: readonly OperationMetadata[] = Object.values(operationMeta
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
+/** Refuses limit overrides for buckets the spec does not have (a typo would silently not apply) or bad values. */
+function checkLimits(limits: Record<string, number>): void {
+  const buckets = new Set(ALL_OPERATIONS.map((meta) => meta.rateLimit.bucket));
+  for (const [bucket, limit] of Object.entries(limits)) {
+    if (!buckets.has(bucket)) {
+      throw new ConfigurationError(`Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`);
+    }
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+      throw new ConfigurationError(`rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`);
+    }
+  }
+}
+
 function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Transport {
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
+  if (rate?.limits) checkLimits(rate.limits);
   return createTransport({
     fetch: options.fetch,
     maxRetries: options.maxRetries,

@@ -97,6 +97,13 @@ describe("configuration", () => {
     }
   });
 
+  it("refuses rate-limit overrides for unknown buckets or with bad values", () => {
+    const make = (limits: Record<string, number>) => () => createBolnaClient({ apiKey: KEY, env: {}, rateLimit: { limits } });
+    expect(make({ "agent-execution": 100 })).toThrow(/Unknown rate-limit bucket "agent-execution".*agent-executions/);
+    expect(make({ call: 0 })).toThrow(ConfigurationError);
+    expect(make({ call: 250, default: Infinity })).not.toThrow();
+  });
+
   it("never puts the key in a configuration error", () => {
     try {
       createBolnaClient({ apiKey: KEY, baseUrl: "http://example.com", env: {} });
