@@ -28,6 +28,11 @@ export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extens
 export { PagePromise } from "./extensions/pagination.js";
 export type { PageEnvelope } from "./extensions/pagination.js";
 export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
-export type { BolnaOperationMethods, OperationId, PaginatedOperationId } from "./generated/operations.js";
+export type {
+  BolnaOperationMethods,
+  OperationId,
+  PaginatedOperationId,
+  RateLimitBucket,
+} from "./generated/operations.js";
 export { SDK_VERSION } from "./generated/operations.js";
 export type * from "./generated/schema.js";

@@ -216,6 +216,7 @@ export function emitOperationsModule(doc: Json, pkg: { name: string; version: st
     return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${id}(${args}, options?: RequestOptions): ${result};`;
   });
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
+  const buckets = [...new Set(ops.map(({ meta }) => meta.rateLimit.bucket))].sort().map((b) => JSON.stringify(b));
   return `import type { OperationMetadata } from "../extensions/metadata.js";
 import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
 
@@ -229,6 +230,9 @@ export type OperationId = keyof typeof operationMetadata;
 
 /** Operations whose response is the \`{page_number, page_size, total, has_more, data}\` envelope. */
 export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
+
+/** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions. */
+export type RateLimitBucket = ${buckets.join(" | ")};
 
 /** One method per operation: returns the typed data of the 2xx response or throws a typed \`APIError\`. */
 export interface BolnaOperationMethods {

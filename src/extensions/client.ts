@@ -16,6 +16,7 @@ import {
   SDK_NAME,
   SDK_VERSION,
   type BolnaOperationMethods,
+  type RateLimitBucket,
 } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
@@ -50,7 +51,7 @@ export interface BolnaClientOptions {
    * `windowMs` shortens the window (tests, benchmarks). The limiter keeps each grant max(2% of the window, 50 ms)
    * longer than the window, so latency jitter cannot push the server's count over its limit.
    */
-  rateLimit?: false | { limits?: Record<string, number>; windowMs?: number };
+  rateLimit?: false | { limits?: Partial<Record<RateLimitBucket, number>>; windowMs?: number };
   /** Pages a paginated call may read before it gives up. Default 1 000. */
   maxPages?: number;
   /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL` from. Default `process.env`. */
@@ -84,13 +85,13 @@ const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
 /** Refuses limit overrides for buckets the spec does not have (a typo would silently not apply) or bad values. */
-function checkLimits(limits: Record<string, number>): void {
+function checkLimits(limits: Partial<Record<string, number>>): void {
   const buckets = new Set(ALL_OPERATIONS.map((meta) => meta.rateLimit.bucket));
   for (const [bucket, limit] of Object.entries(limits)) {
     if (!buckets.has(bucket)) {
       throw new ConfigurationError(`Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`);
     }
-    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+    if (limit !== undefined && limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
       throw new ConfigurationError(`rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`);
     }
   }
@@ -98,7 +99,9 @@ function checkLimits(limits: Record<string, number>): void {
 
 function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Transport {
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
-  if (rate?.limits) checkLimits(rate.limits);
+  // Widened to string keys: the route lookup below indexes by the bucket name read from the metadata.
+  const limits: Partial<Record<string, number>> = rate?.limits ?? {};
+  checkLimits(limits);
   return createTransport({
     fetch: options.fetch,
     maxRetries: options.maxRetries,
@@ -110,7 +113,7 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
       const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
       return {
         bucket,
-        requestsPerMinute: rate?.limits?.[bucket] ?? requestsPerMinute,
+        requestsPerMinute: limits[bucket] ?? requestsPerMinute,
         // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
         retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
       };

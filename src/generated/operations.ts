@@ -1283,6 +1283,9 @@ export type OperationId = keyof typeof operationMetadata;
 /** Operations whose response is the `{page_number, page_size, total, has_more, data}` envelope. */
 export type PaginatedOperationId = "listAgentExecutions";
 
+/** The client-side rate-limit buckets named by the spec's `x-bolna-rate-limit` extensions. */
+export type RateLimitBucket = "agent" | "agent-executions" | "call" | "default";
+
 /** One method per operation: returns the typed data of the 2xx response or throws a typed `APIError`. */
 export interface BolnaOperationMethods {
   /**

@@ -3,7 +3,7 @@
  * Each `@ts-expect-error` line must fail to compile; if one starts compiling, tsc reports the unused directive.
  */
 import { expectTypeOf } from "vitest";
-import type { BolnaClient, Execution, ExecutionPage, PagePromise } from "../../src/index.js";
+import { createBolnaClient, type BolnaClient, type Execution, type ExecutionPage, type PagePromise } from "../../src/index.js";
 
 declare const bolna: BolnaClient;
 const agent_id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -67,4 +67,10 @@ export function exportFiltersAreTypedFromTheSpec() {
   bolna.exportExecutions({ agent_id, from: window.from, status: "completed", call_type: "inbound" });
   // @ts-expect-error: `initiate` is not a status
   bolna.exportExecutions({ agent_id, from: window.from, status: "initiate" });
+}
+
+export function rateLimitBucketsAreTypedFromTheSpec() {
+  createBolnaClient({ rateLimit: { limits: { "agent-executions": 250, call: 100 } } });
+  // @ts-expect-error: a typo in a bucket name
+  createBolnaClient({ rateLimit: { limits: { "agent-execution": 250 } } });
 }
