@@ -13,4 +13,9 @@ export default defineConfig({
   fixedExtension: false,
   hash: false,
   tsconfig: "tsconfig.build.json",
+  // openapi-fetch ships a CommonJS file whose `exports.default` is the factory but without `__esModule`, so the
+  // bundler's CommonJS interop hands our `require` build the module object instead of the function. Bundling its
+  // runtime (about 6 kB, no dependencies of its own) makes both builds call the same function, in every consumer's
+  // resolver. Its declarations are inlined into ours too, so the package has no runtime dependencies.
+  deps: { alwaysBundle: ["openapi-fetch"] },
 });
