@@ -80,7 +80,8 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
 
-const ALL_OPERATIONS: readonly OperationMetadata[] = Object.values(operationMetadata);
+// Marked pure so that a bundle importing only an error class or a helper drops the operation table.
+const ALL_OPERATIONS: readonly OperationMetadata[] = /* @__PURE__ */ Object.values(operationMetadata);
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
