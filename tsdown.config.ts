@@ -44,4 +44,13 @@ export default defineConfig([
     // consumer's resolver. Its declarations are inlined into ours too, so the package has no runtime dependencies.
     deps: { alwaysBundle: ["openapi-fetch"] },
   },
+  {
+    ...shared,
+    // `bolna-api-client/mock` starts Prism as a child process: Node only, and never imported by the client.
+    entry: { mock: "src/mock/server.ts" },
+    platform: "node",
+    target: "node20",
+    // Gives the CommonJS build an `import.meta.url`, which the mock resolves Prism and the bundled spec from.
+    shims: true,
+  },
 ]);
