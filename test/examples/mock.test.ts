@@ -5,26 +5,17 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBolnaClient, NotFoundError } from "../../src/index.js";
 import { MockServerError, startMockServer } from "../../src/mock/server.js";
+import { exampleExecutionIds } from "../support/spec-examples.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const AGENT_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 const DAY_MS = 86_400_000;
-
-/** The ids of the spec's `firstPage` and `lastPage` examples, in listing order. */
-function exampleExecutionIds(): string[] {
-  const spec = JSON.parse(readFileSync(resolve(ROOT, "src/generated/openapi.json"), "utf8")) as {
-    components: { examples: Record<string, { value: { data: Array<{ id: string }> } }> };
-  };
-  const { ExecutionPageFirst, ExecutionPageLast } = spec.components.examples;
-  return [...(ExecutionPageFirst?.value.data ?? []), ...(ExecutionPageLast?.value.data ?? [])].map((e) => e.id);
-}
 
 interface MockProcess {
   child: ChildProcess;
