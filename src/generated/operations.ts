@@ -31,7 +31,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -65,7 +66,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -113,7 +115,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -145,7 +148,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -202,7 +206,8 @@ export const operationMetadata = {
       "mediaType": "multipart/form-data",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -263,7 +268,8 @@ export const operationMetadata = {
       "mediaType": "multipart/form-data",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -333,7 +339,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -935,7 +942,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "call",
@@ -974,7 +982,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 1
+      "minProperties": 1,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "agent",
@@ -1035,7 +1044,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "agent",
@@ -1076,7 +1086,8 @@ export const operationMetadata = {
       "mediaType": "multipart/form-data",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -1173,7 +1184,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
@@ -1266,7 +1278,8 @@ export const operationMetadata = {
       "mediaType": "application/json",
       "required": true,
       "open": true,
-      "minProperties": 0
+      "minProperties": 0,
+      "strict": false
     },
     "rateLimit": {
       "bucket": "default",
