@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
 /** The export ends "now", fixed once so the printed range and the export agree. */
 const exportEnd = Date.now();
 
-/** A small but complete agent: the spec's Alfred example, trimmed to what the API requires. */
+/** A small but complete agent: only what the API requires, plus a welcome message and a prompt. */
 const TOUR_AGENT: OperationArgs<"createAgent"> = {
   agent_config: {
     agent_name: "Alfred (bolna-api-client tour)",

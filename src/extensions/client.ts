@@ -60,6 +60,9 @@ export interface BolnaClientOptions {
 
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
 
+/** The strict-body check and its schemas, loaded the first time an agent operation is called. */
+let strictBody: Promise<typeof import("./strict-body.js")> | undefined;
+
 type ExportFilterName = "status" | "call_type" | "provider" | "answered_by_voice_mail" | "batch_id";
 
 /**
@@ -151,6 +154,10 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
 
   async function send(meta: OperationMetadata, args: Record<string, unknown> | undefined, opts: RequestOptions) {
     const { path, query, body } = prepareArguments(meta, args);
+    if (meta.body?.strict && body !== undefined) {
+      strictBody ??= import("./strict-body.js");
+      (await strictBody).assertStrictBody(meta.operationId, body);
+    }
     let sent: Request | undefined;
     const init: Record<string, unknown> = {
       params: { path, query },

@@ -40,6 +40,11 @@ export interface OperationMetadata {
     readonly open: boolean;
     /** Fewer properties than this is refused (e.g. a PATCH that changes nothing). */
     readonly minProperties: number;
+    /**
+     * `x-bolna-strict-body`: the whole body is checked against its schema (nested objects, alternatives, unknown
+     * keys) before sending, with the schemas of `src/generated/request-bodies.ts`.
+     */
+    readonly strict: boolean;
   };
   readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
   readonly retrySafe: boolean;
