@@ -7,13 +7,13 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as buildAgent from "../../examples/build-agent.js";
-import { startPrismMock, type PrismMock } from "../../scripts/lib/prism.js";
+import { startPrism, type PrismProcess } from "../../src/mock/prism.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-let mock: PrismMock;
+let mock: PrismProcess;
 beforeAll(async () => {
-  mock = await startPrismMock();
+  mock = await startPrism();
 }, 60_000);
 afterAll(async () => {
   await mock?.stop();
