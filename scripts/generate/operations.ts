@@ -74,7 +74,8 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
   if (typeof schema.minLength === "number") rule.minLength = schema.minLength;
   if (typeof schema.maxLength === "number") rule.maxLength = schema.maxLength;
-  if (schema["x-bolna-offset-datetime"] === true) rule.offsetDateTime = true;
+  if (schema["x-bolna-offset-datetime"] === true) rule.dateTime = "offset";
+  else if (schema.format === "date-time") rule.dateTime = "utc";
   return rule;
 }
 

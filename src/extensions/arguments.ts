@@ -3,11 +3,12 @@
  * openapi-fetch's `{ path, query, body }`, before anything is sent.
  *
  * Every refusal is a `BolnaInputError` naming the field, what was wrong and what is allowed. The checks are
- * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the two
- * the live API punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna) and a `Z`-suffixed
- * `scheduled_at` (answered with HTTP 500), which is rewritten to `+00:00` instead of refused.
+ * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the ones the
+ * live API punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna). Date-times accept a `Date`
+ * or a string and are sent in one canonical form (see `datetime.ts`), e.g. a `Z`-suffixed `scheduled_at` (answered
+ * with HTTP 500) is rewritten to `+00:00`.
  */
-import { assertWindow, toOffsetDateTime } from "./datetime.js";
+import { assertWindow, toOffsetDateTime, toUtcIso } from "./datetime.js";
 import { BolnaInputError } from "./errors.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
 
@@ -55,7 +56,7 @@ function checkType(operationId: string, rule: FieldRule, value: unknown): void {
       case "object":
         return typeof value === "object" && value !== null && !Array.isArray(value);
       case "string":
-        return typeof value === "string" || (rule.offsetDateTime === true && value instanceof Date);
+        return typeof value === "string" || (rule.dateTime !== undefined && value instanceof Date);
       default:
         return typeof value === rule.type;
     }
@@ -69,9 +70,10 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     fail(operationId, rule.name, "must not be null.");
   }
   checkType(operationId, rule, value);
-  if (rule.offsetDateTime) {
+  if (rule.dateTime) {
     try {
-      return toOffsetDateTime(value as string | Date, rule.name);
+      const dateTime = value as string | Date;
+      return rule.dateTime === "offset" ? toOffsetDateTime(dateTime, rule.name) : toUtcIso(dateTime, rule.name);
     } catch (error) {
       // Its message already names the field and what is allowed; add which call it was.
       throw new BolnaInputError(rule.name, `${operationId}: ${(error as Error).message}`);

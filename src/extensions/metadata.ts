@@ -24,8 +24,11 @@ export interface FieldRule {
   readonly pattern?: string;
   readonly minLength?: number;
   readonly maxLength?: number;
-  /** `x-bolna-offset-datetime`: must be sent with a numeric UTC offset, never `Z`. */
-  readonly offsetDateTime?: boolean;
+  /**
+   * A date-time, which also accepts a `Date` and is sent in one canonical form: `utc` (`format: date-time`) as
+   * `YYYY-MM-DDTHH:mm:ss.sssZ`; `offset` (`x-bolna-offset-datetime`) with a numeric UTC offset, never `Z`.
+   */
+  readonly dateTime?: "utc" | "offset";
 }
 
 export interface OperationMetadata {

@@ -718,13 +718,15 @@ export const operationMetadata = {
         "name": "from",
         "in": "query",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "dateTime": "utc"
       },
       {
         "name": "to",
         "in": "query",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "dateTime": "utc"
       }
     ],
     "body": null,
@@ -904,7 +906,7 @@ export const operationMetadata = {
         "required": false,
         "type": "string",
         "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?[+-](0\\d|1[0-4]):[0-5]\\d$",
-        "offsetDateTime": true
+        "dateTime": "offset"
       },
       {
         "name": "user_data",
@@ -1063,7 +1065,7 @@ export const operationMetadata = {
         "required": true,
         "type": "string",
         "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?[+-](0\\d|1[0-4]):[0-5]\\d$",
-        "offsetDateTime": true
+        "dateTime": "offset"
       },
       {
         "name": "bypass_call_guardrails",

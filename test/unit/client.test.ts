@@ -141,8 +141,9 @@ describe("requests", () => {
     const url = new URL(seen[0]?.request.url ?? "");
     expect(url.pathname).toBe(`/v2/agent/${AGENT}/executions`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      from: "2026-01-01T00:00:00Z",
-      to: "2026-01-07T00:00:00Z",
+      // Date-times go out in one canonical form.
+      from: "2026-01-01T00:00:00.000Z",
+      to: "2026-01-07T00:00:00.000Z",
       status: "completed",
       answered_by_voice_mail: "false",
       page_size: "50",
