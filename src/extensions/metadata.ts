@@ -31,6 +31,9 @@ export interface FieldRule {
   readonly dateTime?: "utc" | "offset";
 }
 
+/** The top-level JSON type a 2xx response body must have: `none` for no body, `any` when the spec does not say. */
+export type ResponseShape = "object" | "array" | "none" | "any";
+
 export interface OperationMetadata {
   readonly operationId: string;
   readonly method: HttpMethod;
@@ -48,4 +51,6 @@ export interface OperationMetadata {
   readonly retrySafe: boolean;
   readonly pagination: null | { readonly items: string; readonly pageParam: string; readonly sizeParam: string };
   readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
+  /** The body shape of each documented 2xx status, e.g. `{ "200": "array" }`. */
+  readonly success: Readonly<Record<string, ResponseShape>>;
 }

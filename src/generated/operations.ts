@@ -39,7 +39,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "addProvider": {
     "operationId": "addProvider",
@@ -73,7 +76,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "buyPhoneNumber": {
     "operationId": "buyPhoneNumber",
@@ -121,7 +127,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "createAgent": {
     "operationId": "createAgent",
@@ -153,7 +162,11 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object",
+      "201": "object"
+    }
   },
   "createBatch": {
     "operationId": "createBatch",
@@ -210,7 +223,11 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object",
+      "201": "object"
+    }
   },
   "createKnowledgebase": {
     "operationId": "createKnowledgebase",
@@ -271,7 +288,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "createSubAccount": {
     "operationId": "createSubAccount",
@@ -341,7 +361,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteAgent": {
     "operationId": "deleteAgent",
@@ -363,7 +386,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteBatch": {
     "operationId": "deleteBatch",
@@ -385,7 +411,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteKnowledgebase": {
     "operationId": "deleteKnowledgebase",
@@ -407,7 +436,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deletePhoneNumber": {
     "operationId": "deletePhoneNumber",
@@ -429,7 +461,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteSubAccount": {
     "operationId": "deleteSubAccount",
@@ -451,7 +486,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getAgent": {
     "operationId": "getAgent",
@@ -473,7 +511,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getAgentExecution": {
     "operationId": "getAgentExecution",
@@ -502,7 +543,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getBatch": {
     "operationId": "getBatch",
@@ -524,7 +568,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getCurrentUser": {
     "operationId": "getCurrentUser",
@@ -538,7 +585,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getExecution": {
     "operationId": "getExecution",
@@ -560,7 +610,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getExecutionLog": {
     "operationId": "getExecutionLog",
@@ -582,7 +635,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getKnowledgebase": {
     "operationId": "getKnowledgebase",
@@ -604,7 +660,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "listAgentBatches": {
     "operationId": "listAgentBatches",
@@ -626,7 +685,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listAgentExecutions": {
     "operationId": "listAgentExecutions",
@@ -744,6 +806,9 @@ export const operationMetadata = {
       "from": "from",
       "to": "to",
       "maxDays": 7
+    },
+    "success": {
+      "200": "object"
     }
   },
   "listAgentExecutionsLegacy": {
@@ -766,7 +831,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listAgents": {
     "operationId": "listAgents",
@@ -780,7 +848,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listBatchExecutions": {
     "operationId": "listBatchExecutions",
@@ -802,7 +873,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listKnowledgebases": {
     "operationId": "listKnowledgebases",
@@ -816,7 +890,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listPhoneNumbers": {
     "operationId": "listPhoneNumbers",
@@ -830,7 +907,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listProviders": {
     "operationId": "listProviders",
@@ -844,7 +924,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listSubAccounts": {
     "operationId": "listSubAccounts",
@@ -858,7 +941,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listVoices": {
     "operationId": "listVoices",
@@ -872,7 +958,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "makeCall": {
     "operationId": "makeCall",
@@ -945,7 +1034,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "patchAgent": {
     "operationId": "patchAgent",
@@ -984,7 +1076,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "removeProvider": {
     "operationId": "removeProvider",
@@ -1006,7 +1101,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "replaceAgent": {
     "operationId": "replaceAgent",
@@ -1045,7 +1143,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "scheduleBatch": {
     "operationId": "scheduleBatch",
@@ -1086,7 +1187,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "searchPhoneNumbers": {
     "operationId": "searchPhoneNumbers",
@@ -1136,7 +1240,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "setupInboundAgent": {
     "operationId": "setupInboundAgent",
@@ -1183,7 +1290,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopAgentQueuedCalls": {
     "operationId": "stopAgentQueuedCalls",
@@ -1205,7 +1315,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopBatch": {
     "operationId": "stopBatch",
@@ -1227,7 +1340,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopCall": {
     "operationId": "stopCall",
@@ -1249,7 +1365,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "unlinkInboundAgent": {
     "operationId": "unlinkInboundAgent",
@@ -1276,7 +1395,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   }
 } as const satisfies Record<string, OperationMetadata>;
 

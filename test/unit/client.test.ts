@@ -36,9 +36,10 @@ function recorder(respond: (request: Request) => Response = () => Response.json(
 const EMPTY_PAGE = { page_number: 1, page_size: 20, total: 0, has_more: false, data: [] };
 
 function client(extra: BolnaClientOptions = {}) {
-  const { seen, fetch } = recorder((request) =>
-    Response.json(new URL(request.url).pathname.endsWith("/executions") ? EMPTY_PAGE : {}),
-  );
+  const { seen, fetch } = recorder((request) => {
+    const { pathname } = new URL(request.url);
+    return Response.json(pathname.endsWith("/executions") ? EMPTY_PAGE : pathname.endsWith("/all") ? [] : {});
+  });
   return { seen, bolna: createBolnaClient({ apiKey: KEY, env: {}, fetch, rateLimit: false, ...extra }) };
 }
 
