@@ -184,7 +184,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     methods[meta.operationId] = pagination
       ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
           // Passed on as given: a non-number is refused by the argument check of the first request.
-          const firstPage = (args[pagination.pageParam] ?? 1) as number;
+          const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
               send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<
