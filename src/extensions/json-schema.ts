@@ -10,7 +10,8 @@
  * `required`, `properties`, `additionalProperties`, `items`, `pattern`, `minimum`, `maximum`, `minLength`,
  * `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`, `oneOf`. Anything else (`format`, annotations) is
  * ignored, exactly as JSON Schema treats unknown keywords. The contract tests check that it agrees with Ajv
- * on every example in the spec.
+ * on every example in the spec. Properties are looked up as own properties only, in the value and in the schema
+ * (a payload key `constructor` is not `Object.prototype.constructor`).
  */
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
@@ -45,6 +46,10 @@ function child(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -60,7 +65,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
 
   if (typeof s.$ref === "string") {
     const name = s.$ref.startsWith(REF_PREFIX) ? s.$ref.slice(REF_PREFIX.length) : undefined;
-    const target = name === undefined ? undefined : schemas[name];
+    const target = name === undefined ? undefined : ownValue(schemas, name);
     if (target === undefined) issue(`references unknown schema ${s.$ref}`);
     else validateNode(target, value, path, schemas, out);
   }
@@ -97,10 +102,10 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   if (isPlainObject(value)) {
     const properties = (isPlainObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
-      if (!(name in value)) out.push({ path: child(path, name), message: "is required" });
+      if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
     }
     for (const [name, propValue] of Object.entries(value)) {
-      const propSchema = properties[name];
+      const propSchema = ownValue(properties, name);
       if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), schemas, out);
       else if (s.additionalProperties !== undefined) {
         validateNode(s.additionalProperties as JsonSchema, propValue, child(path, name), schemas, out);
