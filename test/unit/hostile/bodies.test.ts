@@ -103,6 +103,32 @@ describe("the caller's signal works mid-body", () => {
   });
 });
 
+describe("an export's signal reaches the body of the page being read", () => {
+  it("ends an export whose page body stalls", async () => {
+    let headersSent!: () => void;
+    const sent = new Promise<void>((resolve) => (headersSent = resolve));
+    const server = await servers.start((req, res, request, n) => {
+      stall(200)(req, res, request, n);
+      headersSent();
+    });
+    const controller = new AbortController();
+    const exported = clientFor(server, { timeoutMs: 60_000 }).exportExecutions({
+      agent_id: AGENT,
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-01-02T00:00:00Z",
+      signal: controller.signal,
+    });
+    const pending = failure(
+      (async () => {
+        for await (const _ of exported) expect.unreachable("no record can arrive");
+      })(),
+    );
+    await sent;
+    controller.abort();
+    expect(await pending).toBeInstanceOf(APIUserAbortError);
+  });
+});
+
 describe("response size cap", () => {
   it("refuses a 50 MB 200 body with a typed error and a bounded excerpt", async () => {
     const server = await servers.start((_req, res) => {
