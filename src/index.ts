@@ -19,9 +19,12 @@ export {
   ConfigurationError,
   ConflictError,
   InternalServerError,
+  InvalidResponseError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
 export { ExportError } from "./extensions/export.js";

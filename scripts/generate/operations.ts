@@ -8,7 +8,13 @@
  * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
  * (a path parameter and a body property with the same name), so nothing falls back to a silent default.
  */
-import type { FieldRule, FieldType, HttpMethod, OperationMetadata } from "../../src/extensions/metadata.js";
+import type {
+  FieldRule,
+  FieldType,
+  HttpMethod,
+  OperationMetadata,
+  ResponseShape,
+} from "../../src/extensions/metadata.js";
 
 type Json = Record<string, unknown>;
 
@@ -74,8 +80,26 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
   if (typeof schema.minLength === "number") rule.minLength = schema.minLength;
   if (typeof schema.maxLength === "number") rule.maxLength = schema.maxLength;
-  if (schema["x-bolna-offset-datetime"] === true) rule.offsetDateTime = true;
+  if (schema["x-bolna-offset-datetime"] === true) rule.dateTime = "offset";
+  else if (schema.format === "date-time") rule.dateTime = "utc";
   return rule;
+}
+
+/** The top-level shape of each 2xx response, which the client checks before returning the data. */
+function successShapes(doc: Json, op: Json): Record<string, ResponseShape> {
+  const shapes: Record<string, ResponseShape> = {};
+  for (const [status, raw] of Object.entries(isObject(op.responses) ? op.responses : {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const content = deref(doc, raw).content;
+    if (!isObject(content) || Object.keys(content).length === 0) {
+      shapes[status] = "none";
+      continue;
+    }
+    const json = content["application/json"];
+    const type = isObject(json) && json.schema !== undefined ? flattenAllOf(doc, json.schema).type : undefined;
+    shapes[status] = type === "object" || type === "array" ? type : "any";
+  }
+  return shapes;
 }
 
 function requireExtension<T>(op: Json, key: string, where: string, check: (v: unknown) => v is T): T {
@@ -155,6 +179,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     maxWindow: isObject(maxWindow)
       ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
       : null,
+    success: successShapes(doc, op),
   };
 }
 

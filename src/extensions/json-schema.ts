@@ -10,7 +10,8 @@
  * `required`, `properties`, `additionalProperties`, `propertyNames`, `minProperties`, `maxProperties`, `items`,
  * `contains`, `pattern`, `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`,
  * `oneOf`, `not`. Anything else (`format`, annotations) is ignored, exactly as JSON Schema treats unknown keywords.
- * The contract tests check that it agrees with Ajv on every example in the spec.
+ * The contract tests check that it agrees with Ajv on every example in the spec. Properties are looked up as own
+ * properties only, in the value and in the schema (a payload key `constructor` is not `Object.prototype.constructor`).
  *
  * It is also the client's check of strict request bodies (the agent operations), so its messages aim at people
  * writing configuration: an unknown key names its closest declared neighbour, and when no `oneOf`/`anyOf`
@@ -48,6 +49,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function child(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -118,7 +123,7 @@ function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | u
     const prop = resolve(sub, schemas);
     if (!isPlainObject(prop) || !("const" in prop)) continue;
     decisive = true;
-    if (name in value ? !deepEqual(value[name], prop.const) : required.includes(name)) agrees = false;
+    if (Object.hasOwn(value, name) ? !deepEqual(value[name], prop.const) : required.includes(name)) agrees = false;
   }
   if (b.not !== undefined) {
     decisive = true;
@@ -152,7 +157,7 @@ function unmatched(branches: readonly unknown[], results: readonly SchemaIssue[]
   if (selected.length > 0) return results[closest(selected)] as SchemaIssue[];
   const tag = isPlainObject(value) ? discriminator(branches, schemas) : undefined;
   if (tag && isPlainObject(value)) {
-    const got = tag.name in value ? `; got ${JSON.stringify(value[tag.name])}` : "";
+    const got = Object.hasOwn(value, tag.name) ? `; got ${JSON.stringify(value[tag.name])}` : "";
     return [{ path: child(path, tag.name), message: `must be one of ${quoteAll(tag.values)}${got}` }];
   }
   // Alternatives of the value's own JSON type first: an array that breaks the array alternative is not "not a string".
@@ -175,7 +180,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
 
   if (typeof s.$ref === "string") {
     const name = s.$ref.startsWith(REF_PREFIX) ? s.$ref.slice(REF_PREFIX.length) : undefined;
-    const target = name === undefined ? undefined : schemas[name];
+    const target = name === undefined ? undefined : ownValue(schemas, name);
     if (target === undefined) issue(`references unknown schema ${s.$ref}`);
     else validateNode(target, value, path, schemas, out);
   }
@@ -216,7 +221,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   if (isPlainObject(value)) {
     const properties = (isPlainObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
-      if (!(name in value)) out.push({ path: child(path, name), message: "is required" });
+      if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
     }
     const count = Object.keys(value).length;
     if (typeof s.minProperties === "number" && count < s.minProperties) issue(`must have at least ${s.minProperties} entries`);
@@ -229,7 +234,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
           continue; // its value is not worth checking under a key that cannot stay
         }
       }
-      const propSchema = properties[name];
+      const propSchema = ownValue(properties, name);
       if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), schemas, out);
       else if (s.additionalProperties === false) out.push({ path: child(path, name), message: notAllowed(name, Object.keys(properties)) });
       else if (s.additionalProperties !== undefined) {

@@ -41,7 +41,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "addProvider": {
     "operationId": "addProvider",
@@ -76,7 +79,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "buyPhoneNumber": {
     "operationId": "buyPhoneNumber",
@@ -125,7 +131,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "createAgent": {
     "operationId": "createAgent",
@@ -165,7 +174,11 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object",
+      "201": "object"
+    }
   },
   "createBatch": {
     "operationId": "createBatch",
@@ -223,7 +236,11 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object",
+      "201": "object"
+    }
   },
   "createKnowledgebase": {
     "operationId": "createKnowledgebase",
@@ -285,7 +302,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "createSubAccount": {
     "operationId": "createSubAccount",
@@ -356,7 +376,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteAgent": {
     "operationId": "deleteAgent",
@@ -378,7 +401,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteBatch": {
     "operationId": "deleteBatch",
@@ -400,7 +426,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteKnowledgebase": {
     "operationId": "deleteKnowledgebase",
@@ -422,7 +451,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deletePhoneNumber": {
     "operationId": "deletePhoneNumber",
@@ -444,7 +476,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "deleteSubAccount": {
     "operationId": "deleteSubAccount",
@@ -466,7 +501,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getAgent": {
     "operationId": "getAgent",
@@ -488,7 +526,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getAgentExecution": {
     "operationId": "getAgentExecution",
@@ -517,7 +558,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getBatch": {
     "operationId": "getBatch",
@@ -539,7 +583,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getCurrentUser": {
     "operationId": "getCurrentUser",
@@ -553,7 +600,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getExecution": {
     "operationId": "getExecution",
@@ -575,7 +625,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getExecutionLog": {
     "operationId": "getExecutionLog",
@@ -597,7 +650,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "getKnowledgebase": {
     "operationId": "getKnowledgebase",
@@ -619,7 +675,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "listAgentBatches": {
     "operationId": "listAgentBatches",
@@ -641,7 +700,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listAgentExecutions": {
     "operationId": "listAgentExecutions",
@@ -733,13 +795,15 @@ export const operationMetadata = {
         "name": "from",
         "in": "query",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "dateTime": "utc"
       },
       {
         "name": "to",
         "in": "query",
         "required": true,
-        "type": "string"
+        "type": "string",
+        "dateTime": "utc"
       }
     ],
     "body": null,
@@ -757,6 +821,9 @@ export const operationMetadata = {
       "from": "from",
       "to": "to",
       "maxDays": 7
+    },
+    "success": {
+      "200": "object"
     }
   },
   "listAgentExecutionsLegacy": {
@@ -779,7 +846,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listAgents": {
     "operationId": "listAgents",
@@ -793,7 +863,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listBatchExecutions": {
     "operationId": "listBatchExecutions",
@@ -815,7 +888,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listKnowledgebases": {
     "operationId": "listKnowledgebases",
@@ -829,7 +905,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listPhoneNumbers": {
     "operationId": "listPhoneNumbers",
@@ -843,7 +922,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listProviders": {
     "operationId": "listProviders",
@@ -857,7 +939,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listSubAccounts": {
     "operationId": "listSubAccounts",
@@ -871,7 +956,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "listVoices": {
     "operationId": "listVoices",
@@ -885,7 +973,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "makeCall": {
     "operationId": "makeCall",
@@ -919,7 +1010,7 @@ export const operationMetadata = {
         "required": false,
         "type": "string",
         "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?[+-](0\\d|1[0-4]):[0-5]\\d$",
-        "offsetDateTime": true
+        "dateTime": "offset"
       },
       {
         "name": "user_data",
@@ -959,7 +1050,10 @@ export const operationMetadata = {
     },
     "retrySafe": false,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "patchAgent": {
     "operationId": "patchAgent",
@@ -999,7 +1093,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "removeProvider": {
     "operationId": "removeProvider",
@@ -1021,7 +1118,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "replaceAgent": {
     "operationId": "replaceAgent",
@@ -1068,7 +1168,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "scheduleBatch": {
     "operationId": "scheduleBatch",
@@ -1088,7 +1191,7 @@ export const operationMetadata = {
         "required": true,
         "type": "string",
         "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?[+-](0\\d|1[0-4]):[0-5]\\d$",
-        "offsetDateTime": true
+        "dateTime": "offset"
       },
       {
         "name": "bypass_call_guardrails",
@@ -1110,7 +1213,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "searchPhoneNumbers": {
     "operationId": "searchPhoneNumbers",
@@ -1160,7 +1266,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
   },
   "setupInboundAgent": {
     "operationId": "setupInboundAgent",
@@ -1208,7 +1317,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopAgentQueuedCalls": {
     "operationId": "stopAgentQueuedCalls",
@@ -1230,7 +1342,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopBatch": {
     "operationId": "stopBatch",
@@ -1252,7 +1367,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "stopCall": {
     "operationId": "stopCall",
@@ -1274,7 +1392,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   },
   "unlinkInboundAgent": {
     "operationId": "unlinkInboundAgent",
@@ -1302,7 +1423,10 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": null,
-    "maxWindow": null
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   }
 } as const satisfies Record<string, OperationMetadata>;
 
