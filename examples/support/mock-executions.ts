@@ -2,7 +2,7 @@
  * A `fetch` wrapper that makes the Prism mock answer an executions export the way a real server would.
  *
  * Why it is needed: Prism is stateless. Every `GET /v2/agent/{agent_id}/executions` gets the operation's first
- * named example, `firstPage` (`page_number: 1`, `total: 5`, `has_more: true`), whatever page or window is asked
+ * named example, `firstPage` (`page_number: 1`, `total: 3`, `has_more: true`), whatever page or window is asked
  * for. Two things would go wrong in an export:
  *  - a window never ends: a real server eventually answers `has_more: false`, the mock never does, so the export
  *    would keep reading "more" pages until its safety limit (`MAX_PAGES_BEYOND_TOTAL`) turned the endless listing

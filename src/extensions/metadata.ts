@@ -28,6 +28,31 @@ export interface FieldRule {
   readonly offsetDateTime?: boolean;
 }
 
+/**
+ * The envelope of one page, as `x-bolna-pagination.response` names its properties. Bolna uses three shapes:
+ * `{page_number, page_size, total, has_more, data}` (page echo), `{data, total, limit, offset, has_more}` (offset
+ * echo) and `{items}` (nothing but the records).
+ */
+export interface EnvelopeShape {
+  /** Property holding the page's records (an array). */
+  readonly items: string;
+  /** Boolean property, `true` while more pages follow; `null`: the list ends at the first empty page. */
+  readonly hasMore: string | null;
+  /**
+   * How the envelope says which page it is, so that a page the server skipped to (or repeated) is caught:
+   * the page number it echoes, or its `offset` and `limit`; `null` when it does not say.
+   */
+  readonly position: null | { readonly page: string } | { readonly offset: string; readonly limit: string };
+}
+
+/** `x-bolna-pagination`: how pages are asked for (query parameters) and how each page answers. */
+export interface PaginationRule extends EnvelopeShape {
+  /** Query parameter carrying the 1-based page number. */
+  readonly pageParam: string;
+  /** Query parameter carrying the page size. */
+  readonly sizeParam: string;
+}
+
 export interface OperationMetadata {
   readonly operationId: string;
   readonly method: HttpMethod;
@@ -43,6 +68,6 @@ export interface OperationMetadata {
   };
   readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
   readonly retrySafe: boolean;
-  readonly pagination: null | { readonly items: string; readonly pageParam: string; readonly sizeParam: string };
+  readonly pagination: null | PaginationRule;
   readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
 }

@@ -734,9 +734,13 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": {
-      "items": "data",
       "pageParam": "page_number",
-      "sizeParam": "page_size"
+      "sizeParam": "page_size",
+      "items": "data",
+      "hasMore": "has_more",
+      "position": {
+        "page": "page_number"
+      }
     },
     "maxWindow": {
       "from": "from",
@@ -1280,7 +1284,7 @@ export const operationMetadata = {
 
 export type OperationId = keyof typeof operationMetadata;
 
-/** Operations whose response is the `{page_number, page_size, total, has_more, data}` envelope. */
+/** Operations marked `x-bolna-pagination`: their method returns a `PagePromise` over the pages of their envelope. */
 export type PaginatedOperationId = "listAgentExecutions";
 
 /** The client-side rate-limit buckets named by the spec's `x-bolna-rate-limit` extensions. */

@@ -73,7 +73,7 @@ async function expectAccepted(op: SpecOperation, parts: RequestParts, prefer?: s
   expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
   expect(exchange.violations, "Prism sl-violations").toBeUndefined();
   // A paginated method always names the page it asks for (the first page: 1 unless the caller chose one).
-  const pageParam = (op.raw["x-bolna-pagination"] as { page_param?: string } | undefined)?.page_param;
+  const pageParam = (op.raw["x-bolna-pagination"] as { request?: { page?: string } } | undefined)?.request?.page;
   const query = pageParam && parts.query[pageParam] === undefined ? { ...parts.query, [pageParam]: 1 } : parts.query;
   expect(Object.fromEntries(exchange.url.searchParams), "query sent").toEqual(stringQuery(query));
   expect(await sentBody(op, exchange.request), "body sent").toEqual(await expectedBody(op, parts.body));
