@@ -6,6 +6,7 @@ export { createBolnaClient } from "./extensions/client.js";
 export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
 export { DEFAULT_BASE_URL } from "./extensions/config.js";
 export { parseBolnaTimestamp } from "./extensions/datetime.js";
+export { parseBolnaDuration } from "./extensions/duration.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,

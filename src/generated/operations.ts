@@ -658,26 +658,7 @@ export const operationMetadata = {
       {
         "name": "status",
         "in": "query",
-        "required": false,
-        "type": "string",
-        "enum": [
-          "scheduled",
-          "prepared",
-          "queued",
-          "rescheduled",
-          "initiated",
-          "ringing",
-          "in-progress",
-          "call-disconnected",
-          "completed",
-          "balance-low",
-          "busy",
-          "no-answer",
-          "canceled",
-          "failed",
-          "stopped",
-          "error"
-        ]
+        "required": false
       },
       {
         "name": "call_type",
@@ -692,14 +673,7 @@ export const operationMetadata = {
       {
         "name": "provider",
         "in": "query",
-        "required": false,
-        "type": "string",
-        "enum": [
-          "plivo",
-          "twilio",
-          "websocket",
-          "web-call"
-        ]
+        "required": false
       },
       {
         "name": "answered_by_voice_mail",
@@ -1110,8 +1084,7 @@ export const operationMetadata = {
         "in": "query",
         "required": false,
         "type": "string",
-        "minLength": 3,
-        "maxLength": 3
+        "minLength": 1
       },
       {
         "name": "provider",

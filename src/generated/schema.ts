@@ -984,11 +984,16 @@ export interface components {
              */
             webhook_url?: string | null;
         };
-        /** AgentCreated */
+        /**
+         * AgentCreated
+         * @description Answer to a successful agent create. Bolna's current reference shows `{agent_id, state: "created"}` with HTTP 201; its earlier reference showed `{agent_id, status: "created"}` with HTTP 200. Both keys are declared and neither is required; read `state ?? status`.
+         */
         AgentCreated: {
             /** @description Id of the new agent (UUID). */
             agent_id: string;
-            /** @description `created`. */
+            /** @description `created` (current reference). */
+            state?: string;
+            /** @description `created` (earlier reference). */
             status?: string;
         };
         /**
@@ -1507,17 +1512,15 @@ export interface components {
         };
         /**
          * ExecutionStatus
-         * @description The documented execution (call) statuses, in lifecycle order: `scheduled → prepared → queued → (rescheduled) → initiated → ringing → in-progress → call-disconnected → completed`, with the unanswered outcomes `balance-low`, `busy`, `no-answer` and the unsuccessful outcomes `canceled`, `failed`, `stopped`, `error`. `completed` is the final status of a successful call (it arrives 2–3 minutes after `call-disconnected`). There is no `voicemail` status: voicemail shows up as `answered_by_voice_mail: true`.
-         *
-         *     Reconciliation: seeds 000/001 spell `initiate` in the filter enum, a typo for `initiated` (the response enum, the current OAS and the status page all say `initiated`); seed 003 and the current OAS add `scheduled` and `rescheduled`; `prepared` comes from the newer docs errors page and the batch quickstart (medium confidence). This closed list is what the `status` **filter** accepts. Response fields use `ExecutionStatusValue`, which also tolerates values not listed here.
+         * @description The execution (call) statuses Bolna documents, in lifecycle order: `scheduled → queued → (rescheduled) → initiated → ringing → in-progress → call-disconnected → completed`, with the unanswered outcomes `balance-low`, `busy`, `no-answer` and the unsuccessful outcomes `canceled`, `failed`, `stopped`, `error`. `completed` is the final status of a successful call (it arrives 2–3 minutes after `call-disconnected`). There is no `voicemail` status: voicemail shows up as `answered_by_voice_mail: true`. Responses may also carry `prepared` (a call created and validated but not yet queued) and statuses added later; see `ExecutionStatusValue`.
          * @enum {string}
          */
-        ExecutionStatus: "scheduled" | "prepared" | "queued" | "rescheduled" | "initiated" | "ringing" | "in-progress" | "call-disconnected" | "completed" | "balance-low" | "busy" | "no-answer" | "canceled" | "failed" | "stopped" | "error";
+        ExecutionStatus: "scheduled" | "queued" | "rescheduled" | "initiated" | "ringing" | "in-progress" | "call-disconnected" | "completed" | "balance-low" | "busy" | "no-answer" | "canceled" | "failed" | "stopped" | "error";
         /**
          * ExecutionStatusValue
-         * @description An execution status as it appears in responses and webhook payloads. One of the documented `ExecutionStatus` values, but deliberately an **open** string: the list has grown twice in a year (`scheduled`, `rescheduled`, `prepared`) and third-party clients have seen undocumented spellings (`balance_low`, `cancelled`, `done`). Treat an unknown value as "not terminal, not understood" rather than failing to parse the execution.
+         * @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution.
          */
-        ExecutionStatusValue: components["schemas"]["ExecutionStatus"] | string;
+        ExecutionStatusValue: components["schemas"]["ExecutionStatus"] | "prepared" | string;
         /**
          * ExtractedData
          * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
@@ -1887,8 +1890,8 @@ export interface components {
              * @example outbound
              */
             call_type?: string | null;
-            /** @description Call duration in whole seconds, sent as a **string of digits** (`"69"`); parse it with `Number()`. Seeds 001/004 and several docs examples print an integer (`42`), but every captured payload and the docs' own schema (`type: string, pattern: ^\d+$`) use a string. The schema follows the wire. */
-            duration?: string | null;
+            /** @description Call duration in seconds. Its wire type varies with the source of the record: a string of digits (`"69"`), a decimal string (`"0.0"`, on busy and disconnected Twilio calls), a number (`16`), or null while the call is under way. Read it with `parseBolnaDuration()`, which returns a number of seconds or null. */
+            duration?: number | string | null;
             /** @description Number the call came from (E.164 in practice). */
             from_number?: string | null;
             /** @description Who hung up (`Caller`, `Callee`, `Carrier`, ...). */
@@ -1916,7 +1919,7 @@ export interface components {
         };
         /**
          * Timestamp
-         * @description A timestamp as the Bolna API emits it. The live API mostly sends **naive** ISO-8601 timestamps with microseconds and no offset (`2026-01-28T13:17:50.116924`, CAPTURE); older docs examples use a `Z` suffix and a few endpoints echo a numeric offset (`+00:00`). All three forms are accepted. **How to read them:** a value with `Z` or `±hh:mm` is absolute; a naive value should be read as UTC (**UNCERTAIN**: no source states the zone; every observed value is consistent with UTC). This is deliberately *not* `format: date-time`, because RFC 3339 requires an offset and the server does not always send one. Impossible values such as the docs typo `2024-02-29T04:22:89Z` (second 89) are rejected by the pattern.
+         * @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected.
          * @example 2026-01-28T13:17:50.116924
          * @example 2024-01-23T01:14:37Z
          * @example 2024-03-20T04:10:00+00:00
@@ -1971,8 +1974,8 @@ export interface components {
         TransferCallData: {
             /** @description Cost of the transferred leg, in cents. */
             cost?: number | null;
-            /** @description Duration of the transferred leg in whole seconds, as a string of digits (same rule as `telephony_data.duration`). */
-            duration?: string | null;
+            /** @description Duration of the transferred leg in seconds, with the same varying wire type as `telephony_data.duration` (numeric string, decimal string, number or null); read it with `parseBolnaDuration()`. */
+            duration?: number | string | null;
             /** @description Number the transfer was placed from. */
             from_number?: string | null;
             /** @description Who hung up the transferred leg. */
@@ -2171,10 +2174,10 @@ export interface components {
          */
         ExecutionId: string;
         /**
-         * @description Only executions in this status. Closed list (see `ExecutionStatus`): `initiated`, not the `initiate` typo of seeds 000/001; includes `scheduled` and `rescheduled` (OAS, seed 003) and `prepared` (docs errors page; medium confidence that the filter accepts it).
+         * @description Only executions in this status. Editors suggest the statuses Bolna documents for this filter; any other string is sent as given and left to the server to judge (for example `prepared`, which executions carry but the filter's documentation does not list).
          * @example completed
          */
-        ExecutionStatusFilter: components["schemas"]["ExecutionStatus"];
+        ExecutionStatusFilter: components["schemas"]["ExecutionStatus"] | (string & {});
         /**
          * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
          * @example 2025-05-07T00:00:00.000Z
@@ -2196,10 +2199,10 @@ export interface components {
          */
         PhoneNumberId: string;
         /**
-         * @description Only calls through this conversation provider.
+         * @description Only calls through this provider. Bolna documents `plivo`, `twilio`, `websocket` and `web-call` for this filter; executions also name `vobiz`, `exotel` and `sip-trunk`, so those are suggested too, and any other string is sent as given for the server to judge.
          * @example twilio
          */
-        ProviderFilter: "plivo" | "twilio" | "websocket" | "web-call";
+        ProviderFilter: ("plivo" | "twilio" | "websocket" | "web-call" | "vobiz" | "exotel" | "sip-trunk") | (string & {});
         /**
          * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
          * @example OPENAI_API_KEY
@@ -2216,7 +2219,7 @@ export interface components {
          */
         SearchCountry: "US" | "IN";
         /**
-         * @description Three-character prefix the number should start with (after the country code), e.g. an area code.
+         * @description Digits the number should start with after the country code, such as an area code. Bolna's reference describes a three-character prefix; other lengths are sent as given and left to the server to judge.
          * @example 415
          */
         SearchPattern: string;
@@ -3102,7 +3105,7 @@ export interface operations {
                  */
                 country: components["parameters"]["SearchCountry"];
                 /**
-                 * @description Three-character prefix the number should start with (after the country code), e.g. an area code.
+                 * @description Digits the number should start with after the country code, such as an area code. Bolna's reference describes a three-character prefix; other lengths are sent as given and left to the server to judge.
                  * @example 415
                  */
                 pattern?: components["parameters"]["SearchPattern"];
@@ -3572,12 +3575,12 @@ export interface operations {
                  */
                 page_size?: components["parameters"]["PageSize"];
                 /**
-                 * @description Only calls through this conversation provider.
+                 * @description Only calls through this provider. Bolna documents `plivo`, `twilio`, `websocket` and `web-call` for this filter; executions also name `vobiz`, `exotel` and `sip-trunk`, so those are suggested too, and any other string is sent as given for the server to judge.
                  * @example twilio
                  */
                 provider?: components["parameters"]["ProviderFilter"];
                 /**
-                 * @description Only executions in this status. Closed list (see `ExecutionStatus`): `initiated`, not the `initiate` typo of seeds 000/001; includes `scheduled` and `rescheduled` (OAS, seed 003) and `prepared` (docs errors page; medium confidence that the filter accepts it).
+                 * @description Only executions in this status. Editors suggest the statuses Bolna documents for this filter; any other string is sent as given and left to the server to judge (for example `prepared`, which executions carry but the filter's documentation does not list).
                  * @example completed
                  */
                 status?: components["parameters"]["ExecutionStatusFilter"];

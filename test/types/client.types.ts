@@ -3,7 +3,14 @@
  * Each `@ts-expect-error` line must fail to compile; if one starts compiling, tsc reports the unused directive.
  */
 import { expectTypeOf } from "vitest";
-import { createBolnaClient, type BolnaClient, type Execution, type ExecutionPage, type PagePromise } from "../../src/index.js";
+import {
+  createBolnaClient,
+  type BolnaClient,
+  type Execution,
+  type ExecutionPage,
+  type OperationArgs,
+  type PagePromise,
+} from "../../src/index.js";
 
 declare const bolna: BolnaClient;
 const agent_id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -19,8 +26,8 @@ export async function rawClientIsTypedFromPaths() {
   // @ts-expect-error: missing the required `from`/`to` query parameters
   await bolna.GET("/v2/agent/{agent_id}/executions", { params: { path: { agent_id } } });
   await bolna.GET("/v2/agent/{agent_id}/executions", {
-    // @ts-expect-error: `initiate` is the docs' typo, not a status
-    params: { path: { agent_id }, query: { ...window, status: "initiate" } },
+    // @ts-expect-error: a status is a string
+    params: { path: { agent_id }, query: { ...window, status: 3 } },
   });
   await bolna.POST("/call", {
     // @ts-expect-error: a required body property is missing
@@ -65,8 +72,19 @@ export async function paginationOnlyWherePaginated() {
 
 export function exportFiltersAreTypedFromTheSpec() {
   bolna.exportExecutions({ agent_id, from: window.from, status: "completed", call_type: "inbound" });
-  // @ts-expect-error: `initiate` is not a status
-  bolna.exportExecutions({ agent_id, from: window.from, status: "initiate" });
+  // @ts-expect-error: `call_type` is a closed enum
+  bolna.exportExecutions({ agent_id, from: window.from, call_type: "sideways" });
+}
+
+/** Open enums: any string is accepted, yet the known values stay literal types (editors complete them). */
+export function openEnumsKeepTheirKnownValues() {
+  // Exclude, not NonNullable: `NonNullable<T>` is `T & {}`, which TypeScript collapses with `string & {}` to `string`.
+  type StatusFilter = Exclude<OperationArgs<"listAgentExecutions">["status"], undefined>;
+  type ProviderFilter = Exclude<OperationArgs<"listAgentExecutions">["provider"], undefined>;
+  expectTypeOf<Extract<StatusFilter, "completed">>().toEqualTypeOf<"completed">();
+  expectTypeOf<Extract<ProviderFilter, "vobiz">>().toEqualTypeOf<"vobiz">();
+  expectTypeOf<"a-status-added-later">().toMatchTypeOf<StatusFilter>();
+  void bolna.listAgentExecutions({ agent_id, ...window, status: "prepared", provider: "sip-trunk" });
 }
 
 export function rateLimitBucketsAreTypedFromTheSpec() {
