@@ -286,11 +286,19 @@ export const operationMetadata = {
         "minLength": 1
       },
       {
-        "name": "allow_concurrent_calls",
+        "name": "min_concurrency",
         "in": "body",
         "required": true,
         "type": "integer",
-        "minimum": 1
+        "minimum": 0
+      },
+      {
+        "name": "max_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "nullable": true,
+        "minimum": 0
       },
       {
         "name": "multi_tenant",
@@ -606,6 +614,40 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "getSubAccountUsage": {
+    "operationId": "getSubAccountUsage",
+    "method": "get",
+    "path": "/sub-accounts/{sub_account_id}/usage",
+    "fields": [
+      {
+        "name": "sub_account_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "type": "string"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "listAgentBatches": {
     "operationId": "listAgentBatches",
     "method": "get",
@@ -827,6 +869,33 @@ export const operationMetadata = {
     "method": "get",
     "path": "/sub-accounts/all",
     "fields": [],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "listSubAccountsUsage": {
+    "operationId": "listSubAccountsUsage",
+    "method": "get",
+    "path": "/sub-accounts/all/usage",
+    "fields": [
+      {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "type": "string"
+      }
+    ],
     "body": null,
     "rateLimit": {
       "bucket": "default",
@@ -1252,6 +1321,55 @@ export const operationMetadata = {
     "retrySafe": true,
     "pagination": null,
     "maxWindow": null
+  },
+  "updateSubAccount": {
+    "operationId": "updateSubAccount",
+    "method": "patch",
+    "path": "/sub-accounts/{sub_account_id}",
+    "fields": [
+      {
+        "name": "sub_account_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "min_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "max_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "nullable": true,
+        "minimum": 0
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
   }
 } as const satisfies Record<string, OperationMetadata>;
 
@@ -1340,11 +1458,9 @@ export interface BolnaOperationMethods {
   /**
    * Create a sub-account
    *
-   * Creates a sub-account and returns it with its own `sa-...` API key. Enterprise feature: other accounts get 403.
+   * Creates a sub-account with its own concurrency envelope and returns it with its own `sa-...` API key. Enterprise feature, for organization admins: any other key gets 403. `min_concurrency` is required; `max_concurrency` is optional (omitted or `null`: elastic; `0`: paused). The server answers 400 when the minimums, or the capped maximums, of all the organization's accounts would exceed the organization's own. Since June 2026 this replaces the single `allow_concurrent_calls` setting.
    *
-   * **Reconciliation** (facts §4 #20). The path is `/sub-accounts/create` (OAS, docs); seed 004's `POST /sub-accounts` is not described. `allow_concurrent_calls` is required by the current docs. SKL's `{description, metadata}` body and `subacct_...` ids disagree with the OAS and are ignored.
-   *
-   * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe** (a create).
    *
    * `POST /sub-accounts/create` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
    */
@@ -1493,6 +1609,17 @@ export interface BolnaOperationMethods {
   getKnowledgebase(args: OperationArgs<"getKnowledgebase">, options?: RequestOptions): Promise<OperationData<"getKnowledgebase">>;
 
   /**
+   * Get one sub-account's usage
+   *
+   * Calls, minutes and costs of one sub-account over a period of at most 32 days: totals, counts per call status, and cost maps per synthesizer, transcriber and LLM model. Costs are in cents. Without `from` the period starts at the beginning of the current month (UTC); without `to` it ends at the end of today (UTC). A longer period is refused by the server. Enterprise feature.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sub-accounts/{sub_account_id}/usage` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getSubAccountUsage(args: OperationArgs<"getSubAccountUsage">, options?: RequestOptions): Promise<OperationData<"getSubAccountUsage">>;
+
+  /**
    * List an agent's batches
    *
    * Returns every batch of one agent, as a **bare array**, with no pagination parameters.
@@ -1622,6 +1749,17 @@ export interface BolnaOperationMethods {
    * `GET /sub-accounts/all` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   listSubAccounts(args?: OperationArgs<"listSubAccounts">, options?: RequestOptions): Promise<OperationData<"listSubAccounts">>;
+
+  /**
+   * Get every sub-account's usage
+   *
+   * The usage of each sub-account of the organization over a period of at most 32 days, as a bare array: the same figures as `getSubAccountUsage` plus the sub-account's id and name. Same period defaults and limit. Enterprise feature. The path's `all` is a literal segment, not a sub-account id: this operation, not `getSubAccountUsage`, answers `/sub-accounts/all/usage`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sub-accounts/all/usage` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSubAccountsUsage(args?: OperationArgs<"listSubAccountsUsage">, options?: RequestOptions): Promise<OperationData<"listSubAccountsUsage">>;
 
   /**
    * List available voices
@@ -1762,4 +1900,15 @@ export interface BolnaOperationMethods {
    * `POST /inbound/unlink` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   unlinkInboundAgent(args: OperationArgs<"unlinkInboundAgent">, options?: RequestOptions): Promise<OperationData<"unlinkInboundAgent">>;
+
+  /**
+   * Update a sub-account
+   *
+   * Changes a sub-account's name or concurrency envelope; only the fields sent change. `max_concurrency: null` makes it elastic and `0` pauses it. The server answers 400 when the change would make the accounts' minimums, or capped maximums, exceed the organization's, or when no field it knows was sent. Organization admins only (403 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same result.
+   *
+   * `PATCH /sub-accounts/{sub_account_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  updateSubAccount(args: OperationArgs<"updateSubAccount">, options?: RequestOptions): Promise<OperationData<"updateSubAccount">>;
 }

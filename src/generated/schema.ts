@@ -591,6 +591,34 @@ export interface paths {
         delete: operations["deleteSubAccount"];
         options?: never;
         head?: never;
+        /**
+         * Update a sub-account
+         * @description Changes a sub-account's name or concurrency envelope; only the fields sent change. `max_concurrency: null` makes it elastic and `0` pauses it. The server answers 400 when the change would make the accounts' minimums, or capped maximums, exceed the organization's, or when no field it knows was sent. Organization admins only (403 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same result.
+         */
+        patch: operations["updateSubAccount"];
+        trace?: never;
+    };
+    "/sub-accounts/{sub_account_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one sub-account's usage
+         * @description Calls, minutes and costs of one sub-account over a period of at most 32 days: totals, counts per call status, and cost maps per synthesizer, transcriber and LLM model. Costs are in cents. Without `from` the period starts at the beginning of the current month (UTC); without `to` it ends at the end of today (UTC). A longer period is refused by the server. Enterprise feature.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getSubAccountUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -618,6 +646,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sub-accounts/all/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get every sub-account's usage
+         * @description The usage of each sub-account of the organization over a period of at most 32 days, as a bare array: the same figures as `getSubAccountUsage` plus the sub-account's id and name. Same period defaults and limit. Enterprise feature. The path's `all` is a literal segment, not a sub-account id: this operation, not `getSubAccountUsage`, answers `/sub-accounts/all/usage`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSubAccountsUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sub-accounts/create": {
         parameters: {
             query?: never;
@@ -629,11 +679,9 @@ export interface paths {
         put?: never;
         /**
          * Create a sub-account
-         * @description Creates a sub-account and returns it with its own `sa-...` API key. Enterprise feature: other accounts get 403.
+         * @description Creates a sub-account with its own concurrency envelope and returns it with its own `sa-...` API key. Enterprise feature, for organization admins: any other key gets 403. `min_concurrency` is required; `max_concurrency` is optional (omitted or `null`: elastic; `0`: paused). The server answers 400 when the minimums, or the capped maximums, of all the organization's accounts would exceed the organization's own. Since June 2026 this replaces the single `allow_concurrent_calls` setting.
          *
-         *     **Reconciliation** (facts §4 #20). The path is `/sub-accounts/create` (OAS, docs); seed 004's `POST /sub-accounts` is not described. `allow_concurrent_calls` is required by the current docs. SKL's `{description, metadata}` body and `subacct_...` ids disagree with the OAS and are ignored.
-         *
-         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe** (a create).
          */
         post: operations["createSubAccount"];
         delete?: never;
@@ -1292,16 +1340,18 @@ export interface components {
         } & (unknown | unknown);
         /**
          * CreateSubAccountRequest
-         * @description Body of `POST /sub-accounts/create` (enterprise feature). The `db_*` fields are only used with `multi_tenant: true`. SKL's `{description, metadata}` body disagrees with the OAS and the docs and is not used.
+         * @description Body of `createSubAccount` (enterprise feature; organization admins only). Every sub-account gets a concurrency envelope: `min_concurrency` calls are guaranteed to it even when the organization is at capacity, and `max_concurrency` caps it. The server refuses (400) an envelope that would make the minimums, or the capped maximums, of all accounts exceed the organization's. The `db_*` fields are used only with `multi_tenant: true`.
          */
         CreateSubAccountRequest: {
-            /** @description Concurrent calls the sub-account may place (required by the current docs). */
-            allow_concurrent_calls: number;
             db_host?: string;
             db_name?: string;
             db_password?: string;
             db_port?: string;
             db_user?: string;
+            /** @description Most concurrent calls the sub-account may place. Omit it, or send `null`, for an elastic sub-account that may use whatever capacity the organization has free; `0` pauses the sub-account. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity; `0` guarantees none. */
+            min_concurrency: number;
             /**
              * @description Store the sub-account's data in your own database.
              * @default false
@@ -1815,6 +1865,10 @@ export interface components {
         };
         /** SubAccount */
         SubAccount: {
+            /**
+             * @deprecated
+             * @description The concurrency setting of sub-accounts created before June 2026, replaced by `min_concurrency` and `max_concurrency`; it may still appear on older records.
+             */
             allow_concurrent_calls?: number | null;
             /** @description The sub-account's own API key, `sa-` followed by 32 hex characters. Use it as the Bearer token to act as the sub-account. */
             api_key?: string | null;
@@ -1824,8 +1878,12 @@ export interface components {
             db_password?: string | null;
             db_port?: string | null;
             db_user?: string | null;
-            /** @description Sub-account id (UUID); pass it to `deleteSubAccount`. */
+            /** @description Sub-account id (UUID); pass it to `updateSubAccount`, `deleteSubAccount` and `getSubAccountUsage`. */
             id: string;
+            /** @description Most concurrent calls the sub-account may place; `null` means elastic (no cap of its own), `0` paused. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity. */
+            min_concurrency?: number | null;
             multi_tenant?: boolean | null;
             name?: string;
             organization_id?: string | null;
@@ -1834,6 +1892,70 @@ export interface components {
         };
         /** SubAccountList */
         SubAccountList: components["schemas"]["SubAccount"][];
+        /**
+         * SubAccountUsage
+         * @description A sub-account's calls and costs over a period. Every cost is in cents.
+         */
+        SubAccountUsage: {
+            /** @description Start of the period, as a date (`2026-08-03`) or a naive UTC timestamp. */
+            from?: string;
+            /** @description LLM cost in cents, and tokens used per model. */
+            llm_cost_map?: {
+                cost?: number;
+                tokens?: {
+                    [key: string]: {
+                        input?: number;
+                        output?: number;
+                    };
+                };
+            };
+            /** @description Number of executions per call status (`completed`, `busy`, ...). */
+            status_map?: {
+                [key: string]: number;
+            };
+            /** @description Per synthesizer provider, then model, the characters spoken and their cost in cents. */
+            synthesizer_cost_map?: {
+                [key: string]: {
+                    [key: string]: {
+                        characters?: number;
+                        cost?: number;
+                    };
+                };
+            };
+            /** @description End of the period, a naive UTC timestamp (`2026-08-09T23:59:59.999999`). */
+            to?: string;
+            /** @description Total cost of the executions, in cents. */
+            total_cost?: number;
+            /** @description Total call time in seconds. */
+            total_duration?: number;
+            /** @description Platform part of the cost, in cents. */
+            total_platform_cost?: number;
+            /** @description Number of executions (calls) in the period. */
+            total_records?: number;
+            /** @description Telephony part of the cost, in cents. */
+            total_telephony_cost?: number;
+            /** @description Per transcriber provider, then model, the seconds transcribed and their cost in cents. */
+            transcriber_cost_map?: {
+                [key: string]: {
+                    [key: string]: {
+                        cost?: number;
+                        duration?: number;
+                    };
+                };
+            };
+        };
+        /**
+         * SubAccountUsageEntry
+         * @description One sub-account's usage in `listSubAccountsUsage`, with the sub-account it belongs to.
+         */
+        SubAccountUsageEntry: components["schemas"]["SubAccountUsage"] & {
+            /** @description Id of the sub-account. */
+            sub_account_id?: string;
+            /** @description Name of the sub-account. */
+            sub_account_name?: string;
+        };
+        /** SubAccountUsageList */
+        SubAccountUsageList: components["schemas"]["SubAccountUsageEntry"][];
         /**
          * Synthesizer
          * @description Text-to-speech settings.
@@ -1998,6 +2120,17 @@ export interface components {
             phone_number_id: string;
         };
         /**
+         * UpdateSubAccountRequest
+         * @description Body of `updateSubAccount`: only the fields sent change. Omitting a concurrency field leaves it as it is; the server refuses (400) a change that breaks the organization's concurrency envelope. Organization admins only.
+         */
+        UpdateSubAccountRequest: {
+            /** @description Most concurrent calls the sub-account may place; `null` makes it elastic, `0` pauses it. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity; `0` guarantees none. */
+            min_concurrency?: number;
+            name?: string;
+        };
+        /**
          * UsageBreakdown
          * @description Usage counters for an execution (present live and in old docs examples, not in the current schema). The live payload mixes key styles, e.g. `llmModel` and `llmTokens` next to `synthesizer_characters` and `transcriber_duration` (CAPTURE); seed 004 shows all-camelCase keys. Both spellings are declared.
          */
@@ -2102,6 +2235,15 @@ export interface components {
         };
         /** @description The resource does not exist, or belongs to another account (docs errors page). Body is `{"message": ...}` or `{"detail": ...}`. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The key may not manage sub-accounts: only organization admins create and update them (body `{"message": "Forbidden: ..."}`), or the key itself is not recognised (`{"detail": ...}`, as on every endpoint). */
+        SubAccountForbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2243,6 +2385,16 @@ export interface components {
          * @example 2025-05-14T00:00:00.000Z
          */
         To: string;
+        /**
+         * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+         * @example 2026-08-01T00:00:00Z
+         */
+        UsageFrom: string;
+        /**
+         * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+         * @example 2026-08-20T23:59:59Z
+         */
+        UsageTo: string;
     };
     requestBodies: never;
     headers: never;
@@ -2310,6 +2462,9 @@ export type StatusMessage = components['schemas']['StatusMessage'];
 export type StoppedExecutions = components['schemas']['StoppedExecutions'];
 export type SubAccount = components['schemas']['SubAccount'];
 export type SubAccountList = components['schemas']['SubAccountList'];
+export type SubAccountUsage = components['schemas']['SubAccountUsage'];
+export type SubAccountUsageEntry = components['schemas']['SubAccountUsageEntry'];
+export type SubAccountUsageList = components['schemas']['SubAccountUsageList'];
 export type Synthesizer = components['schemas']['Synthesizer'];
 export type TaskConfig = components['schemas']['TaskConfig'];
 export type TelephonyData = components['schemas']['TelephonyData'];
@@ -2319,6 +2474,7 @@ export type ToolsConfig = components['schemas']['ToolsConfig'];
 export type Transcriber = components['schemas']['Transcriber'];
 export type TransferCallData = components['schemas']['TransferCallData'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
+export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
 export type ValidationErrorItem = components['schemas']['ValidationErrorItem'];
@@ -2328,6 +2484,7 @@ export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseSubAccountForbidden = components['responses']['SubAccountForbidden'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
@@ -2351,6 +2508,8 @@ export type ParameterSearchProvider = components['parameters']['SearchProvider']
 export type ParameterSearchRegion = components['parameters']['SearchRegion'];
 export type ParameterSubAccountId = components['parameters']['SubAccountId'];
 export type ParameterTo = components['parameters']['To'];
+export type ParameterUsageFrom = components['parameters']['UsageFrom'];
+export type ParameterUsageTo = components['parameters']['UsageTo'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAgentExecution: {
@@ -3258,6 +3417,102 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    updateSubAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the sub-account (UUID; opaque).
+                 * @example 5416892b-9052-47d6-92e3-85ac51426903
+                 */
+                sub_account_id: components["parameters"]["SubAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSubAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description Sub-account updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateMessage"];
+                };
+            };
+            /** @description The change over-subscribes the organization's concurrency, or no valid field was sent. Bodies are `{"message": ...}` or `{"error": ..., "status": "failure"}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SubAccountForbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSubAccountUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+                 * @example 2026-08-01T00:00:00Z
+                 */
+                from?: components["parameters"]["UsageFrom"];
+                /**
+                 * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+                 * @example 2026-08-20T23:59:59Z
+                 */
+                to?: components["parameters"]["UsageTo"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the sub-account (UUID; opaque).
+                 * @example 5416892b-9052-47d6-92e3-85ac51426903
+                 */
+                sub_account_id: components["parameters"]["SubAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sub-account's usage over the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubAccountUsage"];
+                };
+            };
+            /** @description Invalid period (for example longer than 32 days, or `from` after `to`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listSubAccounts: {
         parameters: {
             query?: never;
@@ -3274,6 +3529,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubAccountList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSubAccountsUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+                 * @example 2026-08-01T00:00:00Z
+                 */
+                from?: components["parameters"]["UsageFrom"];
+                /**
+                 * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+                 * @example 2026-08-20T23:59:59Z
+                 */
+                to?: components["parameters"]["UsageTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One usage entry per sub-account (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubAccountUsageList"];
+                };
+            };
+            /** @description Invalid period (for example longer than 32 days, or `from` after `to`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3304,9 +3603,17 @@ export interface operations {
                     "application/json": components["schemas"]["SubAccount"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description No concurrency given, or the envelope over-subscribes the organization. The body is `{"message": ...}` naming the sums and the organization's limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["SubAccountForbidden"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
