@@ -905,6 +905,84 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "listTtsProviders": {
+    "operationId": "listTtsProviders",
+    "method": "get",
+    "path": "/api/v1/voice-config/tts",
+    "fields": [
+      {
+        "name": "language",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "listTtsVoices": {
+    "operationId": "listTtsVoices",
+    "method": "get",
+    "path": "/api/v1/voice-config/tts/voices",
+    "fields": [
+      {
+        "name": "language",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "provider_id",
+        "in": "query",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "model_id",
+        "in": "query",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "page",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      },
+      {
+        "name": "page_size",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": {
+      "pageParam": "page",
+      "sizeParam": "page_size",
+      "items": "items",
+      "hasMore": null,
+      "position": null
+    },
+    "maxWindow": null
+  },
   "listVoices": {
     "operationId": "listVoices",
     "method": "get",
@@ -1376,7 +1454,7 @@ export const operationMetadata = {
 export type OperationId = keyof typeof operationMetadata;
 
 /** Operations marked `x-bolna-pagination`: their method returns a `PagePromise` over the pages of their envelope. */
-export type PaginatedOperationId = "listAgentExecutions";
+export type PaginatedOperationId = "listAgentExecutions" | "listTtsVoices";
 
 /** The client-side rate-limit buckets named by the spec's `x-bolna-rate-limit` extensions. */
 export type RateLimitBucket = "agent" | "agent-executions" | "call" | "default";
@@ -1762,13 +1840,37 @@ export interface BolnaOperationMethods {
   listSubAccountsUsage(args?: OperationArgs<"listSubAccountsUsage">, options?: RequestOptions): Promise<OperationData<"listSubAccountsUsage">>;
 
   /**
-   * List available voices
+   * List text-to-speech providers and models
    *
-   * Returns the voices the account can use, as a bare array. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
+   * Returns the text-to-speech providers, each with its models, that support a language (all languages without `language`), plus the account's custom voices per provider and its default provider. The first step of a voice lookup: pass a provider's `id` and one of its models' `id` to `listTtsVoices`, then use the chosen voice's `voice_id` with the model's `model_id` in an agent's synthesizer settings.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /api/v1/voice-config/tts` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listTtsProviders(args?: OperationArgs<"listTtsProviders">, options?: RequestOptions): Promise<OperationData<"listTtsProviders">>;
+
+  /**
+   * List the voices of a provider's model (paginated)
+   *
+   * Returns the voices of one text-to-speech provider and model (ids from `listTtsProviders`): voices Bolna curates (`source: platform`) and voices your account cloned or added (`source: custom`). Pages are `{items: [...]}` and nothing else: no total and no `has_more`, so the list ends at the first empty page (the generated client's iteration asks for one page past the last). Put the chosen `voice_id` in an agent's synthesizer settings, with the model's `model_id`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /api/v1/voice-config/tts/voices` · rate limit 1000/min (bucket `default`) · retried on transient failures · paginated: await for the first page, `for await` for every item
+   */
+  listTtsVoices(args: OperationArgs<"listTtsVoices">, options?: RequestOptions): PaginatedResult<"listTtsVoices">;
+
+  /**
+   * List available voices (deprecated)
+   *
+   * **Deprecated: use `listTtsProviders` and `listTtsVoices`.** Returns the voices the account can use, as a bare array. Bolna's reference no longer lists this endpoint (since August 2026 voices are looked up per provider and model through `/api/v1/voice-config/tts`); whether it still answers is not verified. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
    * `GET /me/voices` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   *
+   * @deprecated See the description for the replacement operation.
    */
   listVoices(args?: OperationArgs<"listVoices">, options?: RequestOptions): Promise<OperationData<"listVoices">>;
 

@@ -48,6 +48,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/voice-config/tts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List text-to-speech providers and models
+         * @description Returns the text-to-speech providers, each with its models, that support a language (all languages without `language`), plus the account's custom voices per provider and its default provider. The first step of a voice lookup: pass a provider's `id` and one of its models' `id` to `listTtsVoices`, then use the chosen voice's `voice_id` with the model's `model_id` in an agent's synthesizer settings.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listTtsProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voice-config/tts/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the voices of a provider's model (paginated)
+         * @description Returns the voices of one text-to-speech provider and model (ids from `listTtsProviders`): voices Bolna curates (`source: platform`) and voices your account cloned or added (`source: custom`). Pages are `{items: [...]}` and nothing else: no total and no `has_more`, so the list ends at the first empty page (the generated client's iteration asks for one page past the last). Put the chosen `voice_id` in an agent's synthesizer settings, with the model's `model_id`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listTtsVoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/batches": {
         parameters: {
             query?: never;
@@ -414,8 +458,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List available voices
-         * @description Returns the voices the account can use, as a bare array. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
+         * List available voices (deprecated)
+         * @deprecated
+         * @description **Deprecated: use `listTtsProviders` and `listTtsVoices`.** Returns the voices the account can use, as a bare array. Bolna's reference no longer lists this endpoint (since August 2026 voices are looked up per provider and model through `/api/v1/voice-config/tts`); whether it still answers is not verified. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -2114,6 +2159,84 @@ export interface components {
             /** @description Number the call was transferred to. */
             to_number?: string | null;
         };
+        /**
+         * TtsCatalog
+         * @description The text-to-speech providers and models for a language, with the account's custom voices.
+         */
+        TtsCatalog: {
+            /** @description The account's custom voices, keyed by provider id. */
+            custom_voices?: {
+                [key: string]: components["schemas"]["TtsVoice"][];
+            };
+            /** @description The id of the account's default provider, if set. */
+            default?: string | null;
+            /** @description The language asked for, if any. */
+            language?: string | null;
+            providers?: components["schemas"]["TtsProvider"][];
+        };
+        /**
+         * TtsModel
+         * @description A text-to-speech model of a provider.
+         */
+        TtsModel: {
+            /** @description Whether this is the provider's default model. */
+            default?: boolean;
+            description?: string | null;
+            display_name?: string;
+            display_order?: number;
+            /** @description The model's id (UUID); pass it as `model_id` to `listTtsVoices`. */
+            id?: string;
+            is_deprecated?: boolean;
+            /** @description Whether the account may use this model. */
+            is_supported?: boolean;
+            /** @description The provider's own model name (`eleven_flash_v2_5`, `bulbul:v3`); use it in an agent's synthesizer settings. */
+            model_id?: string;
+            /** @description For example `turbo` or `standard`. */
+            quality_tier?: string | null;
+        };
+        /**
+         * TtsProvider
+         * @description A text-to-speech provider and its models.
+         */
+        TtsProvider: {
+            /** @description The provider's id (UUID); pass it as `provider_id` to `listTtsVoices`. */
+            id?: string;
+            /** @description Whether the account may use this provider. */
+            is_supported?: boolean;
+            models?: components["schemas"]["TtsModel"][];
+            /** @description Display name, e.g. `ElevenLabs`. */
+            name?: string;
+        };
+        /**
+         * TtsVoice
+         * @description A voice of a text-to-speech provider's model.
+         */
+        TtsVoice: {
+            accent?: string | null;
+            age_range?: string | null;
+            gender?: string | null;
+            /** @description Bolna's id for the voice (UUID). */
+            id?: string;
+            /** @description Whether Bolna curates this voice. */
+            is_native?: boolean;
+            name?: string;
+            /** @description A short audio sample of the voice. */
+            preview_url?: string | null;
+            /** @description The provider's id (UUID). */
+            provider_id?: string;
+            /** @description `platform` (curated by Bolna) or `custom` (cloned or added by your account). */
+            source?: string;
+            use_case?: string[] | null;
+            /** @description The provider's own voice id; use it in an agent's synthesizer settings or `makeCall`'s `agent_data`. */
+            voice_id: string;
+        };
+        /**
+         * TtsVoicePage
+         * @description One page of `listTtsVoices`. Only the records; an empty `items` means the list has ended.
+         */
+        TtsVoicePage: {
+            items: components["schemas"]["TtsVoice"][];
+        };
         /** UnlinkInboundRequest */
         UnlinkInboundRequest: {
             /** @description `id` of the number from `GET /phone-numbers/all`. */
@@ -2386,6 +2509,16 @@ export interface components {
          */
         To: string;
         /**
+         * @description The model's `id` (a UUID) from `listTtsProviders`, not its `model_id` name.
+         * @example f1b5c9cc-72e1-56a4-be8c-f3ee37d38309
+         */
+        TtsModelId: string;
+        /**
+         * @description The provider's `id` (a UUID) from `listTtsProviders`, not its name.
+         * @example 7a3f4573-7548-5b34-80f9-5edf23bed79b
+         */
+        TtsProviderId: string;
+        /**
          * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
          * @example 2026-08-01T00:00:00Z
          */
@@ -2395,6 +2528,21 @@ export interface components {
          * @example 2026-08-20T23:59:59Z
          */
         UsageTo: string;
+        /**
+         * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+         * @example ta
+         */
+        VoiceLanguage: string;
+        /**
+         * @description Page to return, starting at `1`.
+         * @example 1
+         */
+        VoicePage: number;
+        /**
+         * @description Voices per page (default `100`; no maximum is documented).
+         * @example 100
+         */
+        VoicePageSize: number;
     };
     requestBodies: never;
     headers: never;
@@ -2473,6 +2621,11 @@ export type Toolchain = components['schemas']['Toolchain'];
 export type ToolsConfig = components['schemas']['ToolsConfig'];
 export type Transcriber = components['schemas']['Transcriber'];
 export type TransferCallData = components['schemas']['TransferCallData'];
+export type TtsCatalog = components['schemas']['TtsCatalog'];
+export type TtsModel = components['schemas']['TtsModel'];
+export type TtsProvider = components['schemas']['TtsProvider'];
+export type TtsVoice = components['schemas']['TtsVoice'];
+export type TtsVoicePage = components['schemas']['TtsVoicePage'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
 export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
@@ -2508,8 +2661,13 @@ export type ParameterSearchProvider = components['parameters']['SearchProvider']
 export type ParameterSearchRegion = components['parameters']['SearchRegion'];
 export type ParameterSubAccountId = components['parameters']['SubAccountId'];
 export type ParameterTo = components['parameters']['To'];
+export type ParameterTtsModelId = components['parameters']['TtsModelId'];
+export type ParameterTtsProviderId = components['parameters']['TtsProviderId'];
 export type ParameterUsageFrom = components['parameters']['UsageFrom'];
 export type ParameterUsageTo = components['parameters']['UsageTo'];
+export type ParameterVoiceLanguage = components['parameters']['VoiceLanguage'];
+export type ParameterVoicePage = components['parameters']['VoicePage'];
+export type ParameterVoicePageSize = components['parameters']['VoicePageSize'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAgentExecution: {
@@ -2575,6 +2733,95 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTtsProviders: {
+        parameters: {
+            query?: {
+                /**
+                 * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+                 * @example ta
+                 */
+                language?: components["parameters"]["VoiceLanguage"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Providers and their models for the language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TtsCatalog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTtsVoices: {
+        parameters: {
+            query: {
+                /**
+                 * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+                 * @example ta
+                 */
+                language?: components["parameters"]["VoiceLanguage"];
+                /**
+                 * @description The model's `id` (a UUID) from `listTtsProviders`, not its `model_id` name.
+                 * @example f1b5c9cc-72e1-56a4-be8c-f3ee37d38309
+                 */
+                model_id: components["parameters"]["TtsModelId"];
+                /**
+                 * @description Page to return, starting at `1`.
+                 * @example 1
+                 */
+                page?: components["parameters"]["VoicePage"];
+                /**
+                 * @description Voices per page (default `100`; no maximum is documented).
+                 * @example 100
+                 */
+                page_size?: components["parameters"]["VoicePageSize"];
+                /**
+                 * @description The provider's `id` (a UUID) from `listTtsProviders`, not its name.
+                 * @example 7a3f4573-7548-5b34-80f9-5edf23bed79b
+                 */
+                provider_id: components["parameters"]["TtsProviderId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of voices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TtsVoicePage"];
+                };
+            };
+            /** @description `provider_id` or `model_id` missing or unknown, or another parameter invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

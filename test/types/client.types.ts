@@ -10,6 +10,8 @@ import {
   type ExecutionPage,
   type OperationArgs,
   type PagePromise,
+  type TtsVoice,
+  type TtsVoicePage,
 } from "../../src/index.js";
 
 declare const bolna: BolnaClient;
@@ -66,6 +68,10 @@ export async function paginationOnlyWherePaginated() {
   expectTypeOf(pages).toEqualTypeOf<PagePromise<ExecutionPage, Execution>>();
   expectTypeOf(await pages).toEqualTypeOf<ExecutionPage>();
   for await (const execution of pages) expectTypeOf(execution).toEqualTypeOf<Execution>();
+  // Other envelopes: the item type comes from the envelope property the spec names (`items` here).
+  const voices = bolna.listTtsVoices({ provider_id: "p", model_id: "m" });
+  expectTypeOf(voices).toEqualTypeOf<PagePromise<TtsVoicePage, TtsVoice>>();
+  for await (const voice of voices) expectTypeOf(voice.voice_id).toEqualTypeOf<string>();
   // @ts-expect-error: listAgents returns a bare array (a Promise), not a paginated iterable
   for await (const agent of bolna.listAgents()) void agent;
 }

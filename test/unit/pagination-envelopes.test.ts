@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BolnaError } from "../../src/extensions/errors.js";
 import type { EnvelopeShape } from "../../src/extensions/metadata.js";
 import { PagePromise } from "../../src/extensions/pagination.js";
+import { operationMetadata } from "../../src/generated/operations.js";
 
 interface Rec {
   id: string;
@@ -97,6 +98,12 @@ describe("the {items} envelope (no has_more, no position)", () => {
   }
   const shape: EnvelopeShape = { items: "items", hasMore: null, position: null };
   const of = (...ns: number[]): ItemsPage => ({ items: ns.map(rec) });
+
+  it("is how the spec describes listTtsVoices", () => {
+    const { pageParam, sizeParam, ...envelope } = operationMetadata.listTtsVoices.pagination;
+    expect({ pageParam, sizeParam }).toEqual({ pageParam: "page", sizeParam: "page_size" });
+    expect(envelope).toEqual(shape);
+  });
 
   it("ends at the first empty page, not at a short one (the server may cap the page size)", async () => {
     const s = server({ 1: of(1, 2), 2: of(3), 3: of() });
