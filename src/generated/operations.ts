@@ -75,6 +75,39 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "bulkCreateDispositions": {
+    "operationId": "bulkCreateDispositions",
+    "method": "post",
+    "path": "/dispositions/bulk",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "dispositions",
+        "in": "body",
+        "required": true,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "buyPhoneNumber": {
     "operationId": "buyPhoneNumber",
     "method": "post",
@@ -200,6 +233,103 @@ export const operationMetadata = {
     ],
     "body": {
       "mediaType": "multipart/form-data",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "createDisposition": {
+    "operationId": "createDisposition",
+    "method": "post",
+    "path": "/dispositions/",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "question",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "category",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "system_prompt",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "nullable": true
+      },
+      {
+        "name": "model",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "is_subjective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_objective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "subjective_type",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "text",
+          "timestamp",
+          "numeric",
+          "boolean",
+          "email",
+          "regex"
+        ]
+      },
+      {
+        "name": "subjective_type_config",
+        "in": "body",
+        "required": false
+      },
+      {
+        "name": "objective_options",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
       "required": true,
       "open": true,
       "minProperties": 0
@@ -395,6 +525,28 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "deleteDisposition": {
+    "operationId": "deleteDisposition",
+    "method": "delete",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "deleteKnowledgebase": {
     "operationId": "deleteKnowledgebase",
     "method": "delete",
@@ -539,6 +691,35 @@ export const operationMetadata = {
     "method": "get",
     "path": "/user/me",
     "fields": [],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "getDisposition": {
+    "operationId": "getDisposition",
+    "method": "get",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "agent_id",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
     "body": null,
     "rateLimit": {
       "bucket": "default",
@@ -809,6 +990,28 @@ export const operationMetadata = {
         "name": "batch_id",
         "in": "path",
         "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "listDispositions": {
+    "operationId": "listDispositions",
+    "method": "get",
+    "path": "/dispositions/",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "query",
+        "required": false,
         "type": "string",
         "minLength": 1
       }
@@ -1373,6 +1576,47 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "testAgentDispositions": {
+    "operationId": "testAgentDispositions",
+    "method": "post",
+    "path": "/v2/agent/{agent_id}/dispositions/test",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "transcript",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 50000
+      },
+      {
+        "name": "call_date",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "unlinkInboundAgent": {
     "operationId": "unlinkInboundAgent",
     "method": "post",
@@ -1397,6 +1641,110 @@ export const operationMetadata = {
       "requestsPerMinute": 1000
     },
     "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "updateDisposition": {
+    "operationId": "updateDisposition",
+    "method": "put",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "question",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "category",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "system_prompt",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "nullable": true
+      },
+      {
+        "name": "model",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "is_subjective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_objective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "subjective_type",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "text",
+          "timestamp",
+          "numeric",
+          "boolean",
+          "email",
+          "regex"
+        ]
+      },
+      {
+        "name": "subjective_type_config",
+        "in": "body",
+        "required": false
+      },
+      {
+        "name": "objective_options",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
     "pagination": null,
     "maxWindow": null
   },
@@ -1486,6 +1834,17 @@ export interface BolnaOperationMethods {
   addProvider(args: OperationArgs<"addProvider">, options?: RequestOptions): Promise<OperationData<"addProvider">>;
 
   /**
+   * Create several dispositions for an agent at once
+   *
+   * Creates every disposition in `dispositions` and links each to `agent_id`, all in one transaction: either all are created or none is (a 500 means nothing was created). Answers 201 with the new ids in the order sent. The same field rules as `createDisposition` apply to each (422 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second set.
+   *
+   * `POST /dispositions/bulk` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  bulkCreateDispositions(args: OperationArgs<"bulkCreateDispositions">, options?: RequestOptions): Promise<OperationData<"bulkCreateDispositions">>;
+
+  /**
    * Buy a phone number
    *
    * Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list (facts §3.5).
@@ -1521,6 +1880,17 @@ export interface BolnaOperationMethods {
    * `POST /batches` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
    */
   createBatch(args: OperationArgs<"createBatch">, options?: RequestOptions): Promise<OperationData<"createBatch">>;
+
+  /**
+   * Create a disposition
+   *
+   * Creates a disposition and links it to `agent_id`. At least one of `is_subjective` and `is_objective` must be `true`, `is_objective` needs a non-empty `objective_options`, and `subjective_type: regex` needs `subjective_type_config.pattern`; otherwise the server answers 422. Answers 201 with the new id.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second disposition.
+   *
+   * `POST /dispositions/` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createDisposition(args: OperationArgs<"createDisposition">, options?: RequestOptions): Promise<OperationData<"createDisposition">>;
 
   /**
    * Create a knowledgebase from a PDF or URL
@@ -1565,6 +1935,17 @@ export interface BolnaOperationMethods {
    * `DELETE /batches/{batch_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   deleteBatch(args: OperationArgs<"deleteBatch">, options?: RequestOptions): Promise<OperationData<"deleteBatch">>;
+
+  /**
+   * Delete a disposition
+   *
+   * Deletes the disposition and unlinks it from every agent. Only its owner (`created_by`) or an admin may (403 otherwise). Executions already evaluated keep their results; later calls no longer evaluate it.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  deleteDisposition(args: OperationArgs<"deleteDisposition">, options?: RequestOptions): Promise<OperationData<"deleteDisposition">>;
 
   /**
    * Delete a knowledgebase
@@ -1648,6 +2029,17 @@ export interface BolnaOperationMethods {
    * `GET /user/me` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   getCurrentUser(args?: OperationArgs<"getCurrentUser">, options?: RequestOptions): Promise<OperationData<"getCurrentUser">>;
+
+  /**
+   * Get a disposition
+   *
+   * Returns one disposition. With `agent_id`, only if it is linked to that agent (404 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getDisposition(args: OperationArgs<"getDisposition">, options?: RequestOptions): Promise<OperationData<"getDisposition">>;
 
   /**
    * Get an execution
@@ -1779,6 +2171,17 @@ export interface BolnaOperationMethods {
    * `GET /batches/{batch_id}/executions` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   listBatchExecutions(args: OperationArgs<"listBatchExecutions">, options?: RequestOptions): Promise<OperationData<"listBatchExecutions">>;
+
+  /**
+   * List dispositions
+   *
+   * Returns the dispositions you own as a bare array or, with `agent_id`, those linked to that agent.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /dispositions/` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listDispositions(args?: OperationArgs<"listDispositions">, options?: RequestOptions): Promise<OperationData<"listDispositions">>;
 
   /**
    * List knowledgebases
@@ -1993,6 +2396,17 @@ export interface BolnaOperationMethods {
   stopCall(args: OperationArgs<"stopCall">, options?: RequestOptions): Promise<OperationData<"stopCall">>;
 
   /**
+   * Try an agent's dispositions on a transcript
+   *
+   * Runs every disposition linked to the agent on the transcript you send and returns the answers grouped by category and disposition name, as an execution's `extracted_data` would carry them. Nothing is stored: use it to check a set of dispositions before live calls.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: it stores nothing.
+   *
+   * `POST /v2/agent/{agent_id}/dispositions/test` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  testAgentDispositions(args: OperationArgs<"testAgentDispositions">, options?: RequestOptions): Promise<OperationData<"testAgentDispositions">>;
+
+  /**
    * Stop answering a number's inbound calls
    *
    * Removes the agent from the number; the response has `url: null`.
@@ -2002,6 +2416,17 @@ export interface BolnaOperationMethods {
    * `POST /inbound/unlink` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   unlinkInboundAgent(args: OperationArgs<"unlinkInboundAgent">, options?: RequestOptions): Promise<OperationData<"unlinkInboundAgent">>;
+
+  /**
+   * Update a disposition
+   *
+   * Changes the fields sent and leaves the others. **With `agent_id`** (scoped): if the disposition is linked to that agent only, it is edited in place (200); if other agents share it, the server creates a private copy for this agent, links the agent to the copy, edits the copy and leaves the original to the others (**201**, with the copy's new `id`: replace the id you stored). **Without `agent_id`:** edited in place; only its owner (or an admin) may. 400 when no known field was sent.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a scoped update may create a copy, and retrying it after the first attempt went through would act on a different disposition.
+   *
+   * `PUT /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  updateDisposition(args: OperationArgs<"updateDisposition">, options?: RequestOptions): Promise<OperationData<"updateDisposition">>;
 
   /**
    * Update a sub-account

@@ -286,6 +286,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dispositions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dispositions
+         * @description Returns the dispositions you own as a bare array or, with `agent_id`, those linked to that agent.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listDispositions"];
+        put?: never;
+        /**
+         * Create a disposition
+         * @description Creates a disposition and links it to `agent_id`. At least one of `is_subjective` and `is_objective` must be `true`, `is_objective` needs a non-empty `objective_options`, and `subjective_type: regex` needs `subjective_type_config.pattern`; otherwise the server answers 422. Answers 201 with the new id.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second disposition.
+         */
+        post: operations["createDisposition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/{disposition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a disposition
+         * @description Returns one disposition. With `agent_id`, only if it is linked to that agent (404 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getDisposition"];
+        /**
+         * Update a disposition
+         * @description Changes the fields sent and leaves the others. **With `agent_id`** (scoped): if the disposition is linked to that agent only, it is edited in place (200); if other agents share it, the server creates a private copy for this agent, links the agent to the copy, edits the copy and leaves the original to the others (**201**, with the copy's new `id`: replace the id you stored). **Without `agent_id`:** edited in place; only its owner (or an admin) may. 400 when no known field was sent.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a scoped update may create a copy, and retrying it after the first attempt went through would act on a different disposition.
+         */
+        put: operations["updateDisposition"];
+        post?: never;
+        /**
+         * Delete a disposition
+         * @description Deletes the disposition and unlinks it from every agent. Only its owner (`created_by`) or an admin may (403 otherwise). Executions already evaluated keep their results; later calls no longer evaluate it.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["deleteDisposition"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create several dispositions for an agent at once
+         * @description Creates every disposition in `dispositions` and links each to `agent_id`, all in one transaction: either all are created or none is (a 500 means nothing was created). Answers 201 with the new ids in the order sent. The same field rules as `createDisposition` apply to each (422 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second set.
+         */
+        post: operations["bulkCreateDispositions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions/{execution_id}": {
         parameters: {
             query?: never;
@@ -847,6 +931,28 @@ export interface paths {
         patch: operations["patchAgent"];
         trace?: never;
     };
+    "/v2/agent/{agent_id}/dispositions/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try an agent's dispositions on a transcript
+         * @description Runs every disposition linked to the agent on the transcript you send and returns the answers grouped by category and disposition name, as an execution's `extracted_data` would carry them. Nothing is stored: use it to check a set of dispositions before live calls.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: it stores nothing.
+         */
+        post: operations["testAgentDispositions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/agent/{agent_id}/executions": {
         parameters: {
             query?: never;
@@ -1242,6 +1348,15 @@ export interface components {
             /** @description `scheduled`, or `scheduled at <timestamp with offset>`. */
             state: string;
         };
+        /**
+         * BulkCreateDispositionsRequest
+         * @description Body of `bulkCreateDispositions`. All dispositions are created and linked to the agent, or none is.
+         */
+        BulkCreateDispositionsRequest: {
+            /** @description The agent every new disposition is linked to. */
+            agent_id: string;
+            dispositions: components["schemas"]["DispositionDraft"][];
+        };
         /** BuyPhoneNumberRequest */
         BuyPhoneNumberRequest: {
             /**
@@ -1278,6 +1393,11 @@ export interface components {
             /** @description `queued` after `POST /call` (the only value in the OAS enum), `stopped` after a stop. */
             status?: string;
         };
+        /**
+         * @description Category the results are grouped under.
+         * @default General
+         */
+        category: string;
         /**
          * ContextDetails
          * @description Variables injected into the call (the `user_data` of `POST /call`, or the CSV row of a batch).
@@ -1348,6 +1468,24 @@ export interface components {
             webhook_url?: string;
         };
         /**
+         * CreateDispositionRequest
+         * @description Body of `createDisposition`: a disposition (see `DispositionDraft` for the rules between its fields) and the agent it is linked to on creation.
+         */
+        CreateDispositionRequest: {
+            /** @description The agent the new disposition is linked to. */
+            agent_id: string;
+            category?: components["schemas"]["category"];
+            is_objective?: components["schemas"]["is_objective"];
+            is_subjective?: components["schemas"]["is_subjective"];
+            model?: components["schemas"]["model"];
+            name: components["schemas"]["name"];
+            objective_options?: components["schemas"]["objective_options"];
+            question: components["schemas"]["question"];
+            subjective_type?: components["schemas"]["subjective_type"];
+            subjective_type_config?: components["schemas"]["subjective_type_config"];
+            system_prompt?: components["schemas"]["system_prompt"];
+        };
+        /**
          * CreateKnowledgebaseRequest
          * @description `multipart/form-data` body of `POST /knowledgebase`. Send **either** a PDF `file` **or** a `url` to crawl, not both.
          */
@@ -1405,6 +1543,84 @@ export interface components {
             name: string;
         };
         /**
+         * Disposition
+         * @description A disposition: one question a model answers from each call's transcript, grouped under a category in the execution's `extracted_data`.
+         */
+        Disposition: {
+            /** @description The agents the disposition is linked to. */
+            agent_ids?: string[];
+            category?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            /** @description Id of the user who created it; only they (or an admin) may delete it. */
+            created_by?: string;
+            /** @description Id of the disposition (UUID). */
+            id: string;
+            is_objective?: boolean;
+            is_subjective?: boolean;
+            model?: string;
+            name?: string;
+            objective_options?: components["schemas"]["ObjectiveOption"][] | null;
+            question?: string;
+            /** @description `text`, `timestamp`, `numeric`, `boolean`, `email` or `regex`. */
+            subjective_type?: string;
+            subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
+            system_prompt?: string | null;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /**
+         * DispositionAck
+         * @description Answer to a create, update or delete of one disposition.
+         */
+        DispositionAck: {
+            /** @description The disposition's id. After an update answered with 201 (copy-on-write), the id of the new copy: store it in place of the old one. */
+            id?: string;
+            message?: string;
+        };
+        /**
+         * DispositionDraft
+         * @description What a disposition asks and how it may answer: a question put to a model after each call, answered with free text (`is_subjective`), one of your pre-defined options (`is_objective`), or both. At least one of the two must be `true`; `is_objective` needs `objective_options`, and `subjective_type: regex` needs `subjective_type_config` (the server answers 422 otherwise). The element type of `bulkCreateDispositions`' list.
+         */
+        DispositionDraft: {
+            /**
+             * @description Category the results are grouped under.
+             * @default General
+             */
+            category?: string;
+            /**
+             * @description Answer with one of `objective_options`.
+             * @default false
+             */
+            is_objective?: boolean;
+            /**
+             * @description Answer with free text.
+             * @default false
+             */
+            is_subjective?: boolean;
+            /**
+             * @description Model that evaluates the transcript.
+             * @default gpt-4.1-mini
+             */
+            model?: string;
+            /** @description Name shown in the extraction results. */
+            name: string;
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
+            objective_options?: components["schemas"]["ObjectiveOption"][];
+            /** @description The question the model answers from the call transcript. */
+            question: string;
+            /**
+             * @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`.
+             * @default text
+             * @enum {string}
+             */
+            subjective_type?: "text" | "timestamp" | "numeric" | "boolean" | "email" | "regex";
+            /** @description Required with `subjective_type: regex`. */
+            subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
+            /** @description Optional context for the model. */
+            system_prompt?: string | null;
+        };
+        /** DispositionList */
+        DispositionList: components["schemas"]["Disposition"][];
+        /**
          * DispositionResult
          * @description The result of one disposition (extraction question) in the current, category-grouped `extracted_data` form. Field types are documented loosely by Bolna; values not matching these types are still accepted by `ExtractedData` through its legacy flat branch.
          */
@@ -1423,6 +1639,40 @@ export interface components {
             subjective?: string | null;
             /** @description Validation outcome for the answer (type not documented). */
             validation?: unknown;
+        };
+        /**
+         * DispositionsCreated
+         * @description Answer to `bulkCreateDispositions`.
+         */
+        DispositionsCreated: {
+            /** @description Ids of the new dispositions, in the order they were sent. */
+            ids?: string[];
+            message?: string;
+        };
+        /**
+         * DispositionTestRequest
+         * @description Body of `testAgentDispositions`.
+         */
+        DispositionTestRequest: {
+            /**
+             * Format: date-time
+             * @description When the call took place, for questions that depend on the date (ISO 8601).
+             */
+            call_date?: string;
+            /** @description The call transcript to run the agent's dispositions on. */
+            transcript: string;
+        };
+        /**
+         * DispositionTestResult
+         * @description What the agent's dispositions answered, in the category form executions carry in `extracted_data`.
+         */
+        DispositionTestResult: {
+            /** @description Per category, per disposition name, the answer. */
+            extracted_data?: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["DispositionResult"];
+                };
+            };
         };
         /**
          * E164PhoneNumber
@@ -1658,6 +1908,16 @@ export interface components {
             source_url?: string | null;
         } | null;
         /**
+         * @description Answer with one of `objective_options`.
+         * @default false
+         */
+        is_objective: boolean;
+        /**
+         * @description Answer with free text.
+         * @default false
+         */
+        is_subjective: boolean;
+        /**
          * Knowledgebase
          * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (the OAS shows both 32-hex and dashed-UUID forms).
          */
@@ -1749,6 +2009,26 @@ export interface components {
             };
         };
         /**
+         * @description Model that evaluates the transcript.
+         * @default gpt-4.1-mini
+         */
+        model: string;
+        /** @description Name shown in the extraction results. */
+        name: string;
+        /** @description The options to pick from; required, and not empty, with `is_objective`. */
+        objective_options: components["schemas"]["ObjectiveOption"][];
+        /**
+         * ObjectiveOption
+         * @description One value an objective (pre-defined answer) disposition may pick, with the condition under which the model picks it. `sub_options` nest further options under this one, for hierarchical classifications.
+         */
+        ObjectiveOption: {
+            /** @description In plain language, when this option applies. */
+            condition: string;
+            sub_options?: components["schemas"]["ObjectiveOption"][];
+            /** @description The value returned when this option is picked. */
+            value: string;
+        };
+        /**
          * PhoneNumber
          * @description A number on the account (`GET /phone-numbers/all`). Note the differences from `PurchasedPhoneNumber`: here `price` is display text (`"$5.0"`) and `renewal_at` is human text (`"17th Dec, 2024"`), not a timestamp; `id` is 32 hex characters here but a dashed UUID in the buy response. Treat ids as opaque strings.
          */
@@ -1807,6 +2087,8 @@ export interface components {
             telephony_sid?: string | null;
             updated_at?: components["schemas"]["Timestamp"];
         };
+        /** @description The question the model answers from the call transcript. */
+        question: string;
         /**
          * RetryConfig
          * @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string.
@@ -2002,6 +2284,24 @@ export interface components {
         /** SubAccountUsageList */
         SubAccountUsageList: components["schemas"]["SubAccountUsageEntry"][];
         /**
+         * @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`.
+         * @default text
+         * @enum {string}
+         */
+        subjective_type: "text" | "timestamp" | "numeric" | "boolean" | "email" | "regex";
+        /** @description Required with `subjective_type: regex`. */
+        subjective_type_config: components["schemas"]["SubjectiveTypeConfig"] | null;
+        /**
+         * SubjectiveTypeConfig
+         * @description Settings of the `regex` free-text type. `pattern` is required.
+         */
+        SubjectiveTypeConfig: {
+            /** @description What the pattern means, in words. */
+            description?: string;
+            /** @description Regular expression the free-text answer must match. */
+            pattern: string;
+        };
+        /**
          * Synthesizer
          * @description Text-to-speech settings.
          */
@@ -2022,6 +2322,8 @@ export interface components {
             };
             stream?: boolean;
         };
+        /** @description Optional context for the model. */
+        system_prompt: string | null;
         /**
          * TaskConfig
          * @description Conversation behaviour of a task.
@@ -2243,6 +2545,24 @@ export interface components {
             phone_number_id: string;
         };
         /**
+         * UpdateDispositionRequest
+         * @description Body of `updateDisposition`: only the fields sent change. With `agent_id` (scoped mode) a disposition shared with other agents is copied first, and only the copy, now linked to this agent, is changed.
+         */
+        UpdateDispositionRequest: {
+            /** @description The agent on whose behalf the disposition is edited. If the disposition is linked to other agents too, the server edits a new copy for this agent (HTTP 201, with the copy's id) and leaves the original to the others. */
+            agent_id?: string;
+            category?: components["schemas"]["category"];
+            is_objective?: components["schemas"]["is_objective"];
+            is_subjective?: components["schemas"]["is_subjective"];
+            model?: components["schemas"]["model"];
+            name?: components["schemas"]["name"];
+            objective_options?: components["schemas"]["objective_options"];
+            question?: components["schemas"]["question"];
+            subjective_type?: components["schemas"]["subjective_type"];
+            subjective_type_config?: components["schemas"]["subjective_type_config"];
+            system_prompt?: components["schemas"]["system_prompt"];
+        };
+        /**
          * UpdateSubAccountRequest
          * @description Body of `updateSubAccount`: only the fields sent change. Omitting a concurrency field leaves it as it is; the server refuses (400) a change that breaks the organization's concurrency envelope. Organization admins only.
          */
@@ -2331,6 +2651,15 @@ export interface components {
     responses: {
         /** @description Invalid or missing parameter; read `message` (docs errors page). The body shape varies by endpoint (see `ErrorBody`). */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The disposition breaks a rule between its fields: neither answer type enabled, `is_objective` without `objective_options`, `subjective_type: regex` without a pattern, or (bulk) an empty list. */
+        DispositionRejected: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2433,6 +2762,16 @@ export interface components {
          * @example outbound
          */
         CallTypeFilter: "inbound" | "outbound";
+        /**
+         * @description Only dispositions linked to this agent.
+         * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+         */
+        DispositionAgentFilter: string;
+        /**
+         * @description Id of the disposition (UUID; opaque).
+         * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+         */
+        DispositionId: string;
         /**
          * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
          * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
@@ -2570,15 +2909,25 @@ export type BatchCreated = components['schemas']['BatchCreated'];
 export type BatchList = components['schemas']['BatchList'];
 export type BatchRunDetails = components['schemas']['BatchRunDetails'];
 export type BatchScheduled = components['schemas']['BatchScheduled'];
+export type BulkCreateDispositionsRequest = components['schemas']['BulkCreateDispositionsRequest'];
 export type BuyPhoneNumberRequest = components['schemas']['BuyPhoneNumberRequest'];
 export type CallingGuardrails = components['schemas']['CallingGuardrails'];
 export type CallStatus = components['schemas']['CallStatus'];
+export type Category = components['schemas']['category'];
 export type ContextDetails = components['schemas']['ContextDetails'];
 export type CostBreakdown = components['schemas']['CostBreakdown'];
 export type CreateBatchRequest = components['schemas']['CreateBatchRequest'];
+export type CreateDispositionRequest = components['schemas']['CreateDispositionRequest'];
 export type CreateKnowledgebaseRequest = components['schemas']['CreateKnowledgebaseRequest'];
 export type CreateSubAccountRequest = components['schemas']['CreateSubAccountRequest'];
+export type Disposition = components['schemas']['Disposition'];
+export type DispositionAck = components['schemas']['DispositionAck'];
+export type DispositionDraft = components['schemas']['DispositionDraft'];
+export type DispositionList = components['schemas']['DispositionList'];
 export type DispositionResult = components['schemas']['DispositionResult'];
+export type DispositionsCreated = components['schemas']['DispositionsCreated'];
+export type DispositionTestRequest = components['schemas']['DispositionTestRequest'];
+export type DispositionTestResult = components['schemas']['DispositionTestResult'];
 export type E164PhoneNumber = components['schemas']['E164PhoneNumber'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type Execution = components['schemas']['Execution'];
@@ -2591,16 +2940,23 @@ export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue']
 export type ExtractedData = components['schemas']['ExtractedData'];
 export type InboundMapping = components['schemas']['InboundMapping'];
 export type IngestSourceConfig = components['schemas']['IngestSourceConfig'];
+export type IsObjective = components['schemas']['is_objective'];
+export type IsSubjective = components['schemas']['is_subjective'];
 export type Knowledgebase = components['schemas']['Knowledgebase'];
 export type KnowledgebaseList = components['schemas']['KnowledgebaseList'];
 export type LlmAgent = components['schemas']['LlmAgent'];
 export type LlmConfig = components['schemas']['LlmConfig'];
 export type MakeCallRequest = components['schemas']['MakeCallRequest'];
+export type Model = components['schemas']['model'];
+export type Name = components['schemas']['name'];
+export type ObjectiveOptions = components['schemas']['objective_options'];
+export type ObjectiveOption = components['schemas']['ObjectiveOption'];
 export type PhoneNumber = components['schemas']['PhoneNumber'];
 export type PhoneNumberList = components['schemas']['PhoneNumberList'];
 export type Provider = components['schemas']['Provider'];
 export type ProviderList = components['schemas']['ProviderList'];
 export type PurchasedPhoneNumber = components['schemas']['PurchasedPhoneNumber'];
+export type Question = components['schemas']['question'];
 export type RetryConfig = components['schemas']['RetryConfig'];
 export type Routes = components['schemas']['Routes'];
 export type ScheduleBatchRequest = components['schemas']['ScheduleBatchRequest'];
@@ -2613,7 +2969,10 @@ export type SubAccountList = components['schemas']['SubAccountList'];
 export type SubAccountUsage = components['schemas']['SubAccountUsage'];
 export type SubAccountUsageEntry = components['schemas']['SubAccountUsageEntry'];
 export type SubAccountUsageList = components['schemas']['SubAccountUsageList'];
+export type SubjectiveType = components['schemas']['subjective_type'];
+export type SubjectiveTypeConfig = components['schemas']['SubjectiveTypeConfig'];
 export type Synthesizer = components['schemas']['Synthesizer'];
+export type SystemPrompt = components['schemas']['system_prompt'];
 export type TaskConfig = components['schemas']['TaskConfig'];
 export type TelephonyData = components['schemas']['TelephonyData'];
 export type Timestamp = components['schemas']['Timestamp'];
@@ -2627,6 +2986,7 @@ export type TtsProvider = components['schemas']['TtsProvider'];
 export type TtsVoice = components['schemas']['TtsVoice'];
 export type TtsVoicePage = components['schemas']['TtsVoicePage'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
+export type UpdateDispositionRequest = components['schemas']['UpdateDispositionRequest'];
 export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
@@ -2634,6 +2994,7 @@ export type ValidationErrorItem = components['schemas']['ValidationErrorItem'];
 export type Voice = components['schemas']['Voice'];
 export type VoiceList = components['schemas']['VoiceList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseDispositionRejected = components['responses']['DispositionRejected'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseNotFound = components['responses']['NotFound'];
@@ -2646,6 +3007,8 @@ export type ParameterAnsweredByVoiceMailFilter = components['parameters']['Answe
 export type ParameterBatchId = components['parameters']['BatchId'];
 export type ParameterBatchIdFilter = components['parameters']['BatchIdFilter'];
 export type ParameterCallTypeFilter = components['parameters']['CallTypeFilter'];
+export type ParameterDispositionAgentFilter = components['parameters']['DispositionAgentFilter'];
+export type ParameterDispositionId = components['parameters']['DispositionId'];
 export type ParameterExecutionId = components['parameters']['ExecutionId'];
 export type ParameterExecutionStatusFilter = components['parameters']['ExecutionStatusFilter'];
 export type ParameterFrom = components['parameters']['From'];
@@ -3151,6 +3514,224 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    listDispositions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only dispositions linked to this agent.
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id?: components["parameters"]["DispositionAgentFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dispositions (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDispositionRequest"];
+            };
+        };
+        responses: {
+            /** @description Disposition created and linked to the agent. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getDisposition: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only dispositions linked to this agent.
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id?: components["parameters"]["DispositionAgentFilter"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disposition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disposition"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDispositionRequest"];
+            };
+        };
+        responses: {
+            /** @description Edited in place. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            /** @description Copy-on-write; a private copy was created for the agent and edited. `id` is the copy's. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            /** @description No field the server knows was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    bulkCreateDispositions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCreateDispositionsRequest"];
+            };
+        };
+        responses: {
+            /** @description All dispositions created and linked. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionsCreated"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description The transaction failed and was rolled back; no disposition was created. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getExecution: {
@@ -4087,6 +4668,42 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    testAgentDispositions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the agent (a UUID; treated as an opaque string).
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispositionTestRequest"];
+            };
+        };
+        responses: {
+            /** @description The answers, by category and disposition name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionTestResult"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
