@@ -75,6 +75,52 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "addSipTrunkNumber": {
+    "operationId": "addSipTrunkNumber",
+    "method": "post",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "phone_number",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "e164_check_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "bulkCreateDispositions": {
     "operationId": "bulkCreateDispositions",
     "method": "post",
@@ -403,6 +449,162 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "createSipTrunk": {
+    "operationId": "createSipTrunk",
+    "method": "post",
+    "path": "/sip-trunks/trunks",
+    "fields": [
+      {
+        "name": "name",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "provider",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "description",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_type",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "enum": [
+          "userpass",
+          "ip-based"
+        ]
+      },
+      {
+        "name": "auth_username",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_password",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "gateways",
+        "in": "body",
+        "required": true,
+        "type": "array"
+      },
+      {
+        "name": "ip_identifiers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "allow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "disallow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "transport",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "transport-udp",
+          "transport-tcp",
+          "transport-tls"
+        ]
+      },
+      {
+        "name": "direct_media",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "rtp_symmetric",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "force_rport",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "media_encryption",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "no",
+          "sdes"
+        ]
+      },
+      {
+        "name": "media_encryption_optimistic",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "qualify_frequency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "inbound_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "outbound_leading_plus_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "phone_numbers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "createSubAccount": {
     "operationId": "createSubAccount",
     "method": "post",
@@ -576,6 +778,28 @@ export const operationMetadata = {
     "fields": [
       {
         "name": "phone_number_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "deleteSipTrunk": {
+    "operationId": "deleteSipTrunk",
+    "method": "delete",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
         "in": "path",
         "required": true,
         "type": "string",
@@ -780,6 +1004,28 @@ export const operationMetadata = {
     "fields": [
       {
         "name": "rag_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "getSipTrunk": {
+    "operationId": "getSipTrunk",
+    "method": "get",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
         "in": "path",
         "required": true,
         "type": "string",
@@ -1067,6 +1313,49 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "listSipTrunkNumbers": {
+    "operationId": "listSipTrunkNumbers",
+    "method": "get",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "listSipTrunks": {
+    "operationId": "listSipTrunks",
+    "method": "get",
+    "path": "/sip-trunks/trunks",
+    "fields": [
+      {
+        "name": "is_active",
+        "in": "query",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "listSubAccounts": {
     "operationId": "listSubAccounts",
     "method": "get",
@@ -1319,6 +1608,35 @@ export const operationMetadata = {
     "fields": [
       {
         "name": "provider_key_name",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "removeSipTrunkNumber": {
+    "operationId": "removeSipTrunkNumber",
+    "method": "delete",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "phone_number_id",
         "in": "path",
         "required": true,
         "type": "string",
@@ -1748,6 +2066,134 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "updateSipTrunk": {
+    "operationId": "updateSipTrunk",
+    "method": "patch",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "description",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_username",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_password",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "gateways",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "ip_identifiers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "allow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "disallow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "transport",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "transport-udp",
+          "transport-tcp",
+          "transport-tls"
+        ]
+      },
+      {
+        "name": "media_encryption",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "no",
+          "sdes"
+        ]
+      },
+      {
+        "name": "media_encryption_optimistic",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "qualify_frequency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "inbound_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "outbound_leading_plus_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_active",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "updateSubAccount": {
     "operationId": "updateSubAccount",
     "method": "patch",
@@ -1834,6 +2280,17 @@ export interface BolnaOperationMethods {
   addProvider(args: OperationArgs<"addProvider">, options?: RequestOptions): Promise<OperationData<"addProvider">>;
 
   /**
+   * Add a number to a SIP trunk
+   *
+   * Registers a phone number (DID) on the trunk and answers 201 with it. Its `id` is what inbound setup and `removeSipTrunkNumber` take. Bolna stores the number as given.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried add can register the number twice or be refused after the first one succeeded.
+   *
+   * `POST /sip-trunks/trunks/{trunk_id}/numbers` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  addSipTrunkNumber(args: OperationArgs<"addSipTrunkNumber">, options?: RequestOptions): Promise<OperationData<"addSipTrunkNumber">>;
+
+  /**
    * Create several dispositions for an agent at once
    *
    * Creates every disposition in `dispositions` and links each to `agent_id`, all in one transaction: either all are created or none is (a 500 means nothing was created). Answers 201 with the new ids in the order sent. The same field rules as `createDisposition` apply to each (422 otherwise).
@@ -1904,6 +2361,17 @@ export interface BolnaOperationMethods {
   createKnowledgebase(args: OperationArgs<"createKnowledgebase">, options?: RequestOptions): Promise<OperationData<"createKnowledgebase">>;
 
   /**
+   * Create a SIP trunk
+   *
+   * Registers your carrier's SIP trunk with Bolna's media layer and answers 201 with the trunk; keep its `id`. Then add numbers (`addSipTrunkNumber`) and set an agent's `telephony_provider` to `sip-trunk`. Point your carrier's media at Bolna's SIP address as its setup guide says.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can register a second trunk.
+   *
+   * `POST /sip-trunks/trunks` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createSipTrunk(args: OperationArgs<"createSipTrunk">, options?: RequestOptions): Promise<OperationData<"createSipTrunk">>;
+
+  /**
    * Create a sub-account
    *
    * Creates a sub-account with its own concurrency envelope and returns it with its own `sa-...` API key. Enterprise feature, for organization admins: any other key gets 403. `min_concurrency` is required; `max_concurrency` is optional (omitted or `null`: elastic; `0`: paused). The server answers 400 when the minimums, or the capped maximums, of all the organization's accounts would exceed the organization's own. Since June 2026 this replaces the single `allow_concurrent_calls` setting.
@@ -1968,6 +2436,17 @@ export interface BolnaOperationMethods {
    * `DELETE /phone-numbers/{phone_number_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   deletePhoneNumber(args: OperationArgs<"deletePhoneNumber">, options?: RequestOptions): Promise<OperationData<"deletePhoneNumber">>;
+
+  /**
+   * Delete a SIP trunk
+   *
+   * Deletes the trunk with its gateways, IP identifiers and numbers; the answer says how many numbers went with it.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  deleteSipTrunk(args: OperationArgs<"deleteSipTrunk">, options?: RequestOptions): Promise<OperationData<"deleteSipTrunk">>;
 
   /**
    * Delete a sub-account
@@ -2077,6 +2556,17 @@ export interface BolnaOperationMethods {
    * `GET /knowledgebase/{rag_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   getKnowledgebase(args: OperationArgs<"getKnowledgebase">, options?: RequestOptions): Promise<OperationData<"getKnowledgebase">>;
+
+  /**
+   * Get a SIP trunk
+   *
+   * Returns one trunk with its gateways, IP identifiers and numbers.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getSipTrunk(args: OperationArgs<"getSipTrunk">, options?: RequestOptions): Promise<OperationData<"getSipTrunk">>;
 
   /**
    * Get one sub-account's usage
@@ -2219,6 +2709,28 @@ export interface BolnaOperationMethods {
   listProviders(args?: OperationArgs<"listProviders">, options?: RequestOptions): Promise<OperationData<"listProviders">>;
 
   /**
+   * List a SIP trunk's numbers
+   *
+   * Returns the numbers registered on the trunk, as a bare array.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks/{trunk_id}/numbers` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSipTrunkNumbers(args: OperationArgs<"listSipTrunkNumbers">, options?: RequestOptions): Promise<OperationData<"listSipTrunkNumbers">>;
+
+  /**
+   * List SIP trunks
+   *
+   * Returns your SIP trunks, with their gateways, IP identifiers and numbers, as a bare array.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSipTrunks(args?: OperationArgs<"listSipTrunks">, options?: RequestOptions): Promise<OperationData<"listSipTrunks">>;
+
+  /**
    * List sub-accounts
    *
    * Returns every sub-account of the organization as a bare array.
@@ -2313,6 +2825,17 @@ export interface BolnaOperationMethods {
    * `DELETE /providers/{provider_key_name}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   removeProvider(args: OperationArgs<"removeProvider">, options?: RequestOptions): Promise<OperationData<"removeProvider">>;
+
+  /**
+   * Remove a number from a SIP trunk
+   *
+   * Removes the number from the trunk; if it was mapped to an agent for inbound calls, that mapping goes too.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  removeSipTrunkNumber(args: OperationArgs<"removeSipTrunkNumber">, options?: RequestOptions): Promise<OperationData<"removeSipTrunkNumber">>;
 
   /**
    * Replace an agent
@@ -2427,6 +2950,17 @@ export interface BolnaOperationMethods {
    * `PUT /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
    */
   updateDisposition(args: OperationArgs<"updateDisposition">, options?: RequestOptions): Promise<OperationData<"updateDisposition">>;
+
+  /**
+   * Update a SIP trunk
+   *
+   * Changes the fields sent and returns the trunk. `gateways` and `ip_identifiers` replace the trunk's lists when sent; `is_active: false` stops calls through it. `media_encryption: sdes` needs `transport-tls` (422).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same trunk.
+   *
+   * `PATCH /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  updateSipTrunk(args: OperationArgs<"updateSipTrunk">, options?: RequestOptions): Promise<OperationData<"updateSipTrunk">>;
 
   /**
    * Update a sub-account

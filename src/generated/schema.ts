@@ -701,6 +701,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sip-trunks/trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SIP trunks
+         * @description Returns your SIP trunks, with their gateways, IP identifiers and numbers, as a bare array.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSipTrunks"];
+        put?: never;
+        /**
+         * Create a SIP trunk
+         * @description Registers your carrier's SIP trunk with Bolna's media layer and answers 201 with the trunk; keep its `id`. Then add numbers (`addSipTrunkNumber`) and set an agent's `telephony_provider` to `sip-trunk`. Point your carrier's media at Bolna's SIP address as its setup guide says.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can register a second trunk.
+         */
+        post: operations["createSipTrunk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a SIP trunk
+         * @description Returns one trunk with its gateways, IP identifiers and numbers.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getSipTrunk"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a SIP trunk
+         * @description Deletes the trunk with its gateways, IP identifiers and numbers; the answer says how many numbers went with it.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["deleteSipTrunk"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a SIP trunk
+         * @description Changes the fields sent and returns the trunk. `gateways` and `ip_identifiers` replace the trunk's lists when sent; `is_active: false` stops calls through it. `media_encryption: sdes` needs `transport-tls` (422).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same trunk.
+         */
+        patch: operations["updateSipTrunk"];
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a SIP trunk's numbers
+         * @description Returns the numbers registered on the trunk, as a bare array.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSipTrunkNumbers"];
+        put?: never;
+        /**
+         * Add a number to a SIP trunk
+         * @description Registers a phone number (DID) on the trunk and answers 201 with it. Its `id` is what inbound setup and `removeSipTrunkNumber` take. Bolna stores the number as given.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried add can register the number twice or be refused after the first one succeeded.
+         */
+        post: operations["addSipTrunkNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a number from a SIP trunk
+         * @description Removes the number from the trunk; if it was mapped to an agent for inbound calls, that mapping goes too.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["removeSipTrunkNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sub-accounts/{sub_account_id}": {
         parameters: {
             query?: never;
@@ -1258,6 +1370,11 @@ export interface components {
             status?: string;
         };
         /**
+         * @description Codecs to allow, comma-separated; keep `ulaw`.
+         * @default ulaw,alaw
+         */
+        allow: string;
+        /**
          * AudioIO
          * @description Audio input or output handler of a conversation task.
          */
@@ -1267,6 +1384,10 @@ export interface components {
             /** @description Telephony provider, e.g. `twilio`, `plivo`, `exotel`, `vobiz`, `sip-trunk`, `default`. */
             provider: string;
         };
+        /** @description SIP password, for `userpass`. Never returned. */
+        auth_password: string;
+        /** @description SIP user name, for `userpass`. */
+        auth_username: string;
         /**
          * AvailablePhoneNumber
          * @description A number that can be bought.
@@ -1522,6 +1643,87 @@ export interface components {
             url?: string;
         } & (unknown | unknown);
         /**
+         * CreateSipTrunkRequest
+         * @description Body of `createSipTrunk` (bring your own SIP trunk). `userpass` trunks need `auth_username` and `auth_password`; `ip-based` trunks need `ip_identifiers`. `media_encryption: sdes` (SRTP) needs `transport: transport-tls`; the server answers 422 otherwise.
+         */
+        CreateSipTrunkRequest: {
+            /**
+             * @description Codecs to allow, comma-separated; keep `ulaw`.
+             * @default ulaw,alaw
+             */
+            allow?: string;
+            /** @description SIP password, for `userpass`. Never returned. */
+            auth_password?: string;
+            /**
+             * @description How the carrier authenticates Bolna.
+             * @enum {string}
+             */
+            auth_type: "userpass" | "ip-based";
+            /** @description SIP user name, for `userpass`. */
+            auth_username?: string;
+            description?: string;
+            /**
+             * @description Send RTP directly between the call's ends; keep `false`.
+             * @default false
+             */
+            direct_media?: boolean;
+            /**
+             * @description Codecs to refuse, comma-separated.
+             * @default all
+             */
+            disallow?: string;
+            /**
+             * @description Answer to the source port, needed behind NAT.
+             * @default true
+             */
+            force_rport?: boolean;
+            gateways: components["schemas"]["SipTrunkGateway"][];
+            /**
+             * @description Receive inbound calls on this trunk.
+             * @default false
+             */
+            inbound_enabled?: boolean;
+            ip_identifiers?: components["schemas"]["SipTrunkIpIdentifier"][];
+            /**
+             * @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`.
+             * @default no
+             * @enum {string}
+             */
+            media_encryption?: "no" | "sdes";
+            /**
+             * @description With `sdes`, fall back to plain RTP when the carrier offers no keys.
+             * @default false
+             */
+            media_encryption_optimistic?: boolean;
+            /** @description A label, unique within the account. */
+            name: string;
+            /**
+             * @description Put a `+` before the numbers Bolna dials.
+             * @default true
+             */
+            outbound_leading_plus_enabled?: boolean;
+            /** @description Numbers to register on the trunk right away. */
+            phone_numbers?: components["schemas"]["SipTrunkNumberRequest"][];
+            /** @description Your SIP carrier, e.g. `twilio`, `plivo`, `telnyx`, `vonage`, `zadarma` or `custom`. */
+            provider: string;
+            /**
+             * @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off.
+             * @default 60
+             */
+            qualify_frequency?: number;
+            /**
+             * @description Symmetric RTP, needed behind NAT.
+             * @default true
+             */
+            rtp_symmetric?: boolean;
+            /**
+             * @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP.
+             * @default transport-udp
+             * @enum {string}
+             */
+            transport?: "transport-udp" | "transport-tcp" | "transport-tls";
+        };
+        /**
          * CreateSubAccountRequest
          * @description Body of `createSubAccount` (enterprise feature; organization admins only). Every sub-account gets a concurrency envelope: `min_concurrency` calls are guaranteed to it even when the organization is at capacity, and `max_concurrency` caps it. The server refuses (400) an envelope that would make the minimums, or the capped maximums, of all accounts exceed the organization's. The `db_*` fields are used only with `multi_tenant: true`.
          */
@@ -1542,6 +1744,12 @@ export interface components {
             multi_tenant?: boolean;
             name: string;
         };
+        description: string;
+        /**
+         * @description Codecs to refuse, comma-separated.
+         * @default all
+         */
+        disallow: string;
         /**
          * Disposition
          * @description A disposition: one question a model answers from each call's transcript, grouped under a category in the execution's `extracted_data`.
@@ -1885,6 +2093,12 @@ export interface components {
         } | {
             [key: string]: unknown;
         } | null;
+        gateways: components["schemas"]["SipTrunkGateway"][];
+        /**
+         * @description Receive inbound calls on this trunk.
+         * @default false
+         */
+        inbound_enabled: boolean;
         /**
          * InboundMapping
          * @description The number's inbound routing after setup (with `url`) or unlink (`url: null`).
@@ -1907,6 +2121,7 @@ export interface components {
             source_type?: "api" | "csv" | "google_sheet";
             source_url?: string | null;
         } | null;
+        ip_identifiers: components["schemas"]["SipTrunkIpIdentifier"][];
         /**
          * @description Answer with one of `objective_options`.
          * @default false
@@ -2009,12 +2224,32 @@ export interface components {
             };
         };
         /**
+         * @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`.
+         * @default no
+         * @enum {string}
+         */
+        media_encryption: "no" | "sdes";
+        /**
+         * @description With `sdes`, fall back to plain RTP when the carrier offers no keys.
+         * @default false
+         */
+        media_encryption_optimistic: boolean;
+        /**
+         * MessageOnly
+         * @description An acknowledgement that is one sentence and nothing else, e.g. `{"message": "Phone number removed successfully"}`.
+         */
+        MessageOnly: {
+            message: string;
+        };
+        /**
          * @description Model that evaluates the transcript.
          * @default gpt-4.1-mini
          */
         model: string;
         /** @description Name shown in the extraction results. */
         name: string;
+        /** @description A label, unique within the account. */
+        "name-2": string;
         /** @description The options to pick from; required, and not empty, with `is_objective`. */
         objective_options: components["schemas"]["ObjectiveOption"][];
         /**
@@ -2028,6 +2263,11 @@ export interface components {
             /** @description The value returned when this option is picked. */
             value: string;
         };
+        /**
+         * @description Put a `+` before the numbers Bolna dials.
+         * @default true
+         */
+        outbound_leading_plus_enabled: boolean;
         /**
          * PhoneNumber
          * @description A number on the account (`GET /phone-numbers/all`). Note the differences from `PurchasedPhoneNumber`: here `price` is display text (`"$5.0"`) and `renewal_at` is human text (`"17th Dec, 2024"`), not a timestamp; `id` is 32 hex characters here but a dashed UUID in the buy response. Treat ids as opaque strings.
@@ -2087,6 +2327,11 @@ export interface components {
             telephony_sid?: string | null;
             updated_at?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off.
+         * @default 60
+         */
+        qualify_frequency: number;
         /** @description The question the model answers from the call transcript. */
         question: string;
         /**
@@ -2165,6 +2410,104 @@ export interface components {
             } | null;
             /** @description `id` of the number from `GET /phone-numbers/all`. The OAS gives it a dashed-UUID pattern while the list returns 32-hex ids, so no format is enforced. */
             phone_number_id: string;
+        };
+        /**
+         * SipTrunk
+         * @description A SIP trunk of yours that Bolna places and receives calls through. The password is never returned.
+         */
+        SipTrunk: {
+            allow?: string;
+            /** @description `userpass` or `ip-based`. */
+            auth_type?: string;
+            auth_username?: string | null;
+            created_at?: components["schemas"]["Timestamp"];
+            description?: string | null;
+            direct_media?: boolean;
+            disallow?: string;
+            force_rport?: boolean;
+            gateways?: components["schemas"]["SipTrunkGateway"][];
+            /** @description Id of the trunk. */
+            id: string;
+            inbound_enabled?: boolean;
+            ip_identifiers?: components["schemas"]["SipTrunkIpIdentifier"][];
+            is_active?: boolean;
+            /** @description `no` or `sdes`. */
+            media_encryption?: string;
+            media_encryption_optimistic?: boolean;
+            name?: string;
+            outbound_leading_plus_enabled?: boolean;
+            phone_numbers?: components["schemas"]["SipTrunkNumber"][];
+            provider?: string;
+            qualify_frequency?: number;
+            rtp_symmetric?: boolean;
+            /** @description `transport-udp`, `transport-tcp` or `transport-tls`. */
+            transport?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /**
+         * SipTrunkGateway
+         * @description A SIP gateway of your carrier that Bolna registers with and routes calls through.
+         */
+        SipTrunkGateway: {
+            created_at?: components["schemas"]["Timestamp"];
+            /** @description Host name or IP address of the gateway. */
+            gateway_address: string;
+            /** @description Id of the gateway (in responses only). */
+            id?: string;
+            /**
+             * @description SIP port; `5061` is usual with TLS.
+             * @default 5060
+             */
+            port?: number;
+            /**
+             * @description Lower numbers are tried first.
+             * @default 1
+             */
+            priority?: number;
+        };
+        /**
+         * SipTrunkIpIdentifier
+         * @description An address or CIDR range your carrier calls from, for `ip-based` trunks.
+         */
+        SipTrunkIpIdentifier: {
+            /** @description An IP address or CIDR range, e.g. `203.0.113.16/28`. */
+            ip_address: string;
+        };
+        /** SipTrunkList */
+        SipTrunkList: components["schemas"]["SipTrunk"][];
+        /**
+         * SipTrunkNumber
+         * @description A phone number (DID) registered on a SIP trunk.
+         */
+        SipTrunkNumber: {
+            /** @description Id of the trunk the number belongs to. */
+            byot_trunk_id?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            deleted?: boolean;
+            /** @description Id of the number; use it for inbound setup and `removeSipTrunkNumber`. */
+            id: string;
+            name?: string | null;
+            phone_number?: string;
+            /** @description `sip-trunk` for numbers on your own trunk. */
+            telephony_provider?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /** SipTrunkNumberList */
+        SipTrunkNumberList: components["schemas"]["SipTrunkNumber"][];
+        /**
+         * SipTrunkNumberRequest
+         * @description A phone number (DID) to register on a trunk.
+         */
+        SipTrunkNumberRequest: {
+            /**
+             * @description Refuse numbers that are not E.164.
+             * @default false
+             */
+            e164_check_enabled?: boolean;
+            /** @description A label for the number. */
+            name?: string;
+            /** @description The number as your carrier sends and expects it; Bolna stores it as given. Inbound matching tries it with and without a leading `+`, so use one format consistently. */
+            phone_number: string;
         };
         /**
          * StateMessage
@@ -2462,6 +2805,12 @@ export interface components {
             to_number?: string | null;
         };
         /**
+         * @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP.
+         * @default transport-udp
+         * @enum {string}
+         */
+        transport: "transport-udp" | "transport-tcp" | "transport-tls";
+        /**
          * TtsCatalog
          * @description The text-to-speech providers and models for a language, with the account's custom voices.
          */
@@ -2561,6 +2910,28 @@ export interface components {
             subjective_type?: components["schemas"]["subjective_type"];
             subjective_type_config?: components["schemas"]["subjective_type_config"];
             system_prompt?: components["schemas"]["system_prompt"];
+        };
+        /**
+         * UpdateSipTrunkRequest
+         * @description Body of `updateSipTrunk`: only the fields sent change. `gateways` and `ip_identifiers`, when sent, replace the trunk's lists entirely. `is_active: false` stops calls through the trunk.
+         */
+        UpdateSipTrunkRequest: {
+            allow?: components["schemas"]["allow"];
+            auth_password?: components["schemas"]["auth_password"];
+            auth_username?: components["schemas"]["auth_username"];
+            description?: components["schemas"]["description"];
+            disallow?: components["schemas"]["disallow"];
+            gateways?: components["schemas"]["gateways"];
+            inbound_enabled?: components["schemas"]["inbound_enabled"];
+            ip_identifiers?: components["schemas"]["ip_identifiers"];
+            /** @description `false` deactivates the trunk: no calls are placed through it. */
+            is_active?: boolean;
+            media_encryption?: components["schemas"]["media_encryption"];
+            media_encryption_optimistic?: components["schemas"]["media_encryption_optimistic"];
+            name?: components["schemas"]["name-2"];
+            outbound_leading_plus_enabled?: components["schemas"]["outbound_leading_plus_enabled"];
+            qualify_frequency?: components["schemas"]["qualify_frequency"];
+            transport?: components["schemas"]["transport"];
         };
         /**
          * UpdateSubAccountRequest
@@ -2687,6 +3058,15 @@ export interface components {
         };
         /** @description The resource does not exist, or belongs to another account (docs errors page). Body is `{"message": ...}` or `{"detail": ...}`. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The trunk settings contradict each other, e.g. `media_encryption: sdes` without `transport: transport-tls`. */
+        SipTrunkRejected: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2838,6 +3218,21 @@ export interface components {
          */
         SearchRegion: string;
         /**
+         * @description Only active (`true`) or only inactive (`false`) trunks; omit for all.
+         * @example true
+         */
+        SipTrunkActiveFilter: boolean;
+        /**
+         * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+         * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+         */
+        SipTrunkId: string;
+        /**
+         * @description Id of the number on the trunk (from `addSipTrunkNumber` or `listSipTrunkNumbers`; opaque).
+         * @example 01J8ZM0P7A3C5E9G2J4L6N8QRS
+         */
+        SipTrunkNumberId: string;
+        /**
          * @description Id of the sub-account (UUID; opaque).
          * @example 5416892b-9052-47d6-92e3-85ac51426903
          */
@@ -2901,7 +3296,10 @@ export type AgentRequest = components['schemas']['AgentRequest'];
 export type AgentTask = components['schemas']['AgentTask'];
 export type AgentTaskPrompt = components['schemas']['AgentTaskPrompt'];
 export type AgentUpdated = components['schemas']['AgentUpdated'];
+export type Allow = components['schemas']['allow'];
 export type AudioIo = components['schemas']['AudioIO'];
+export type AuthPassword = components['schemas']['auth_password'];
+export type AuthUsername = components['schemas']['auth_username'];
 export type AvailablePhoneNumber = components['schemas']['AvailablePhoneNumber'];
 export type AvailablePhoneNumberList = components['schemas']['AvailablePhoneNumberList'];
 export type Batch = components['schemas']['Batch'];
@@ -2919,7 +3317,10 @@ export type CostBreakdown = components['schemas']['CostBreakdown'];
 export type CreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type CreateDispositionRequest = components['schemas']['CreateDispositionRequest'];
 export type CreateKnowledgebaseRequest = components['schemas']['CreateKnowledgebaseRequest'];
+export type CreateSipTrunkRequest = components['schemas']['CreateSipTrunkRequest'];
 export type CreateSubAccountRequest = components['schemas']['CreateSubAccountRequest'];
+export type Description = components['schemas']['description'];
+export type Disallow = components['schemas']['disallow'];
 export type Disposition = components['schemas']['Disposition'];
 export type DispositionAck = components['schemas']['DispositionAck'];
 export type DispositionDraft = components['schemas']['DispositionDraft'];
@@ -2938,8 +3339,11 @@ export type ExecutionPage = components['schemas']['ExecutionPage'];
 export type ExecutionStatus = components['schemas']['ExecutionStatus'];
 export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue'];
 export type ExtractedData = components['schemas']['ExtractedData'];
+export type Gateways = components['schemas']['gateways'];
+export type InboundEnabled = components['schemas']['inbound_enabled'];
 export type InboundMapping = components['schemas']['InboundMapping'];
 export type IngestSourceConfig = components['schemas']['IngestSourceConfig'];
+export type IpIdentifiers = components['schemas']['ip_identifiers'];
 export type IsObjective = components['schemas']['is_objective'];
 export type IsSubjective = components['schemas']['is_subjective'];
 export type Knowledgebase = components['schemas']['Knowledgebase'];
@@ -2947,20 +3351,33 @@ export type KnowledgebaseList = components['schemas']['KnowledgebaseList'];
 export type LlmAgent = components['schemas']['LlmAgent'];
 export type LlmConfig = components['schemas']['LlmConfig'];
 export type MakeCallRequest = components['schemas']['MakeCallRequest'];
+export type MediaEncryption = components['schemas']['media_encryption'];
+export type MediaEncryptionOptimistic = components['schemas']['media_encryption_optimistic'];
+export type MessageOnly = components['schemas']['MessageOnly'];
 export type Model = components['schemas']['model'];
 export type Name = components['schemas']['name'];
+export type Name_2 = components['schemas']['name-2'];
 export type ObjectiveOptions = components['schemas']['objective_options'];
 export type ObjectiveOption = components['schemas']['ObjectiveOption'];
+export type OutboundLeadingPlusEnabled = components['schemas']['outbound_leading_plus_enabled'];
 export type PhoneNumber = components['schemas']['PhoneNumber'];
 export type PhoneNumberList = components['schemas']['PhoneNumberList'];
 export type Provider = components['schemas']['Provider'];
 export type ProviderList = components['schemas']['ProviderList'];
 export type PurchasedPhoneNumber = components['schemas']['PurchasedPhoneNumber'];
+export type QualifyFrequency = components['schemas']['qualify_frequency'];
 export type Question = components['schemas']['question'];
 export type RetryConfig = components['schemas']['RetryConfig'];
 export type Routes = components['schemas']['Routes'];
 export type ScheduleBatchRequest = components['schemas']['ScheduleBatchRequest'];
 export type SetupInboundRequest = components['schemas']['SetupInboundRequest'];
+export type SipTrunk = components['schemas']['SipTrunk'];
+export type SipTrunkGateway = components['schemas']['SipTrunkGateway'];
+export type SipTrunkIpIdentifier = components['schemas']['SipTrunkIpIdentifier'];
+export type SipTrunkList = components['schemas']['SipTrunkList'];
+export type SipTrunkNumber = components['schemas']['SipTrunkNumber'];
+export type SipTrunkNumberList = components['schemas']['SipTrunkNumberList'];
+export type SipTrunkNumberRequest = components['schemas']['SipTrunkNumberRequest'];
 export type StateMessage = components['schemas']['StateMessage'];
 export type StatusMessage = components['schemas']['StatusMessage'];
 export type StoppedExecutions = components['schemas']['StoppedExecutions'];
@@ -2980,6 +3397,7 @@ export type Toolchain = components['schemas']['Toolchain'];
 export type ToolsConfig = components['schemas']['ToolsConfig'];
 export type Transcriber = components['schemas']['Transcriber'];
 export type TransferCallData = components['schemas']['TransferCallData'];
+export type Transport = components['schemas']['transport'];
 export type TtsCatalog = components['schemas']['TtsCatalog'];
 export type TtsModel = components['schemas']['TtsModel'];
 export type TtsProvider = components['schemas']['TtsProvider'];
@@ -2987,6 +3405,7 @@ export type TtsVoice = components['schemas']['TtsVoice'];
 export type TtsVoicePage = components['schemas']['TtsVoicePage'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
 export type UpdateDispositionRequest = components['schemas']['UpdateDispositionRequest'];
+export type UpdateSipTrunkRequest = components['schemas']['UpdateSipTrunkRequest'];
 export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
@@ -2998,6 +3417,7 @@ export type ResponseDispositionRejected = components['responses']['DispositionRe
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseSipTrunkRejected = components['responses']['SipTrunkRejected'];
 export type ResponseSubAccountForbidden = components['responses']['SubAccountForbidden'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -3022,6 +3442,9 @@ export type ParameterSearchCountry = components['parameters']['SearchCountry'];
 export type ParameterSearchPattern = components['parameters']['SearchPattern'];
 export type ParameterSearchProvider = components['parameters']['SearchProvider'];
 export type ParameterSearchRegion = components['parameters']['SearchRegion'];
+export type ParameterSipTrunkActiveFilter = components['parameters']['SipTrunkActiveFilter'];
+export type ParameterSipTrunkId = components['parameters']['SipTrunkId'];
+export type ParameterSipTrunkNumberId = components['parameters']['SipTrunkNumberId'];
 export type ParameterSubAccountId = components['parameters']['SubAccountId'];
 export type ParameterTo = components['parameters']['To'];
 export type ParameterTtsModelId = components['parameters']['TtsModelId'];
@@ -4205,6 +4628,278 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusMessage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSipTrunks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only active (`true`) or only inactive (`false`) trunks; omit for all.
+                 * @example true
+                 */
+                is_active?: components["parameters"]["SipTrunkActiveFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SIP trunks (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSipTrunkRequest"];
+            };
+        };
+        responses: {
+            /** @description Trunk created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            /** @description Invalid settings, e.g. a missing gateway, or credentials missing for the authentication type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["SipTrunkRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trunk deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOnly"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSipTrunkRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated trunk. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["SipTrunkRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSipTrunkNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk's numbers (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkNumberList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addSipTrunkNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkNumberRequest"];
+            };
+        };
+        responses: {
+            /** @description Number added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    removeSipTrunkNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the number on the trunk (from `addSipTrunkNumber` or `listSipTrunkNumbers`; opaque).
+                 * @example 01J8ZM0P7A3C5E9G2J4L6N8QRS
+                 */
+                phone_number_id: components["parameters"]["SipTrunkNumberId"];
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Number removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOnly"];
                 };
             };
             401: components["responses"]["Unauthorized"];
