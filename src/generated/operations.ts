@@ -1475,6 +1475,56 @@ export const operationMetadata = {
     },
     "maxWindow": null
   },
+  "listViolations": {
+    "operationId": "listViolations",
+    "method": "get",
+    "path": "/violations/list",
+    "fields": [
+      {
+        "name": "status",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "pending",
+          "accepted",
+          "rejected",
+          "submitted"
+        ]
+      },
+      {
+        "name": "page_number",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      },
+      {
+        "name": "page_size",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": {
+      "pageParam": "page_number",
+      "sizeParam": "page_size",
+      "items": "data",
+      "hasMore": "has_more",
+      "position": {
+        "offset": "offset",
+        "limit": "limit"
+      }
+    },
+    "maxWindow": null
+  },
   "listVoices": {
     "operationId": "listVoices",
     "method": "get",
@@ -1894,6 +1944,38 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "submitViolation": {
+    "operationId": "submitViolation",
+    "method": "post",
+    "path": "/violations/submit",
+    "fields": [
+      {
+        "name": "violation_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "violation_file",
+        "in": "body",
+        "required": true
+      }
+    ],
+    "body": {
+      "mediaType": "multipart/form-data",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "testAgentDispositions": {
     "operationId": "testAgentDispositions",
     "method": "post",
@@ -2248,7 +2330,7 @@ export const operationMetadata = {
 export type OperationId = keyof typeof operationMetadata;
 
 /** Operations marked `x-bolna-pagination`: their method returns a `PagePromise` over the pages of their envelope. */
-export type PaginatedOperationId = "listAgentExecutions" | "listTtsVoices";
+export type PaginatedOperationId = "listAgentExecutions" | "listTtsVoices" | "listViolations";
 
 /** The client-side rate-limit buckets named by the spec's `x-bolna-rate-limit` extensions. */
 export type RateLimitBucket = "agent" | "agent-executions" | "call" | "default";
@@ -2777,6 +2859,17 @@ export interface BolnaOperationMethods {
   listTtsVoices(args: OperationArgs<"listTtsVoices">, options?: RequestOptions): PaginatedResult<"listTtsVoices">;
 
   /**
+   * List violations (paginated)
+   *
+   * Returns the calls flagged for a violation (content policy, regulatory or fraud), optionally only those in one status, as pages `{data, total, limit, offset, has_more}`. Keep asking for `page_number + 1` while `has_more` is `true` (the generated client does so and checks that each page starts at the offset it should).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /violations/list` · rate limit 1000/min (bucket `default`) · retried on transient failures · paginated: await for the first page, `for await` for every item
+   */
+  listViolations(args?: OperationArgs<"listViolations">, options?: RequestOptions): PaginatedResult<"listViolations">;
+
+  /**
    * List available voices (deprecated)
    *
    * **Deprecated: use `listTtsProviders` and `listTtsVoices`.** Returns the voices the account can use, as a bare array. Bolna's reference no longer lists this endpoint (since August 2026 voices are looked up per provider and model through `/api/v1/voice-config/tts`); whether it still answers is not verified. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
@@ -2917,6 +3010,17 @@ export interface BolnaOperationMethods {
    * `POST /call/{execution_id}/stop` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   stopCall(args: OperationArgs<"stopCall">, options?: RequestOptions): Promise<OperationData<"stopCall">>;
+
+  /**
+   * Submit evidence for a violation
+   *
+   * Uploads a file of evidence (a screenshot, a document) for a violation and sets it to `submitted`. Sent as `multipart/form-data` with the fields `violation_id` and `violation_file`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retry after the server took the first upload may be refused as already submitted, hiding that it worked.
+   *
+   * `POST /violations/submit` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  submitViolation(args: OperationArgs<"submitViolation">, options?: RequestOptions): Promise<OperationData<"submitViolation">>;
 
   /**
    * Try an agent's dispositions on a transcript

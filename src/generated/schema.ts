@@ -1153,6 +1153,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/violations/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List violations (paginated)
+         * @description Returns the calls flagged for a violation (content policy, regulatory or fraud), optionally only those in one status, as pages `{data, total, limit, offset, has_more}`. Keep asking for `page_number + 1` while `has_more` is `true` (the generated client does so and checks that each page starts at the offset it should).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/violations/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit evidence for a violation
+         * @description Uploads a file of evidence (a screenshot, a document) for a violation and sets it to `submitted`. Sent as `multipart/form-data` with the fields `violation_id` and `violation_file`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retry after the server took the first upload may be refused as already submitted, hiding that it worked.
+         */
+        post: operations["submitViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     executionStatus: {
@@ -2645,6 +2689,16 @@ export interface components {
             pattern: string;
         };
         /**
+         * SubmitViolationRequest
+         * @description Body of `submitViolation` (`multipart/form-data`).
+         */
+        SubmitViolationRequest: {
+            /** @description The evidence as a file part, e.g. a screenshot (PNG here; other image or document types are sent with their own type). The form field is `violation_file`, not `file`. */
+            violation_file: Blob;
+            /** @description Id of the violation. */
+            violation_id: string;
+        };
+        /**
          * Synthesizer
          * @description Text-to-speech settings.
          */
@@ -3005,6 +3059,41 @@ export interface components {
             /** @description Error type, e.g. `missing`, `value_error`. */
             type?: string;
         };
+        /**
+         * Violation
+         * @description A call flagged for a violation (content policy, regulatory or fraud), tied to the execution it concerns. Submit evidence against it with `submitViolation`.
+         */
+        Violation: {
+            agent_id?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            date_of_call?: components["schemas"]["Timestamp"];
+            email?: string | null;
+            /** @description The execution (call) the violation concerns. */
+            execution_id?: string;
+            /** @description Number the call was made from (E.164). */
+            from_phone_number?: string;
+            /** @description Id of the violation (UUID); pass it to `submitViolation`. */
+            id: string;
+            /** @description Storage path of the evidence image, once submitted. */
+            image_url?: string | null;
+            /** @description `pending`, `accepted`, `rejected` or `submitted`. */
+            status?: string;
+            /** @description Number that was called (E.164). */
+            to_phone_number?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+            user_id?: string;
+        };
+        /**
+         * ViolationPage
+         * @description One page of `listViolations`: the records in `data`, the number matching the filter in `total`, the page size in effect in `limit`, the position of the first record in `offset`, and whether more pages follow in `has_more`.
+         */
+        ViolationPage: {
+            data: components["schemas"]["Violation"][];
+            has_more: boolean;
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Voice */
         Voice: {
             accent?: string | null;
@@ -3263,6 +3352,16 @@ export interface components {
          */
         UsageTo: string;
         /**
+         * @description Violations per page (default `20`; no maximum is documented, and the page's `limit` says what applied).
+         * @example 2
+         */
+        ViolationPageSize: number;
+        /**
+         * @description Only violations in this status.
+         * @example pending
+         */
+        ViolationStatusFilter: "pending" | "accepted" | "rejected" | "submitted";
+        /**
          * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
          * @example ta
          */
@@ -3388,6 +3487,7 @@ export type SubAccountUsageEntry = components['schemas']['SubAccountUsageEntry']
 export type SubAccountUsageList = components['schemas']['SubAccountUsageList'];
 export type SubjectiveType = components['schemas']['subjective_type'];
 export type SubjectiveTypeConfig = components['schemas']['SubjectiveTypeConfig'];
+export type SubmitViolationRequest = components['schemas']['SubmitViolationRequest'];
 export type Synthesizer = components['schemas']['Synthesizer'];
 export type SystemPrompt = components['schemas']['system_prompt'];
 export type TaskConfig = components['schemas']['TaskConfig'];
@@ -3410,6 +3510,8 @@ export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountReq
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
 export type ValidationErrorItem = components['schemas']['ValidationErrorItem'];
+export type Violation = components['schemas']['Violation'];
+export type ViolationPage = components['schemas']['ViolationPage'];
 export type Voice = components['schemas']['Voice'];
 export type VoiceList = components['schemas']['VoiceList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
@@ -3451,6 +3553,8 @@ export type ParameterTtsModelId = components['parameters']['TtsModelId'];
 export type ParameterTtsProviderId = components['parameters']['TtsProviderId'];
 export type ParameterUsageFrom = components['parameters']['UsageFrom'];
 export type ParameterUsageTo = components['parameters']['UsageTo'];
+export type ParameterViolationPageSize = components['parameters']['ViolationPageSize'];
+export type ParameterViolationStatusFilter = components['parameters']['ViolationStatusFilter'];
 export type ParameterVoiceLanguage = components['parameters']['VoiceLanguage'];
 export type ParameterVoicePage = components['parameters']['VoicePage'];
 export type ParameterVoicePageSize = components['parameters']['VoicePageSize'];
@@ -5544,6 +5648,78 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listViolations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page to return, starting at `1`.
+                 * @example 1
+                 */
+                page_number?: components["parameters"]["PageNumber"];
+                /**
+                 * @description Violations per page (default `20`; no maximum is documented, and the page's `limit` says what applied).
+                 * @example 2
+                 */
+                page_size?: components["parameters"]["ViolationPageSize"];
+                /**
+                 * @description Only violations in this status.
+                 * @example pending
+                 */
+                status?: components["parameters"]["ViolationStatusFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of violations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    submitViolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SubmitViolationRequest"];
+            };
+        };
+        responses: {
+            /** @description Evidence received; the violation is now `submitted`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

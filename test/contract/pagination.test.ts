@@ -98,7 +98,7 @@ async function walk(items: AsyncIterable<unknown>): Promise<{ seen: unknown[]; e
 
 describe("paginated operations", () => {
   it("are the operations marked x-bolna-pagination in the spec, one per envelope shape", () => {
-    expect(paginated.map((op) => op.operationId).sort()).toEqual(["listAgentExecutions", "listTtsVoices"]);
+    expect(paginated.map((op) => op.operationId).sort()).toEqual(["listAgentExecutions", "listTtsVoices", "listViolations"]);
   });
 
   describe.each(paginated.map((op) => [op.operationId, op] as const))("%s", (_id, op) => {

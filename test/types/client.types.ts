@@ -12,6 +12,8 @@ import {
   type PagePromise,
   type TtsVoice,
   type TtsVoicePage,
+  type Violation,
+  type ViolationPage,
 } from "../../src/index.js";
 
 declare const bolna: BolnaClient;
@@ -72,6 +74,7 @@ export async function paginationOnlyWherePaginated() {
   const voices = bolna.listTtsVoices({ provider_id: "p", model_id: "m" });
   expectTypeOf(voices).toEqualTypeOf<PagePromise<TtsVoicePage, TtsVoice>>();
   for await (const voice of voices) expectTypeOf(voice.voice_id).toEqualTypeOf<string>();
+  expectTypeOf(bolna.listViolations({ status: "pending" })).toEqualTypeOf<PagePromise<ViolationPage, Violation>>();
   // @ts-expect-error: listAgents returns a bare array (a Promise), not a paginated iterable
   for await (const agent of bolna.listAgents()) void agent;
 }

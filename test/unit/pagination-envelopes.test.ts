@@ -47,6 +47,12 @@ describe("the offset envelope {data, total, limit, offset, has_more}", () => {
   const shape: EnvelopeShape = { items: "data", hasMore: "has_more", position: { offset: "offset", limit: "limit" } };
   const at = (offset: number, data: Rec[], has_more: boolean): OffsetPage => ({ data, total: 5, limit: 2, offset, has_more });
 
+  it("is how the spec describes listViolations", () => {
+    const { pageParam, sizeParam, ...envelope } = operationMetadata.listViolations.pagination;
+    expect({ pageParam, sizeParam }).toEqual({ pageParam: "page_number", sizeParam: "page_size" });
+    expect(envelope).toEqual(shape);
+  });
+
   it("walks pages whose offset is (n − 1) × limit until has_more is false", async () => {
     const s = server({ 1: at(0, [rec(1), rec(2)], true), 2: at(2, [rec(3), rec(4)], true), 3: at(4, [rec(5)], false) });
     const { items, error } = await outcome(new PagePromise<OffsetPage, Rec>(s.fetchPage, { envelope: shape }));
