@@ -683,6 +683,39 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "createWebCallSession": {
+    "operationId": "createWebCallSession",
+    "method": "post",
+    "path": "/web-call/freeswitch-session",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "user_data",
+        "in": "body",
+        "required": false,
+        "type": "object"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "deleteAgent": {
     "operationId": "deleteAgent",
     "method": "delete",
@@ -1831,6 +1864,46 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "sendCallEvent": {
+    "operationId": "sendCallEvent",
+    "method": "post",
+    "path": "/v1/call/{run_id}/events",
+    "fields": [
+      {
+        "name": "run_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "event",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "properties",
+        "in": "body",
+        "required": false,
+        "type": "object"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null
+  },
   "setupInboundAgent": {
     "operationId": "setupInboundAgent",
     "method": "post",
@@ -2465,6 +2538,17 @@ export interface BolnaOperationMethods {
   createSubAccount(args: OperationArgs<"createSubAccount">, options?: RequestOptions): Promise<OperationData<"createSubAccount">>;
 
   /**
+   * Create a browser call session
+   *
+   * Mints a short-lived, single-use session for talking to an agent from a web page over WebRTC. Call it **from your server**, with your API key, and pass the JSON unchanged to Bolna's web-call SDK in the browser; never put the API key in a page. Mint a fresh session for every call: it expires after about two minutes, and its SIP credential works once. Answers 429 with `scope` when no call can start: `global` or `customer` concurrency reached (try again shortly), or `not_enabled` for the account (retrying does not help).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** each session holds a call slot.
+   *
+   * `POST /web-call/freeswitch-session` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createWebCallSession(args: OperationArgs<"createWebCallSession">, options?: RequestOptions): Promise<OperationData<"createWebCallSession">>;
+
+  /**
    * Delete an agent
    *
    * Deletes the agent permanently.
@@ -2966,6 +3050,17 @@ export interface BolnaOperationMethods {
    * `GET /phone-numbers/search` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   searchPhoneNumbers(args: OperationArgs<"searchPhoneNumbers">, options?: RequestOptions): Promise<OperationData<"searchPhoneNumbers">>;
+
+  /**
+   * Send an event into a live graph-agent call
+   *
+   * Pushes a named event (a payment went through, a link was opened, ...) into a call that is in progress with a graph agent. If an edge of the current node waits for that event, the conversation moves on and the agent speaks without waiting for the caller; either way `properties` are merged into the call's context. The answer, 202, only means the event was queued: it is processed when the agent is not speaking or generating, in arrival order. 404 when no call is active for `run_id`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** an event delivered twice can fire two transitions.
+   *
+   * `POST /v1/call/{run_id}/events` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  sendCallEvent(args: OperationArgs<"sendCallEvent">, options?: RequestOptions): Promise<OperationData<"sendCallEvent">>;
 
   /**
    * Answer a number's inbound calls with an agent

@@ -979,6 +979,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/call/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event into a live graph-agent call
+         * @description Pushes a named event (a payment went through, a link was opened, ...) into a call that is in progress with a graph agent. If an edge of the current node waits for that event, the conversation moves on and the agent speaks without waiting for the caller; either way `properties` are merged into the call's context. The answer, 202, only means the event was queued: it is processed when the agent is not speaking or generating, in arrival order. 404 when no call is active for `run_id`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** an event delivered twice can fire two transitions.
+         */
+        post: operations["sendCallEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/agent": {
         parameters: {
             query?: never;
@@ -1191,6 +1213,28 @@ export interface paths {
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retry after the server took the first upload may be refused as already submitted, hiding that it worked.
          */
         post: operations["submitViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web-call/freeswitch-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a browser call session
+         * @description Mints a short-lived, single-use session for talking to an agent from a web page over WebRTC. Call it **from your server**, with your API key, and pass the JSON unchanged to Bolna's web-call SDK in the browser; never put the API key in a page. Mint a fresh session for every call: it expires after about two minutes, and its SIP credential works once. Answers 429 with `scope` when no call can start: `global` or `customer` concurrency reached (try again shortly), or `not_enabled` for the account (retrying does not help).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** each session holds a call slot.
+         */
+        post: operations["createWebCallSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1535,6 +1579,28 @@ export interface components {
              * @enum {string}
              */
             provider?: "twilio" | "plivo" | "vobiz";
+        };
+        /**
+         * CallEventAccepted
+         * @description The event was queued for the live call; the agent processes it at its next safe point.
+         */
+        CallEventAccepted: {
+            event?: string;
+            run_id?: string;
+            /** @description `accepted`. */
+            status?: string;
+        };
+        /**
+         * CallEventRequest
+         * @description Body of `sendCallEvent`.
+         */
+        CallEventRequest: {
+            /** @description The event's name. An edge on the graph agent's current node with `condition_type: event` and this `event_name` fires a transition. */
+            event: string;
+            /** @description Values merged into the call's context, available to node prompts as `{variable}` and to expression edges, whether or not the event matches an edge. */
+            properties?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * CallingGuardrails
@@ -2138,6 +2204,15 @@ export interface components {
             [key: string]: unknown;
         } | null;
         gateways: components["schemas"]["SipTrunkGateway"][];
+        /**
+         * IceServer
+         * @description A STUN or TURN server for the browser's WebRTC connection (the shape of the browser's `RTCIceServer`).
+         */
+        IceServer: {
+            credential?: string;
+            urls: string | string[];
+            username?: string;
+        };
         /**
          * @description Receive inbound calls on this trunk.
          * @default false
@@ -3107,6 +3182,47 @@ export interface components {
         };
         /** VoiceList */
         VoiceList: components["schemas"]["Voice"][];
+        /**
+         * WebCallCapacityError
+         * @description Why no browser call session could be created: `scope` names the limit that was reached (`global`: Bolna's web-call capacity; `customer`: your account's concurrent calls) or `not_enabled` (browser calls are not enabled for the account).
+         */
+        WebCallCapacityError: {
+            detail?: string;
+            message?: string;
+            scope?: string;
+        };
+        /**
+         * WebCallSession
+         * @description A short-lived, single-use browser call: SIP credentials over a WebSocket, and per-call TURN servers. Hand it unchanged to Bolna's web-call SDK in the browser; it expires after `expires_in` seconds and its SIP credential works for one call only.
+         */
+        WebCallSession: {
+            agent_id?: string;
+            /** @description Seconds before the session can no longer start a call (about 120). */
+            expires_in?: number;
+            ice_servers?: components["schemas"]["IceServer"][];
+            /** @description The call's execution id (the same id in call history and webhooks). */
+            run_id: string;
+            sip_domain?: string;
+            /** @description One-time SIP password; do not log or store it. */
+            sip_password: string;
+            /** @description `true`: register with the SIP server before calling; `false`: authenticate on the call itself. */
+            sip_register?: boolean;
+            sip_username: string;
+            /** @description The SIP-over-WebSocket server the browser connects to. */
+            wss_url: string;
+        };
+        /**
+         * WebCallSessionRequest
+         * @description Body of `createWebCallSession`.
+         */
+        WebCallSessionRequest: {
+            /** @description The agent the browser will talk to. */
+            agent_id: string;
+            /** @description Variables for the agent's prompts, as `user_data` in `makeCall`. Bolna's own web-call example server does not send it; whether the session endpoint uses it is not confirmed. */
+            user_data?: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: {
         /** @description Invalid or missing parameter; read `message` (docs errors page). The body shape varies by endpoint (see `ErrorBody`). */
@@ -3287,6 +3403,11 @@ export interface components {
          */
         RagId: string;
         /**
+         * @description The live call's run id: the `execution_id` that `makeCall` returned, the `id` of an inbound call's webhook delivery, or the `run_id` of a browser call session.
+         * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+         */
+        RunId: string;
+        /**
          * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
          * @example US
          */
@@ -3408,6 +3529,8 @@ export type BatchRunDetails = components['schemas']['BatchRunDetails'];
 export type BatchScheduled = components['schemas']['BatchScheduled'];
 export type BulkCreateDispositionsRequest = components['schemas']['BulkCreateDispositionsRequest'];
 export type BuyPhoneNumberRequest = components['schemas']['BuyPhoneNumberRequest'];
+export type CallEventAccepted = components['schemas']['CallEventAccepted'];
+export type CallEventRequest = components['schemas']['CallEventRequest'];
 export type CallingGuardrails = components['schemas']['CallingGuardrails'];
 export type CallStatus = components['schemas']['CallStatus'];
 export type Category = components['schemas']['category'];
@@ -3439,6 +3562,7 @@ export type ExecutionStatus = components['schemas']['ExecutionStatus'];
 export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue'];
 export type ExtractedData = components['schemas']['ExtractedData'];
 export type Gateways = components['schemas']['gateways'];
+export type IceServer = components['schemas']['IceServer'];
 export type InboundEnabled = components['schemas']['inbound_enabled'];
 export type InboundMapping = components['schemas']['InboundMapping'];
 export type IngestSourceConfig = components['schemas']['IngestSourceConfig'];
@@ -3514,6 +3638,9 @@ export type Violation = components['schemas']['Violation'];
 export type ViolationPage = components['schemas']['ViolationPage'];
 export type Voice = components['schemas']['Voice'];
 export type VoiceList = components['schemas']['VoiceList'];
+export type WebCallCapacityError = components['schemas']['WebCallCapacityError'];
+export type WebCallSession = components['schemas']['WebCallSession'];
+export type WebCallSessionRequest = components['schemas']['WebCallSessionRequest'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseDispositionRejected = components['responses']['DispositionRejected'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -3540,6 +3667,7 @@ export type ParameterPhoneNumberId = components['parameters']['PhoneNumberId'];
 export type ParameterProviderFilter = components['parameters']['ProviderFilter'];
 export type ParameterProviderKeyName = components['parameters']['ProviderKeyName'];
 export type ParameterRagId = components['parameters']['RagId'];
+export type ParameterRunId = components['parameters']['RunId'];
 export type ParameterSearchCountry = components['parameters']['SearchCountry'];
 export type ParameterSearchPattern = components['parameters']['SearchPattern'];
 export type ParameterSearchProvider = components['parameters']['SearchProvider'];
@@ -5300,6 +5428,50 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    sendCallEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The live call's run id: the `execution_id` that `makeCall` returned, the `id` of an inbound call's webhook delivery, or the `run_id` of a browser call session.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                run_id: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued for the call. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEventAccepted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No call is in progress for this `run_id` (not started, already ended, or unknown). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     createAgent: {
         parameters: {
             query?: never;
@@ -5721,6 +5893,44 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createWebCallSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebCallSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebCallSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description No call can start now: `scope` says which limit (`global`, `customer`) or that browser calls are `not_enabled` for the account. The client's own retries of 429s happen first. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebCallCapacityError"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
         };
     };
