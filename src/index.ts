@@ -27,6 +27,8 @@ export {
 export { ExportError } from "./extensions/export.js";
 export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
 export { PagePromise } from "./extensions/pagination.js";
+export { downloadRecording, getRecordingUrl } from "./extensions/recordings.js";
+export type { DownloadRecordingOptions, RecordingArgs, RecordingLeg, RecordingOptions } from "./extensions/recordings.js";
 export type { PageEnvelope } from "./extensions/pagination.js";
 export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
 export type {

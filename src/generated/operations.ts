@@ -943,6 +943,28 @@ export const operationMetadata = {
     "pagination": null,
     "maxWindow": null
   },
+  "getCallRecording": {
+    "operationId": "getCallRecording",
+    "method": "get",
+    "path": "/recordings/call/{execution_id}",
+    "fields": [
+      {
+        "name": "execution_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
   "getCurrentUser": {
     "operationId": "getCurrentUser",
     "method": "get",
@@ -1097,6 +1119,28 @@ export const operationMetadata = {
         "in": "query",
         "required": false,
         "type": "string"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null
+  },
+  "getTransferRecording": {
+    "operationId": "getTransferRecording",
+    "method": "get",
+    "path": "/recordings/transfer/{execution_id}",
+    "fields": [
+      {
+        "name": "execution_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
       }
     ],
     "body": null,
@@ -2663,6 +2707,17 @@ export interface BolnaOperationMethods {
   getBatch(args: OperationArgs<"getBatch">, options?: RequestOptions): Promise<OperationData<"getBatch">>;
 
   /**
+   * Get a call's recording (redirect)
+   *
+   * The stable address of a call's recording (what `telephony_data.recording_url` holds since June 2026). It answers with a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl()` for that URL or `downloadRecording()` for the audio: they read the redirect without following it, so your API key never reaches the storage host, and fetch the audio with a request that carries none of your headers. Calling this method itself does not give you the audio.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /recordings/call/{execution_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getCallRecording(args: OperationArgs<"getCallRecording">, options?: RequestOptions): Promise<OperationData<"getCallRecording">>;
+
+  /**
    * Get the current user
    *
    * Returns the authenticated user, the wallet balance and call concurrency (`max`, `current`).
@@ -2744,6 +2799,17 @@ export interface BolnaOperationMethods {
    * `GET /sub-accounts/{sub_account_id}/usage` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   getSubAccountUsage(args: OperationArgs<"getSubAccountUsage">, options?: RequestOptions): Promise<OperationData<"getSubAccountUsage">>;
+
+  /**
+   * Get a call's transfer-leg recording (redirect)
+   *
+   * Like `getCallRecording`, for the leg of a call the agent transferred to a person (`transfer_call_data.recording_url`): a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl({ execution_id, leg: "transfer" })` or `downloadRecording(...)`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /recordings/transfer/{execution_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getTransferRecording(args: OperationArgs<"getTransferRecording">, options?: RequestOptions): Promise<OperationData<"getTransferRecording">>;
 
   /**
    * List an agent's batches

@@ -701,6 +701,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recordings/call/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call's recording (redirect)
+         * @description The stable address of a call's recording (what `telephony_data.recording_url` holds since June 2026). It answers with a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl()` for that URL or `downloadRecording()` for the audio: they read the redirect without following it, so your API key never reaches the storage host, and fetch the audio with a request that carries none of your headers. Calling this method itself does not give you the audio.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getCallRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/transfer/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call's transfer-leg recording (redirect)
+         * @description Like `getCallRecording`, for the leg of a call the agent transferred to a person (`transfer_call_data.recording_url`): a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl({ execution_id, leg: "transfer" })` or `downloadRecording(...)`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getTransferRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sip-trunks/trunks": {
         parameters: {
             query?: never;
@@ -3270,6 +3314,18 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description The recording is in private storage: the answer redirects to a pre-signed URL of the audio file, valid for 24 hours. Do not follow it with the request that carried your API key (a redirect-following HTTP client would send the key to the storage host); `getRecordingUrl()` and `downloadRecording()` read `Location` instead. Do not store the pre-signed URL: ask for a new one each time. */
+        RecordingRedirect: {
+            headers: {
+                /**
+                 * @description The pre-signed URL of the audio file (an MP3 in practice), valid for 24 hours.
+                 * @example https://recordings.storage.example.com/calls/4c06b4d1-4096-4561-919a-4f94539c8d4a.mp3?X-Amz-Expires=86400&X-Amz-Signature=0f1e2d3c4b5a
+                 */
+                Location: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The trunk settings contradict each other, e.g. `media_encryption: sdes` without `transport: transport-tls`. */
         SipTrunkRejected: {
             headers: {
@@ -3646,6 +3702,7 @@ export type ResponseDispositionRejected = components['responses']['DispositionRe
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseRecordingRedirect = components['responses']['RecordingRedirect'];
 export type ResponseSipTrunkRejected = components['responses']['SipTrunkRejected'];
 export type ResponseSubAccountForbidden = components['responses']['SubAccountForbidden'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
@@ -4862,6 +4919,52 @@ export interface operations {
                     "application/json": components["schemas"]["StatusMessage"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getCallRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                execution_id: components["parameters"]["ExecutionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: components["responses"]["RecordingRedirect"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getTransferRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                execution_id: components["parameters"]["ExecutionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: components["responses"]["RecordingRedirect"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
