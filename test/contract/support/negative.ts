@@ -6,7 +6,7 @@
  * is expected to refuse it before sending.
  */
 import { allParamsParts, isBinaryProperty, propertySchema, type RequestParts } from "./args.js";
-import { deref, type Schema, type SpecOperation } from "./spec.js";
+import { deref, matchOperation, type Schema, type SpecOperation } from "./spec.js";
 
 export interface NegativeCase {
   /** e.g. `query page_size: maximum (51)`. */
@@ -44,7 +44,10 @@ export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
   "type",
 ]);
 
-/** Query parameters whose emptiness Prism cannot see: `?batch_id=` counts as absent, so `minLength: 1` is unprovable. */
+/**
+ * Empty values Prism cannot tell from another request: `?batch_id=` counts as absent, and an empty path segment can
+ * turn the path into another operation's (`/dispositions/{disposition_id}` into `/dispositions/`).
+ */
 export const PRISM_BLIND_SPOTS = new Set<string>();
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -128,6 +131,13 @@ function nestedCases(base: RequestParts, name: string, schema: Schema, value: un
   return cases;
 }
 
+/** `/dispositions/{disposition_id}` with an empty id is `/dispositions/`, a path of its own (the collection). */
+function emptySegmentIsAnotherRoute(op: SpecOperation, name: string): boolean {
+  const path = op.path.replace(`{${name}}`, "").replace(/\{[^}]+\}/g, "x1");
+  const other = matchOperation(op.method, new URL(path, "http://mock.invalid"));
+  return other !== undefined && other.operationId !== op.operationId;
+}
+
 export function negativeCases(op: SpecOperation): NegativeCase[] {
   const base = allParamsParts(op);
   const cases: NegativeCase[] = [];
@@ -151,6 +161,10 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
     for (const { keyword, value, label } of breakers(schema, "query")) {
       if (param.in === "query" && keyword === "minLength" && value === "") {
         PRISM_BLIND_SPOTS.add(`${op.operationId}: query ${param.name} minLength ${String(schema.minLength)} (an empty value reads as absent)`);
+        continue;
+      }
+      if (param.in === "path" && value === "" && emptySegmentIsAnotherRoute(op, param.name)) {
+        PRISM_BLIND_SPOTS.add(`${op.operationId}: empty path ${param.name} (the path becomes another operation's, which answers it)`);
         continue;
       }
       const parts = clone(base);
