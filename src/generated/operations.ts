@@ -2339,7 +2339,7 @@ export const operationMetadata = {
         "in": "body",
         "required": false,
         "type": "string",
-        "dateTime": "utc"
+        "dateTime": "offset"
       }
     ],
     "body": {

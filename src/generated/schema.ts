@@ -2295,7 +2295,7 @@ export interface components {
         DispositionTestRequest: {
             /**
              * Format: date-time
-             * @description When the call took place, for questions that depend on the date (ISO 8601).
+             * @description When the call took place, for questions that depend on the date (ISO 8601). A time with a UTC offset keeps it, so the local time of day reaches the agent; a `Date` or a `Z` time is sent with `+00:00`.
              */
             call_date?: string;
             /** @description The call transcript to run the agent's dispositions on. */
@@ -4601,12 +4601,12 @@ export interface components {
         TtsProviderId: string;
         /**
          * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
-         * @example 2026-08-01T00:00:00Z
+         * @example 2026-08-01T00:00:00.000Z
          */
         UsageFrom: string;
         /**
          * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
-         * @example 2026-08-20T23:59:59Z
+         * @example 2026-08-20T23:59:59.000Z
          */
         UsageTo: string;
         /**
@@ -6494,12 +6494,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
-                 * @example 2026-08-01T00:00:00Z
+                 * @example 2026-08-01T00:00:00.000Z
                  */
                 from?: components["parameters"]["UsageFrom"];
                 /**
                  * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
-                 * @example 2026-08-20T23:59:59Z
+                 * @example 2026-08-20T23:59:59.000Z
                  */
                 to?: components["parameters"]["UsageTo"];
             };
@@ -6569,12 +6569,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
-                 * @example 2026-08-01T00:00:00Z
+                 * @example 2026-08-01T00:00:00.000Z
                  */
                 from?: components["parameters"]["UsageFrom"];
                 /**
                  * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
-                 * @example 2026-08-20T23:59:59Z
+                 * @example 2026-08-20T23:59:59.000Z
                  */
                 to?: components["parameters"]["UsageTo"];
             };

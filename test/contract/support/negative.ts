@@ -28,8 +28,8 @@ export interface NegativeCase {
 /**
  * What the client promises to check before sending (docs/design.md, "Parameter constraints"): `required`, `enum`,
  * `minimum`, `maximum`, `minLength`, `maxLength`, `pattern` and the type of top-level arguments, a body's
- * `minProperties`, and the date-time bounds of an `x-bolna-max-window`; for bodies marked `x-bolna-strict-body`
- * the same keywords one level down too. Everything else (format, oneOf, nested properties of other bodies) is left
+ * `minProperties`, and top-level `format: date-time` values; for bodies marked `x-bolna-strict-body` the same
+ * keywords one level down too. Everything else (other formats, oneOf, nested properties of other bodies) is left
  * to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
  */
 export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
@@ -138,10 +138,14 @@ function emptySegmentIsAnotherRoute(op: SpecOperation, name: string): boolean {
   return other !== undefined && other.operationId !== op.operationId;
 }
 
+/** Date-times are parsed by the client (to send one canonical form), so a malformed one never leaves it. */
+function isClientCheckedFormat(keyword: string, schema: Record<string, unknown>): boolean {
+  return keyword === "format" && schema.format === "date-time";
+}
+
 export function negativeCases(op: SpecOperation): NegativeCase[] {
   const base = allParamsParts(op);
   const cases: NegativeCase[] = [];
-  const windowBounds = new Set(op.maxWindow ? [op.maxWindow.from, op.maxWindow.to] : []);
   const add = (c: Omit<NegativeCase, "clientRefuses" | "prismCode">, clientRefuses?: boolean) =>
     cases.push({
       ...c,
@@ -169,7 +173,7 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
       }
       const parts = clone(base);
       parts[param.in][param.name] = value;
-      const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || (keyword === "format" && windowBounds.has(param.name));
+      const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || isClientCheckedFormat(keyword, schema);
       add({ title: `${param.in} ${param.name}: ${keyword} (${label})`, location: param.in, field: param.name, keyword, parts }, refuses);
     }
   }
@@ -188,7 +192,8 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
       for (const { keyword, value, label } of breakers(schema, wire)) {
         const parts = clone(base);
         (parts.body as Record<string, unknown>)[name] = value;
-        add({ title: `body ${name}: ${keyword} (${label})`, location: "body", field: name, keyword, parts });
+        const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || isClientCheckedFormat(keyword, schema);
+        add({ title: `body ${name}: ${keyword} (${label})`, location: "body", field: name, keyword, parts }, refuses);
       }
       // Array items (e.g. each of `from_phone_numbers` must be E.164): nested, so the client does not check them.
       const items = schema.type === "array" && schema.items !== undefined ? deref(schema.items) : undefined;
