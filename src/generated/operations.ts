@@ -2702,7 +2702,7 @@ export interface BolnaOperationMethods {
    *
    * Registers an OpenAI-compatible LLM endpoint that agents can then use.
    *
-   * **Reconciliation** (facts §4 #21). The path is `/user/model/custom` (OAS, SKL); seed 004's `POST /user/custom-model` does not exist and is not described.
+   * The path is `/user/model/custom` (not `/user/custom-model`).
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
    *
@@ -2713,7 +2713,7 @@ export interface BolnaOperationMethods {
   /**
    * Add a provider credential
    *
-   * Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Which key names the server expects (`OPENAI_API_KEY` per the docs, `OPENAI` per SKL) is **UNCERTAIN** (facts §8 q11).
+   * Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Bolna's docs use key names such as `OPENAI_API_KEY`; some examples use the bare provider name (`OPENAI`). Which form the server expects is **not confirmed**; use the `*_API_KEY` form.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
    *
@@ -2746,7 +2746,7 @@ export interface BolnaOperationMethods {
   /**
    * Buy a phone number
    *
-   * Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list (facts §3.5).
+   * Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list's 32-hex ids; treat both as opaque strings.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry after a timeout may be billed again or fail because the number is already taken.
    *
@@ -2761,7 +2761,7 @@ export interface BolnaOperationMethods {
    *
    * **Checked before sending:** the whole body is validated against `AgentRequest` (types, required fields, closed lists, unknown keys, graph edges), and a problem is refused with a `BolnaInputError` naming its path; Bolna itself would silently drop a misspelt key.
    *
-   * **Reconciliation.** Success is documented as **200** by the OAS and seed 004 and as **201 Created** by the newer docs errors page; both are declared, treat any 2xx as success (facts §4 #25, medium confidence).
+   * **Success status:** the server answers **200** or **201 Created**; both are declared, so treat any 2xx as success.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (whether that limit is shared across endpoints or counted per endpoint is undocumented; the client shares one bucket to stay safe). **Not retry-safe:** a retried create can create a second agent.
    *
@@ -2774,7 +2774,7 @@ export interface BolnaOperationMethods {
    *
    * Uploads a CSV of contacts for one agent and creates a batch (state `created`). Schedule it with `scheduleBatch`.
    *
-   * **Reconciliation** (facts §3.4, §4 #25, #30). The body is **`multipart/form-data`** (docs curl, SKL, quickstart); the OAS's `text/csv` label is a generator artefact and seed 004 gives no schema. `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** per the batch quickstart and the errors page, **200** per the OAS; both are declared, treat any 2xx as success.
+   * The body is **`multipart/form-data`** (not `text/csv`). `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** or **200**; both are declared, so treat any 2xx as success.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry can create a second batch.
    *
@@ -2796,7 +2796,7 @@ export interface BolnaOperationMethods {
   /**
    * Create a knowledgebase from a PDF or URL
    *
-   * Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data` (OAS, SKL); seed 004 gives no schema.
+   * Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data`.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry creates a second knowledgebase.
    *
@@ -2930,7 +2930,7 @@ export interface BolnaOperationMethods {
    *
    * Returns one execution, addressed through its agent. **Prefer `getExecution`** (`GET /executions/{execution_id}`), which returns the same object and is what both official clients use.
    *
-   * **Reconciliation** (facts §3.1, §4 #22). Seed 004 lists this as `GET /v2/agent/:agent_id/execution/:execution_id`, but no other source has a `/v2/` form: the OAS has only `/agent/{agent_id}/execution/{execution_id}`, and the docs page filed under "v2" (`api-reference/agent/v2/get_agent_execution`) shows that same unversioned path. The documented path is used here. Whether the `/v2/` form exists is **UNCERTAIN**; it is not described by this spec, so no client method targets it.
+   * The path is unversioned (`/agent/{agent_id}/execution/{execution_id}`), although Bolna's docs file it under "v2". A `/v2/` form of this path is not known to exist, so no client method targets it.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -2943,7 +2943,7 @@ export interface BolnaOperationMethods {
    *
    * Returns one batch with per-status execution counts.
    *
-   * **Reconciliation.** Seed 004's example has an impossible `updated_at` (`2024-02-29T04:22:89Z`, second 89; the same typo is in the OAS) and execution counts larger than its contact count; the example here is corrected. `status` is an open string because the sources list different batch statuses (facts §4 #15, #18).
+   * `status` is an open string: the known values are listed, and other values from the server still parse.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -2967,7 +2967,7 @@ export interface BolnaOperationMethods {
    *
    * Returns the authenticated user, the wallet balance and call concurrency (`max`, `current`).
    *
-   * **Reconciliation.** `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
+   * `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -2991,7 +2991,7 @@ export interface BolnaOperationMethods {
    *
    * Returns one execution (call record): status, transcript, telephony data, cost, extracted data. This is the same object the status webhook delivers. Poll it (the official CLI polls every 1.5 s) or use the webhook; `completed` is the final status and arrives 2–3 minutes after `call-disconnected`.
    *
-   * **Reconciliation.** Field names and types follow the live API, not the older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a string of digits, UUID `id`, snake_case timestamps that are often naive (facts §4 #7, #8, #10, #16).
+   * Field names and types are those the live API sends, which differ from older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a number or numeric string, a UUID `id`, and snake_case timestamps that are often naive (read them as UTC with `parseBolnaTimestamp()`).
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3004,7 +3004,7 @@ export interface BolnaOperationMethods {
    *
    * Returns the raw logs of one call: prompts, requests to and responses from the transcriber, LLM and synthesizer.
    *
-   * **Reconciliation.** Path `/executions/{execution_id}/log` (seed 004, OAS). A `/raw_logs` variant is mentioned elsewhere (facts §8 q12, **UNCERTAIN**). The body shape is the OAS one; SKL shows entries with `execution_id`, `timestamp` and `tool_name` instead (**UNCERTAIN**), which the schema also accepts.
+   * Entries come in two shapes, both accepted by the schema: the documented one, and entries with `execution_id`, `timestamp` and `tool_name`. Read fields defensively.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3015,7 +3015,7 @@ export interface BolnaOperationMethods {
   /**
    * Get a knowledgebase
    *
-   * Returns one knowledgebase, including its ingestion `status`. The OAS example's `updated_at` (`2024-02-29T04:22:89Z`) is impossible and is corrected here.
+   * Returns one knowledgebase, including its ingestion `status`.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3061,7 +3061,7 @@ export interface BolnaOperationMethods {
    *
    * Returns every batch of one agent, as a **bare array**, with no pagination parameters.
    *
-   * **Reconciliation** (facts §4 #17). Path `/batches/{agent_id}/all` (seed 004; MCP: "Actual: `GET /batches/{agent_id}/all`"). The docs overview's `/batches/:agent_id` and old docs.bolna.dev's `/batches/{agent_id}` are not used. Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
+   * The path is `/batches/{agent_id}/all` (not `/batches/{agent_id}`). Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3074,25 +3074,19 @@ export interface BolnaOperationMethods {
    *
    * Returns the agent's executions in a window of at most 7 days, newest run first, as a **paginated envelope** `{page_number, page_size, total, has_more, data}`. Keep requesting `page_number + 1` while `has_more` is `true` (the generated client does this for you; see `x-bolna-pagination`).
    *
-   * **Reconciliation** (facts §4 #1–#6, #23):
-   * * Path and host: `https://api.bolna.ai/v2/agent/{agent_id}/executions` (seeds 000, 002–004; MCP, CLI). Seed
-   *   001's `https://api.bolna.dev/agent/{agent_id}/executions` is the deprecated v1 endpoint on the deprecated
-   *   host, kept as `listAgentExecutionsLegacy`.
+   * **What to send:**
+   * * The path is `https://api.bolna.ai/v2/agent/{agent_id}/executions`. The older v1 listing on
+   *   `api.bolna.dev` is deprecated; it is kept as `listAgentExecutionsLegacy`.
    *
-   * * Response: the envelope, not seed 001's bare array (MCP, confirmed by a live call 2026-07-13). The live
-   *   envelope also has `filters` and `sorts`.
+   * * The response is the paginated envelope; it also carries `filters` and `sorts`.
+   * * `from` and `to` are **required** and at most **7 days** apart; for a longer range, split it (the
+   *   client's export does this for you). `created_at_gte`/`created_at_lte` are not parameters of this API.
    *
-   * * `from` and `to` are **required** and at most **7 days** apart (MCP, CLI, current docs warning). Seeds
-   *   002/003 call every filter optional; that is stale. Seed 004's `created_at_gte`/`created_at_lte` do not
-   *   exist anywhere else.
+   * * The voicemail filter is `answered_by_voice_mail` (not `voicemail`).
+   * * The `status` filter spells `initiated` (not `initiate`).
+   * * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1); there is no `page` parameter.
    *
-   * * The voicemail filter is `answered_by_voice_mail`; seed 004's `voicemail` does not exist.
-   * * The `status` filter spells `initiated`; seeds 000/001's `initiate` is a typo.
-   * * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1). The docs pagination page's `page`
-   *   parameter is a docs error.
-   *
-   *
-   * Invalid parameters get **400** (the error code the OAS documents for this operation).
+   * Invalid parameters get **400**.
    *
    * **Rate limit:** `agent-executions` bucket, **500 requests/min** per organization (documented limit for `/v2/agent/{agent_id}/executions`).
    *
@@ -3103,7 +3097,7 @@ export interface BolnaOperationMethods {
   /**
    * List an agent's executions (legacy v1, bare array)
    *
-   * **Deprecated: use `listAgentExecutions`.** The v1 listing documented by seed 001 (on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. The OAS still lists it as a legacy path and the docs file it under "Legacy APIs (deprecated)"; the official clients do not use it (facts §4 #1–#3). Kept so that code written from seed 001 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
+   * **Deprecated: use `listAgentExecutions`.** The v1 listing (originally on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. Bolna's docs file it under "Legacy APIs (deprecated)" and the official clients do not use it. Kept so that code written against v1 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3129,7 +3123,7 @@ export interface BolnaOperationMethods {
    *
    * Returns every execution created by a batch, as a **bare array** ("not wrapped in a `data` key", docs batch quickstart). Per-call status starts at `prepared`.
    *
-   * **Reconciliation** (facts §4 #9–#11). Path `/batches/{batch_id}/executions`: seed 004's endpoint list says `/batch/...` (singular), a typo on the docs overview page; its own curl uses `/batches/`. Seed 004's example item (integer `id`, camelCase `createdAt`, `conversation_time`) is a docs artefact; items are full `Execution` objects. SKL's script sends `page_number`/`page_size` and reads `data`, contradicting the docs; no pagination is declared (**UNCERTAIN**).
+   * The path is `/batches/{batch_id}/executions` (plural `batches`). Items are full `Execution` objects (string UUID `id`, snake_case fields). The endpoint takes no pagination parameters and returns every execution at once.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3164,7 +3158,7 @@ export interface BolnaOperationMethods {
    *
    * Returns every number on the account as a **bare array**. `id` is what the inbound and delete endpoints take as `phone_number_id`.
    *
-   * **Reconciliation** (facts §4 #12, #15). The method is **GET**: seed 004's endpoint list says `POST /phone-numbers/all`, but its own detail section, the OAS, MCP and CLI all use GET; the POST form is not described. Seed 004's example `updated_at` `2024-02-29T04:22:89Z` (second 89) is a typo and is corrected. `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
+   * The method is **GET** (not `POST`). `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3210,7 +3204,7 @@ export interface BolnaOperationMethods {
    *
    * Returns every sub-account of the organization as a bare array.
    *
-   * **Reconciliation.** The path is `/sub-accounts/all` (OAS, docs); seed 004's `GET /sub-accounts` is not described (facts §4 #20).
+   * The path is `/sub-accounts/all` (not `/sub-accounts`).
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3280,7 +3274,7 @@ export interface BolnaOperationMethods {
    *
    * Queues an outbound call from an agent to `recipient_phone_number` and returns the `execution_id`. Follow the call with `getExecution` or the status webhook. Calls above the account's concurrency limit are queued, not rejected.
    *
-   * **Reconciliation.** `scheduled_at` must carry a numeric offset (`+05:30`): seed 004's example sends a naive `2025-08-21T10:35:00` and the `Z` form is known to fail on the batch scheduler (facts §3.2, §4 #14). Phone numbers must be E.164. `retry_config`, `agent_data` and `bypass_call_guardrails` come from the OAS and MCP (not in the seeds). The response is 200 with `status: queued` (seed 004, OAS).
+   * `scheduled_at` must carry a numeric offset (`+05:30`): a naive time has no defined zone and the `Z` form fails on Bolna's scheduler (the client rewrites `Z` and `Date` values to `+00:00`). Phone numbers must be E.164. The response is 200 with `status: queued`.
    *
    * **Rate limit:** `call` bucket, **500 requests/min** per organization (documented limit for `/call`). **Not retry-safe:** no idempotency key exists, so a retried request may dial twice; retry only on 429 or when the request never reached the server.
    *
@@ -3304,7 +3298,7 @@ export interface BolnaOperationMethods {
    *
    * Deletes a stored credential, addressed by its **key name** (`provider_name`, e.g. `OPENAI_API_KEY`).
    *
-   * **Reconciliation** (facts §4 #19). Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use `/providers/{provider_key_name}`, which is what is described. Both forms are the same URL template, so only one can be described; whether the server also accepts a `provider_id` is **UNCERTAIN**.
+   * Pass the key name, not an id. Whether the server also accepts a provider id in this position is **not confirmed**.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3339,7 +3333,7 @@ export interface BolnaOperationMethods {
    *
    * Schedules the batch to start at `scheduled_at`, which must be at least 2 minutes ahead and is rounded up to the next 10-minute mark.
    *
-   * **Reconciliation** (facts §4 #13, #14). The path is `/batches/{batch_id}/schedule` (seed 004's detail section, OAS, docs); seed 004's endpoint list has `POST /batches/schedule`, which does not exist and is not described. The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: seed 004's `2024-06-04T22:40:00.000Z` would get **HTTP 500** (docs `limits`, `errors`, batch quickstart). The response `state` is `scheduled` (OAS) or `scheduled at <time>` (docs guide); both are accepted.
+   * The batch id is in the path (there is no `POST /batches/schedule`). The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: a `Z` suffix such as `2024-06-04T22:40:00.000Z` gets **HTTP 500** (the client rewrites `Z` and `Date` values to `+00:00`). The response `state` is `scheduled` or `scheduled at <time>`; both are accepted.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3352,7 +3346,7 @@ export interface BolnaOperationMethods {
    *
    * Lists numbers that can be bought, filtered by country and optionally by prefix, provider and region.
    *
-   * **Reconciliation.** The filters are **query** parameters; the OAS declares them `in: path`, which cannot work on `/phone-numbers/search` (facts §3.5). Seed 004 lists this endpoint twice with no detail.
+   * The filters are **query** parameters.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3374,7 +3368,7 @@ export interface BolnaOperationMethods {
   /**
    * Answer a number's inbound calls with an agent
    *
-   * Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque (the OAS's UUID pattern does not match the list's 32-hex ids, facts §3.5).
+   * Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque strings (32-hex in the list, dashed UUIDs elsewhere), so pass them through unchanged.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3396,7 +3390,7 @@ export interface BolnaOperationMethods {
   /**
    * Stop a batch
    *
-   * Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}` (OAS).
+   * Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}`.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
@@ -3407,7 +3401,7 @@ export interface BolnaOperationMethods {
   /**
    * Stop a queued or scheduled call
    *
-   * Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way (OAS, SKL `make-call`); the error code for that case is not documented.
+   * Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way; the error code for that case is not documented.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (the 500/min `/call` limit is documented for `/call` itself; shared-vs-per-endpoint is undocumented, the client shares one bucket).
    *

@@ -12,7 +12,7 @@ export interface paths {
          * Get one execution of an agent
          * @description Returns one execution, addressed through its agent. **Prefer `getExecution`** (`GET /executions/{execution_id}`), which returns the same object and is what both official clients use.
          *
-         *     **Reconciliation** (facts §3.1, §4 #22). Seed 004 lists this as `GET /v2/agent/:agent_id/execution/:execution_id`, but no other source has a `/v2/` form: the OAS has only `/agent/{agent_id}/execution/{execution_id}`, and the docs page filed under "v2" (`api-reference/agent/v2/get_agent_execution`) shows that same unversioned path. The documented path is used here. Whether the `/v2/` form exists is **UNCERTAIN**; it is not described by this spec, so no client method targets it.
+         *     The path is unversioned (`/agent/{agent_id}/execution/{execution_id}`), although Bolna's docs file it under "v2". A `/v2/` form of this path is not known to exist, so no client method targets it.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -35,7 +35,7 @@ export interface paths {
         /**
          * List an agent's executions (legacy v1, bare array)
          * @deprecated
-         * @description **Deprecated: use `listAgentExecutions`.** The v1 listing documented by seed 001 (on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. The OAS still lists it as a legacy path and the docs file it under "Legacy APIs (deprecated)"; the official clients do not use it (facts §4 #1–#3). Kept so that code written from seed 001 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
+         * @description **Deprecated: use `listAgentExecutions`.** The v1 listing (originally on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. Bolna's docs file it under "Legacy APIs (deprecated)" and the official clients do not use it. Kept so that code written against v1 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -105,7 +105,7 @@ export interface paths {
          * Create a batch from a CSV
          * @description Uploads a CSV of contacts for one agent and creates a batch (state `created`). Schedule it with `scheduleBatch`.
          *
-         *     **Reconciliation** (facts §3.4, §4 #25, #30). The body is **`multipart/form-data`** (docs curl, SKL, quickstart); the OAS's `text/csv` label is a generator artefact and seed 004 gives no schema. `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** per the batch quickstart and the errors page, **200** per the OAS; both are declared, treat any 2xx as success.
+         *     The body is **`multipart/form-data`** (not `text/csv`). `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** or **200**; both are declared, so treat any 2xx as success.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry can create a second batch.
          */
@@ -127,7 +127,7 @@ export interface paths {
          * List an agent's batches
          * @description Returns every batch of one agent, as a **bare array**, with no pagination parameters.
          *
-         *     **Reconciliation** (facts §4 #17). Path `/batches/{agent_id}/all` (seed 004; MCP: "Actual: `GET /batches/{agent_id}/all`"). The docs overview's `/batches/:agent_id` and old docs.bolna.dev's `/batches/{agent_id}` are not used. Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
+         *     The path is `/batches/{agent_id}/all` (not `/batches/{agent_id}`). Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -151,7 +151,7 @@ export interface paths {
          * Get a batch
          * @description Returns one batch with per-status execution counts.
          *
-         *     **Reconciliation.** Seed 004's example has an impossible `updated_at` (`2024-02-29T04:22:89Z`, second 89; the same typo is in the OAS) and execution counts larger than its contact count; the example here is corrected. `status` is an open string because the sources list different batch statuses (facts §4 #15, #18).
+         *     `status` is an open string: the known values are listed, and other values from the server still parse.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -181,7 +181,7 @@ export interface paths {
          * List a batch's executions
          * @description Returns every execution created by a batch, as a **bare array** ("not wrapped in a `data` key", docs batch quickstart). Per-call status starts at `prepared`.
          *
-         *     **Reconciliation** (facts §4 #9–#11). Path `/batches/{batch_id}/executions`: seed 004's endpoint list says `/batch/...` (singular), a typo on the docs overview page; its own curl uses `/batches/`. Seed 004's example item (integer `id`, camelCase `createdAt`, `conversation_time`) is a docs artefact; items are full `Execution` objects. SKL's script sends `page_number`/`page_size` and reads `data`, contradicting the docs; no pagination is declared (**UNCERTAIN**).
+         *     The path is `/batches/{batch_id}/executions` (plural `batches`). Items are full `Execution` objects (string UUID `id`, snake_case fields). The endpoint takes no pagination parameters and returns every execution at once.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -207,7 +207,7 @@ export interface paths {
          * Schedule a batch
          * @description Schedules the batch to start at `scheduled_at`, which must be at least 2 minutes ahead and is rounded up to the next 10-minute mark.
          *
-         *     **Reconciliation** (facts §4 #13, #14). The path is `/batches/{batch_id}/schedule` (seed 004's detail section, OAS, docs); seed 004's endpoint list has `POST /batches/schedule`, which does not exist and is not described. The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: seed 004's `2024-06-04T22:40:00.000Z` would get **HTTP 500** (docs `limits`, `errors`, batch quickstart). The response `state` is `scheduled` (OAS) or `scheduled at <time>` (docs guide); both are accepted.
+         *     The batch id is in the path (there is no `POST /batches/schedule`). The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: a `Z` suffix such as `2024-06-04T22:40:00.000Z` gets **HTTP 500** (the client rewrites `Z` and `Date` values to `+00:00`). The response `state` is `scheduled` or `scheduled at <time>`; both are accepted.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -229,7 +229,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a batch
-         * @description Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}` (OAS).
+         * @description Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -253,7 +253,7 @@ export interface paths {
          * Place an outbound call
          * @description Queues an outbound call from an agent to `recipient_phone_number` and returns the `execution_id`. Follow the call with `getExecution` or the status webhook. Calls above the account's concurrency limit are queued, not rejected.
          *
-         *     **Reconciliation.** `scheduled_at` must carry a numeric offset (`+05:30`): seed 004's example sends a naive `2025-08-21T10:35:00` and the `Z` form is known to fail on the batch scheduler (facts §3.2, §4 #14). Phone numbers must be E.164. `retry_config`, `agent_data` and `bypass_call_guardrails` come from the OAS and MCP (not in the seeds). The response is 200 with `status: queued` (seed 004, OAS).
+         *     `scheduled_at` must carry a numeric offset (`+05:30`): a naive time has no defined zone and the `Z` form fails on Bolna's scheduler (the client rewrites `Z` and `Date` values to `+00:00`). Phone numbers must be E.164. The response is 200 with `status: queued`.
          *
          *     **Rate limit:** `call` bucket, **500 requests/min** per organization (documented limit for `/call`). **Not retry-safe:** no idempotency key exists, so a retried request may dial twice; retry only on 429 or when the request never reached the server.
          */
@@ -275,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a queued or scheduled call
-         * @description Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way (OAS, SKL `make-call`); the error code for that case is not documented.
+         * @description Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way; the error code for that case is not documented.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the 500/min `/call` limit is documented for `/call` itself; shared-vs-per-endpoint is undocumented, the client shares one bucket).
          */
@@ -381,7 +381,7 @@ export interface paths {
          * Get an execution
          * @description Returns one execution (call record): status, transcript, telephony data, cost, extracted data. This is the same object the status webhook delivers. Poll it (the official CLI polls every 1.5 s) or use the webhook; `completed` is the final status and arrives 2–3 minutes after `call-disconnected`.
          *
-         *     **Reconciliation.** Field names and types follow the live API, not the older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a string of digits, UUID `id`, snake_case timestamps that are often naive (facts §4 #7, #8, #10, #16).
+         *     Field names and types are those the live API sends, which differ from older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a number or numeric string, a UUID `id`, and snake_case timestamps that are often naive (read them as UTC with `parseBolnaTimestamp()`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -405,7 +405,7 @@ export interface paths {
          * Get an execution's raw logs
          * @description Returns the raw logs of one call: prompts, requests to and responses from the transcriber, LLM and synthesizer.
          *
-         *     **Reconciliation.** Path `/executions/{execution_id}/log` (seed 004, OAS). A `/raw_logs` variant is mentioned elsewhere (facts §8 q12, **UNCERTAIN**). The body shape is the OAS one; SKL shows entries with `execution_id`, `timestamp` and `tool_name` instead (**UNCERTAIN**), which the schema also accepts.
+         *     Entries come in two shapes, both accepted by the schema: the documented one, and entries with `execution_id`, `timestamp` and `tool_name`. Read fields defensively.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -429,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * Answer a number's inbound calls with an agent
-         * @description Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque (the OAS's UUID pattern does not match the list's 32-hex ids, facts §3.5).
+         * @description Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque strings (32-hex in the list, dashed UUIDs elsewhere), so pass them through unchanged.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -473,7 +473,7 @@ export interface paths {
         put?: never;
         /**
          * Create a knowledgebase from a PDF or URL
-         * @description Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data` (OAS, SKL); seed 004 gives no schema.
+         * @description Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry creates a second knowledgebase.
          */
@@ -493,7 +493,7 @@ export interface paths {
         };
         /**
          * Get a knowledgebase
-         * @description Returns one knowledgebase, including its ingestion `status`. The OAS example's `updated_at` (`2024-02-29T04:22:89Z`) is impossible and is corrected here.
+         * @description Returns one knowledgebase, including its ingestion `status`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -590,7 +590,7 @@ export interface paths {
          * List the account's phone numbers
          * @description Returns every number on the account as a **bare array**. `id` is what the inbound and delete endpoints take as `phone_number_id`.
          *
-         *     **Reconciliation** (facts §4 #12, #15). The method is **GET**: seed 004's endpoint list says `POST /phone-numbers/all`, but its own detail section, the OAS, MCP and CLI all use GET; the POST form is not described. Seed 004's example `updated_at` `2024-02-29T04:22:89Z` (second 89) is a typo and is corrected. `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
+         *     The method is **GET** (not `POST`). `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -614,7 +614,7 @@ export interface paths {
         put?: never;
         /**
          * Buy a phone number
-         * @description Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list (facts §3.5).
+         * @description Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list's 32-hex ids; treat both as opaque strings.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry after a timeout may be billed again or fail because the number is already taken.
          */
@@ -636,7 +636,7 @@ export interface paths {
          * Search numbers available to buy
          * @description Lists numbers that can be bought, filtered by country and optionally by prefix, provider and region.
          *
-         *     **Reconciliation.** The filters are **query** parameters; the OAS declares them `in: path`, which cannot work on `/phone-numbers/search` (facts §3.5). Seed 004 lists this endpoint twice with no detail.
+         *     The filters are **query** parameters.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -666,7 +666,7 @@ export interface paths {
         put?: never;
         /**
          * Add a provider credential
-         * @description Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Which key names the server expects (`OPENAI_API_KEY` per the docs, `OPENAI` per SKL) is **UNCERTAIN** (facts §8 q11).
+         * @description Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Bolna's docs use key names such as `OPENAI_API_KEY`; some examples use the bare provider name (`OPENAI`). Which form the server expects is **not confirmed**; use the `*_API_KEY` form.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
          */
@@ -691,7 +691,7 @@ export interface paths {
          * Remove a provider credential
          * @description Deletes a stored credential, addressed by its **key name** (`provider_name`, e.g. `OPENAI_API_KEY`).
          *
-         *     **Reconciliation** (facts §4 #19). Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use `/providers/{provider_key_name}`, which is what is described. Both forms are the same URL template, so only one can be described; whether the server also accepts a `provider_id` is **UNCERTAIN**.
+         *     Pass the key name, not an id. Whether the server also accepts a provider id in this position is **not confirmed**.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -918,7 +918,7 @@ export interface paths {
          * List sub-accounts
          * @description Returns every sub-account of the organization as a bare array.
          *
-         *     **Reconciliation.** The path is `/sub-accounts/all` (OAS, docs); seed 004's `GET /sub-accounts` is not described (facts §4 #20).
+         *     The path is `/sub-accounts/all` (not `/sub-accounts`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -986,7 +986,7 @@ export interface paths {
          * Get the current user
          * @description Returns the authenticated user, the wallet balance and call concurrency (`max`, `current`).
          *
-         *     **Reconciliation.** `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
+         *     `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -1012,7 +1012,7 @@ export interface paths {
          * Add a custom LLM
          * @description Registers an OpenAI-compatible LLM endpoint that agents can then use.
          *
-         *     **Reconciliation** (facts §4 #21). The path is `/user/model/custom` (OAS, SKL); seed 004's `POST /user/custom-model` does not exist and is not described.
+         *     The path is `/user/model/custom` (not `/user/custom-model`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
          */
@@ -1060,7 +1060,7 @@ export interface paths {
          *
          *     **Checked before sending:** the whole body is validated against `AgentRequest` (types, required fields, closed lists, unknown keys, graph edges), and a problem is refused with a `BolnaInputError` naming its path; Bolna itself would silently drop a misspelt key.
          *
-         *     **Reconciliation.** Success is documented as **200** by the OAS and seed 004 and as **201 Created** by the newer docs errors page; both are declared, treat any 2xx as success (facts §4 #25, medium confidence).
+         *     **Success status:** the server answers **200** or **201 Created**; both are declared, so treat any 2xx as success.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (whether that limit is shared across endpoints or counted per endpoint is undocumented; the client shares one bucket to stay safe). **Not retry-safe:** a retried create can create a second agent.
          */
@@ -1144,25 +1144,19 @@ export interface paths {
          * List an agent's executions (paginated)
          * @description Returns the agent's executions in a window of at most 7 days, newest run first, as a **paginated envelope** `{page_number, page_size, total, has_more, data}`. Keep requesting `page_number + 1` while `has_more` is `true` (the generated client does this for you; see `x-bolna-pagination`).
          *
-         *     **Reconciliation** (facts §4 #1–#6, #23):
-         *     * Path and host: `https://api.bolna.ai/v2/agent/{agent_id}/executions` (seeds 000, 002–004; MCP, CLI). Seed
-         *       001's `https://api.bolna.dev/agent/{agent_id}/executions` is the deprecated v1 endpoint on the deprecated
-         *       host, kept as `listAgentExecutionsLegacy`.
+         *     **What to send:**
+         *     * The path is `https://api.bolna.ai/v2/agent/{agent_id}/executions`. The older v1 listing on
+         *       `api.bolna.dev` is deprecated; it is kept as `listAgentExecutionsLegacy`.
          *
-         *     * Response: the envelope, not seed 001's bare array (MCP, confirmed by a live call 2026-07-13). The live
-         *       envelope also has `filters` and `sorts`.
+         *     * The response is the paginated envelope; it also carries `filters` and `sorts`.
+         *     * `from` and `to` are **required** and at most **7 days** apart; for a longer range, split it (the
+         *       client's export does this for you). `created_at_gte`/`created_at_lte` are not parameters of this API.
          *
-         *     * `from` and `to` are **required** and at most **7 days** apart (MCP, CLI, current docs warning). Seeds
-         *       002/003 call every filter optional; that is stale. Seed 004's `created_at_gte`/`created_at_lte` do not
-         *       exist anywhere else.
+         *     * The voicemail filter is `answered_by_voice_mail` (not `voicemail`).
+         *     * The `status` filter spells `initiated` (not `initiate`).
+         *     * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1); there is no `page` parameter.
          *
-         *     * The voicemail filter is `answered_by_voice_mail`; seed 004's `voicemail` does not exist.
-         *     * The `status` filter spells `initiated`; seeds 000/001's `initiate` is a typo.
-         *     * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1). The docs pagination page's `page`
-         *       parameter is a docs error.
-         *
-         *
-         *     Invalid parameters get **400** (the error code the OAS documents for this operation).
+         *     Invalid parameters get **400**.
          *
          *     **Rate limit:** `agent-executions` bucket, **500 requests/min** per organization (documented limit for `/v2/agent/{agent_id}/executions`).
          */
@@ -1298,9 +1292,9 @@ export interface webhooks {
         put?: never;
         /**
          * Execution status changed (sent by Bolna)
-         * @description Bolna **POSTs the execution object** to the agent's `agent_config.webhook_url` **on every status change** (`queued → initiated → ringing → in-progress → call-disconnected → completed`, or a terminal status such as `busy`/`no-answer`). The body has the same shape as `GET /executions/{execution_id}` (docs `list-phone-call-status`, quickstart). Set the URL with `createAgent`/`replaceAgent`, or `patchAgent` with `{"agent_config": {"webhook_url": "https://..."}}`. Since Jul 2026 the dashboard can limit which statuses are sent (all by default), and since May 2026 custom HTTP headers can be added to every delivery.
+         * @description Bolna **POSTs the execution object** to the agent's `agent_config.webhook_url` **on every status change** (`queued → initiated → ringing → in-progress → call-disconnected → completed`, or a terminal status such as `busy`/`no-answer`). The body has the same shape as `GET /executions/{execution_id}`. Set the URL with `createAgent`/`replaceAgent`, or `patchAgent` with `{"agent_config": {"webhook_url": "https://..."}}`. Since Jul 2026 the dashboard can limit which statuses are sent (all by default), and since May 2026 custom HTTP headers can be added to every delivery.
          *
-         *     **Delivery facts** (facts §6):
+         *     **Delivery:**
          *     * **No signature.** There is no HMAC or other signature on payloads. Authenticate deliveries with a secret
          *       custom header of your choice and an IP allowlist.
          *
@@ -1348,7 +1342,7 @@ export interface components {
         };
         /** AddProviderRequest */
         AddProviderRequest: {
-            /** @description Key name of the credential. The docs use environment-variable style names (`OPENAI_API_KEY`, `DEEPGRAM_API_KEY`); SKL uses bare provider names (`OPENAI`). Which vocabulary the server expects is **UNCERTAIN**; the docs form is used in examples. This name is also what `DELETE /providers/{provider_key_name}` takes. */
+            /** @description Key name of the credential. The docs use environment-variable style names (`OPENAI_API_KEY`, `DEEPGRAM_API_KEY`); some examples use bare provider names (`OPENAI`). Which form the server expects is **not confirmed**; use the `*_API_KEY` form, as the examples do. This name is also what `DELETE /providers/{provider_key_name}` takes. */
             provider_name: string;
             /** @description The secret. It is stored and only ever returned masked. */
             provider_value: string;
@@ -1730,7 +1724,7 @@ export interface components {
             humanized_created_at?: string | null;
             /** @description When the batch is scheduled to start; `null` until scheduled. */
             scheduled_at?: components["schemas"]["Timestamp"] | null;
-            /** @description Batch status, an open string. Sources disagree: OAS `scheduled, created, queued, executed`; newer docs `created, scheduled, running, completed, stopped, failed`; batch webhook events `processed, scheduled, queued, running, completed, stopped`. Expect any of these. */
+            /** @description Batch status, an open string. Values seen include `created`, `scheduled`, `queued`, `running`, `executed`, `processed`, `completed`, `stopped` and `failed`; expect any of these, and others. */
             status?: string;
             /** @description Rows in the CSV. */
             total_contacts?: number | null;
@@ -1747,7 +1741,7 @@ export interface components {
         };
         /**
          * BatchList
-         * @description Every batch of one agent, as a bare array (no server-side pagination; MCP, CLI).
+         * @description Every batch of one agent, as a bare array (no server-side pagination).
          */
         BatchList: components["schemas"]["Batch"][];
         /**
@@ -1763,7 +1757,7 @@ export interface components {
         };
         /**
          * BatchScheduled
-         * @description Acknowledgement of `POST /batches/{batch_id}/schedule`. The OAS shows `state: scheduled`; the docs guide and the quickstart show `state: "scheduled at 2024-03-20T04:10:00+00:00"` (the rounded time). Both are accepted.
+         * @description Acknowledgement of `POST /batches/{batch_id}/schedule`. The server answers `state: scheduled` or `state: "scheduled at 2024-03-20T04:10:00+00:00"` (the rounded time). Both are accepted.
          */
         BatchScheduled: {
             /** @description `success`. */
@@ -1837,7 +1831,7 @@ export interface components {
             id?: string;
             /** @description `done`. */
             message?: string;
-            /** @description `queued` after `POST /call` (the only value in the OAS enum), `stopped` after a stop. */
+            /** @description `queued` after `POST /call`, `stopped` after a stop. */
             status?: string;
         };
         /**
@@ -1884,7 +1878,7 @@ export interface components {
         };
         /**
          * CostBreakdown
-         * @description Cost of one execution split by leg, in **cents** (currency not stated; presumably US cents, **UNCERTAIN**). The five legs add up to the execution's `total_cost`. The live API also sends `transfer_cost` and per-leg detail objects (`llm_breakdown`, `synthesizer_breakdown`, `transcriber_breakdown`; CAPTURE) that the docs schema omits; their inner shape is not documented. Unknown keys may appear and should be ignored.
+         * @description Cost of one execution split by leg, in **cents** (currency not stated; presumably US cents, **UNCERTAIN**). The five legs add up to the execution's `total_cost`. The live API also sends `transfer_cost` and per-leg detail objects (`llm_breakdown`, `synthesizer_breakdown`, `transcriber_breakdown`) that the docs schema omits; their inner shape is not documented. Unknown keys may appear and should be ignored.
          */
         CostBreakdown: {
             /** @description Cost of the LLM leg, in cents. */
@@ -1914,7 +1908,7 @@ export interface components {
         };
         /**
          * CreateBatchRequest
-         * @description `multipart/form-data` body of `POST /batches`. The OAS labels this body `text/csv` (a generator artefact); the docs curl samples, SKL and the batch quickstart all send multipart, which is what the server parses.
+         * @description `multipart/form-data` body of `POST /batches` (not `text/csv`): the server parses multipart.
          */
         CreateBatchRequest: {
             /** @description Agent that places the calls (UUID). */
@@ -2359,8 +2353,8 @@ export interface components {
         /**
          * ErrorBody
          * @description Error body. Bolna uses several shapes and this one schema accepts all of them:
-         *     * `{"error": 1001, "message": "agent_id is required"}`: integer `error` code plus message (docs, seed 000's
-         *       `Error` schema; `{"error": 401, "message": "Access denied"}` for a bad key per the docs);
+         *     * `{"error": 1001, "message": "agent_id is required"}`: integer `error` code plus message
+         *       (`{"error": 401, "message": "Access denied"}` for a bad key per the docs);
          *
          *     * `{"message": "..."}`: message only (404, 422);
          *     * `{"detail": "..."}`: FastAPI style (the live 403 for an invalid key), or `{"detail": [{loc, msg, type}]}`,
@@ -2369,7 +2363,7 @@ export interface components {
          *     * `{"error": "No valid fields provided", "status": "failure"}`: string `error` plus `status`;
          *     * `{"message": "Concurrency limit exceeded", "details": {...}}`: message plus a details object.
          *
-         *     A 500 may also come with an empty or non-JSON body. **How to read it** (what both official clients do): use `message`; else `detail` (joining the `msg` of each item if it is an array); else `error` if it is a string; else the raw text. Seed 000 declares `error` and `message` as required integers/strings; live bodies often have neither, so nothing is required here.
+         *     A 500 may also come with an empty or non-JSON body. **How to read it** (what both official clients do): use `message`; else `detail` (joining the `msg` of each item if it is an array); else `error` if it is a string; else the raw text. Live bodies often have neither `error` nor `message`, so nothing is required here.
          */
         ErrorBody: {
             /** @description FastAPI-style detail, either a message or a list of validation errors. */
@@ -2399,9 +2393,9 @@ export interface components {
          * Execution
          * @description One call (execution) as returned by `GET /executions/{execution_id}`, as the items of the executions listings, and as the body of every status webhook. Only `id`, `agent_id` and `status` are guaranteed; most other fields fill in as the call progresses (the transcript appears at `call-disconnected`; recording, cost and extractions at `completed`).
          *
-         *     **Unknown keys must be ignored** (this schema leaves `additionalProperties` open). Besides the 17 documented fields, the live API sends the extra fields listed below (`user_number` ... `updated_at_str`; facts §5.1, from CAPTURE, the docs quickstart and third-party types); they are declared so typed clients can read them, but none is guaranteed.
+         *     **Unknown keys must be ignored** (this schema leaves `additionalProperties` open). Besides the 17 documented fields, the live API sends the extra fields listed below (`user_number` ... `updated_at_str`); they are declared so typed clients can read them, but none is guaranteed.
          *
-         *     Reconciliation: `conversation_duration` replaces the legacy docs name `conversation_time` (seeds 001/004); `id` is a UUID string, never the integer shown in seed 004's batch example; timestamps are snake_case (`created_at`), never `createdAt`.
+         *     Older docs call `conversation_duration` `conversation_time`; `id` is a UUID string, never an integer; timestamps are snake_case (`created_at`), never `createdAt`.
          */
         Execution: {
             /** @description Extraction output in an older format (undocumented type). */
@@ -2410,7 +2404,7 @@ export interface components {
             agent_id: string;
             /** @description The agent's number. */
             agent_number?: string | null;
-            /** @description Whether voicemail answered the call. `null` when detection did not run (CAPTURE). */
+            /** @description Whether voicemail answered the call. `null` when detection did not run. */
             answered_by_voice_mail?: boolean | null;
             /** @description Internal job-queue id. */
             arq_job_id?: string | null;
@@ -2420,7 +2414,7 @@ export interface components {
             /** @description Campaign id (undocumented). */
             campaign_id?: string | null;
             context_details?: components["schemas"]["ContextDetails"] | null;
-            /** @description Conversation length in seconds (float). `0` at `call-disconnected`, final at `completed`. Seeds 001/004 call it `conversation_time`; the live API, the current OAS, MCP and CLI use `conversation_duration`. */
+            /** @description Conversation length in seconds (float). `0` at `call-disconnected`, final at `completed`. Older docs call it `conversation_time`; the live API sends `conversation_duration`. */
             conversation_duration?: number | null;
             cost_breakdown?: components["schemas"]["CostBreakdown"] | null;
             created_at?: components["schemas"]["Timestamp"];
@@ -2487,7 +2481,7 @@ export interface components {
         ExecutionList: components["schemas"]["Execution"][];
         /**
          * ExecutionLog
-         * @description Raw logs of one execution: every request to and response from the transcriber, LLM and synthesizer. Shape per the OAS (`{status, data[]}`). SKL's `raw-logs.md` shows entries with `execution_id`, `timestamp` and `tool_name` instead (**UNCERTAIN**); those keys are declared on the entry too, and every entry key is optional.
+         * @description Raw logs of one execution: every request to and response from the transcriber, LLM and synthesizer. Shape `{status, data[]}`. Some entries carry `execution_id`, `timestamp` and `tool_name` instead; those keys are declared on the entry too, and every entry key is optional.
          */
         ExecutionLog: {
             data?: components["schemas"]["ExecutionLogEntry"][];
@@ -2504,22 +2498,22 @@ export interface components {
             created_at?: components["schemas"]["Timestamp"];
             /** @description The logged content. */
             data?: string | null;
-            /** @description Execution id (SKL shape only). */
+            /** @description Execution id (second entry shape only). */
             execution_id?: string;
             /** @description Provider of the component, e.g. `openai`, `deepgram`. */
             provider?: string;
             /** @description Model reasoning summary, only for `llm` responses from providers that expose it. */
             reasoning_content?: string | null;
-            /** @description Entry time (SKL shape only; format undocumented). */
+            /** @description Entry time (second entry shape only; format undocumented). */
             timestamp?: unknown;
-            /** @description Tool that produced the entry (SKL shape only). */
+            /** @description Tool that produced the entry (second entry shape only). */
             tool_name?: string | null;
             /** @description Direction, `request` or `response` (open string). */
             type?: string;
         };
         /**
          * ExecutionPage
-         * @description One page of `GET /v2/agent/{agent_id}/executions`, "sorted by last run". Keep requesting `page_number + 1` while `has_more` is `true`. This is the live shape (MCP, confirmed by a test call on 2026-07-13; CLI; seeds 000 and 004). The bare array of seed 001 belongs to the deprecated v1 endpoint (`listAgentExecutionsLegacy`). The live envelope also carries `filters` and `sorts`; their inner shape is undocumented (**UNCERTAIN**), so both accept an object, an array or `null`.
+         * @description One page of `GET /v2/agent/{agent_id}/executions`, "sorted by last run". Keep requesting `page_number + 1` while `has_more` is `true`. This is the live shape; the bare array of older docs belongs to the deprecated v1 endpoint (`listAgentExecutionsLegacy`). The live envelope also carries `filters` and `sorts`; their inner shape is undocumented (**UNCERTAIN**), so both accept an object, an array or `null`.
          */
         ExecutionPage: {
             /** @description The executions on this page (at most `page_size`). */
@@ -2579,11 +2573,11 @@ export interface components {
         /**
          * ExtractedData
          * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
-         *     * **Current (category) form**, from dispositions (docs changelog Mar/Apr 2026; SKL `create-disposition`):
+         *     * **Current (category) form**, from dispositions (since March/April 2026):
          *       `{ "<Category>": { "<Disposition name>": { subjective, objective, confidence, confidence_label,
          *       reasoning_subjective, reasoning_objective, validation } } }`.
          *
-         *     * **Legacy flat form**, from the agent's `extraction_prompt` (seeds 000/001/004): an object with your own
+         *     * **Legacy flat form**, from the agent's `extraction_prompt`: an object with your own
          *       keys, e.g. `{ "user_interested": true, "address": "42 world lane" }`.
          *
          *     Inspect the values to tell them apart: in the category form every top-level value is an object of objects.
@@ -2768,7 +2762,7 @@ export interface components {
         } | unknown[] | null;
         /**
          * Knowledgebase
-         * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (the OAS shows both 32-hex and dashed-UUID forms).
+         * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (both 32-hex and dashed-UUID forms occur).
          */
         Knowledgebase: {
             chunk_size?: number | null;
@@ -2954,7 +2948,7 @@ export interface components {
             recipient_phone_number: components["schemas"]["E164PhoneNumber"];
             retry_config?: components["schemas"]["RetryConfig"];
             /**
-             * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). Seed 004's example sends a naive `2025-08-21T10:35:00`, whose zone is ambiguous, and the batch endpoint answers a `Z` suffix with HTTP 500 (DOCS `limits`, `errors`), so the spec requires `+hh:mm`/`-hh:mm` and rejects both. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
+             * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). A naive time (`2025-08-21T10:35:00`) has no defined zone and Bolna's scheduler answers a `Z` suffix with HTTP 500, so `+hh:mm`/`-hh:mm` is required and both are rejected. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
              * @example 2026-08-21T10:35:00+05:30
              */
             scheduled_at?: string;
@@ -3475,7 +3469,7 @@ export interface components {
              */
             bypass_call_guardrails?: boolean;
             /**
-             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (as in seed 004's `2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500** (DOCS `limits`, `errors`, `quickstarts/batch`), so the pattern rejects it; the generated client rewrites `Z` and `Date` values to `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
+             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (`2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500**, so the pattern rejects it; the generated client rewrites `Z` and `Date` values to `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
              * @example 2026-06-05T04:10:00+05:30
              */
             scheduled_at: string;
@@ -3507,7 +3501,7 @@ export interface components {
             ivr_config?: {
                 [key: string]: unknown;
             } | null;
-            /** @description `id` of the number from `GET /phone-numbers/all`. The OAS gives it a dashed-UUID pattern while the list returns 32-hex ids, so no format is enforced. */
+            /** @description `id` of the number from `GET /phone-numbers/all`. The list returns 32-hex ids and other endpoints dashed UUIDs, so no format is enforced: pass the id unchanged. */
             phone_number_id: string;
         };
         /**
@@ -3910,7 +3904,7 @@ export interface components {
         };
         /**
          * TelephonyData
-         * @description Telephony details of the call. For **inbound** calls `to_number` is the agent's number and `from_number` the caller's (CAPTURE). Fields are nullable because they fill in as the call progresses; at `call-disconnected` `recording_url` is still an empty string and becomes a URL at `completed`.
+         * @description Telephony details of the call. For **inbound** calls `to_number` is the agent's number and `from_number` the caller's. Fields are nullable because they fill in as the call progresses; at `call-disconnected` `recording_url` is still an empty string and becomes a URL at `completed`.
          */
         TelephonyData: {
             /**
@@ -4188,7 +4182,7 @@ export interface components {
         };
         /**
          * UsageBreakdown
-         * @description Usage counters for an execution (present live and in old docs examples, not in the current schema). The live payload mixes key styles, e.g. `llmModel` and `llmTokens` next to `synthesizer_characters` and `transcriber_duration` (CAPTURE); seed 004 shows all-camelCase keys. Both spellings are declared.
+         * @description Usage counters for an execution (present live and in old docs examples, not in the current schema). The live payload mixes key styles, e.g. `llmModel` and `llmTokens` next to `synthesizer_characters` and `transcriber_duration`; older docs show all-camelCase keys. Both spellings are declared.
          */
         UsageBreakdown: {
             /** @description Same as `llmModel`, snake_case spelling. */
@@ -4368,7 +4362,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description **Invalid or unknown API key** on the live API (MCP, confirmed 2026-07-13; CLI test fixture), or a valid key that may not use this resource (docs: e.g. enterprise-only endpoints such as sub-accounts, or another account's resource). Body is FastAPI style `{"detail": "..."}`. */
+        /** @description **Invalid or unknown API key** on the live API, or a valid key that may not use this resource (e.g. enterprise-only endpoints such as sub-accounts, or another account's resource). Body is FastAPI style `{"detail": "..."}`. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -4439,7 +4433,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description Missing or malformed `Authorization: Bearer <key>` header. The docs document 401 `{"error": 401, "message": "Access denied"}` for a missing *or invalid* key, but the official MCP server confirmed live (2026-07-13) that an **invalid** key gets **403** `{"detail": ...}` instead. Whether 401 still occurs, e.g. for a missing header, is **UNCERTAIN**; handle 401 and 403 alike as an authentication failure. */
+        /** @description Missing or malformed `Authorization: Bearer <key>` header. The docs document 401 `{"error": 401, "message": "Access denied"}` for a missing *or invalid* key, but the live API answers an **invalid** key with **403** `{"detail": ...}` instead. Whether 401 still occurs, e.g. for a missing header, is **UNCERTAIN**; handle 401 and 403 alike as an authentication failure. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -4465,7 +4459,7 @@ export interface components {
          */
         AgentId: string;
         /**
-         * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; seed 004's `voicemail` parameter does not exist (`voicemail` is an agent `task_config` flag). Seed 000 declares `default: false`, which would silently drop voicemail calls when a client fills in defaults, so no default is declared here.
+         * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; there is no `voicemail` parameter (`voicemail` is an agent `task_config` flag). It has no default: a default of `false` would silently drop voicemail calls.
          * @example false
          */
         AnsweredByVoiceMailFilter: boolean;
@@ -4475,7 +4469,7 @@ export interface components {
          */
         BatchId: string;
         /**
-         * @description Only executions created by this batch. (Seed 000's `default: null` is not a valid string default and is dropped.)
+         * @description Only executions created by this batch.
          * @example baab7cdc833145bf8dd260ff1f0a3f21
          */
         BatchIdFilter: string;
@@ -4505,7 +4499,7 @@ export interface components {
          */
         ExecutionStatusFilter: components["schemas"]["ExecutionStatus"] | (string & {});
         /**
-         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
          * @example 2025-05-07T00:00:00.000Z
          */
         From: string;
@@ -4515,7 +4509,7 @@ export interface components {
          */
         PageNumber: number;
         /**
-         * @description Executions per page, `1`–`50` (default `20`). The maximum comes from the docs text and the pagination guides (seeds 000, 002, 003); seed 000's schema forgot to declare it, this spec enforces it.
+         * @description Executions per page, `1`–`50` (default `20`). A larger value is refused before sending.
          * @example 20
          */
         PageSize: number;
@@ -4530,7 +4524,7 @@ export interface components {
          */
         ProviderFilter: ("plivo" | "twilio" | "websocket" | "web-call" | "vobiz" | "exotel" | "sip-trunk") | (string & {});
         /**
-         * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
+         * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Whether the server also accepts a provider id here is **not confirmed**.
          * @example OPENAI_API_KEY
          */
         ProviderKeyName: string;
@@ -4545,7 +4539,7 @@ export interface components {
          */
         RunId: string;
         /**
-         * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
+         * @description Country to search in. Only `US` and `IN` numbers are sold.
          * @example US
          */
         SearchCountry: "US" | "IN";
@@ -4560,7 +4554,7 @@ export interface components {
          */
         SearchProvider: "twilio" | "plivo" | "vobiz";
         /**
-         * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi; SKL).
+         * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi).
          * @example 80
          */
         SearchRegion: string;
@@ -5083,7 +5077,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Batch created (status code per the OAS). */
+            /** @description Batch created (some deployments answer 200). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5968,7 +5962,7 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
+                 * @description Country to search in. Only `US` and `IN` numbers are sold.
                  * @example US
                  */
                 country: components["parameters"]["SearchCountry"];
@@ -5983,7 +5977,7 @@ export interface operations {
                  */
                 provider?: components["parameters"]["SearchProvider"];
                 /**
-                 * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi; SKL).
+                 * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi).
                  * @example 80
                  */
                 region?: components["parameters"]["SearchRegion"];
@@ -6070,7 +6064,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
+                 * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Whether the server also accepts a provider id here is **not confirmed**.
                  * @example OPENAI_API_KEY
                  */
                 provider_key_name: components["parameters"]["ProviderKeyName"];
@@ -6757,7 +6751,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Agent created (status code per the OAS and seed 004). */
+            /** @description Agent created (200; some deployments answer 201). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6959,12 +6953,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; seed 004's `voicemail` parameter does not exist (`voicemail` is an agent `task_config` flag). Seed 000 declares `default: false`, which would silently drop voicemail calls when a client fills in defaults, so no default is declared here.
+                 * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; there is no `voicemail` parameter (`voicemail` is an agent `task_config` flag). It has no default: a default of `false` would silently drop voicemail calls.
                  * @example false
                  */
                 answered_by_voice_mail?: components["parameters"]["AnsweredByVoiceMailFilter"];
                 /**
-                 * @description Only executions created by this batch. (Seed 000's `default: null` is not a valid string default and is dropped.)
+                 * @description Only executions created by this batch.
                  * @example baab7cdc833145bf8dd260ff1f0a3f21
                  */
                 batch_id?: components["parameters"]["BatchIdFilter"];
@@ -6974,7 +6968,7 @@ export interface operations {
                  */
                 call_type?: components["parameters"]["CallTypeFilter"];
                 /**
-                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
                  * @example 2025-05-07T00:00:00.000Z
                  */
                 from: components["parameters"]["From"];
@@ -6984,7 +6978,7 @@ export interface operations {
                  */
                 page_number?: components["parameters"]["PageNumber"];
                 /**
-                 * @description Executions per page, `1`–`50` (default `20`). The maximum comes from the docs text and the pagination guides (seeds 000, 002, 003); seed 000's schema forgot to declare it, this spec enforces it.
+                 * @description Executions per page, `1`–`50` (default `20`). A larger value is refused before sending.
                  * @example 20
                  */
                 page_size?: components["parameters"]["PageSize"];
