@@ -97,8 +97,7 @@ async function generate(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set("openapi.json", bundled);
   files.set("schema.ts", await emitSchemaModule(spec));
-  const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { name: string; version: string };
-  files.set("operations.ts", GENERATED_HEADER + emitOperationsModule(spec, pkg));
+  files.set("operations.ts", GENERATED_HEADER + emitOperationsModule(spec));
   files.set("webhooks.ts", GENERATED_HEADER + emitWebhooksModule(spec));
   files.set("request-bodies.ts", GENERATED_HEADER + emitRequestBodiesModule(strictBodies(spec)));
   return files;

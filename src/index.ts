@@ -42,5 +42,5 @@ export type {
   PaginatedOperationId,
   RateLimitBucket,
 } from "./generated/operations.js";
-export { SDK_VERSION } from "./generated/operations.js";
+export { SDK_VERSION } from "./extensions/version.js";
 export type * from "./generated/schema.js";

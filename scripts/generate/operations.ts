@@ -1,17 +1,19 @@
 /**
  * Emits `src/generated/operations.ts` from the bundled spec:
- *  - `operationMetadata`: one entry per operation (method, path, field rules, rate-limit bucket, retry safety,
- *    pagination, date-window limit), the table the runtime reads;
- *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec;
- *  - `SDK_NAME` / `SDK_VERSION` from package.json (sent in the client's headers).
+ *  - `rateLimitBuckets`: each client-side rate-limit bucket and its requests per minute;
+ *  - `operationMetadata`: one compact entry per operation (method, path, field rules, bucket name, retry safety,
+ *    pagination, date-window limit; defaults left out), the table the runtime reads through `expandOperations`;
+ *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec.
  *
  * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
  * (a path parameter and a body property with the same name), so nothing falls back to a silent default.
  */
 import type {
+  BodyRule,
   FieldRule,
   FieldType,
   HttpMethod,
+  OperationEntry,
   OperationMetadata,
   PaginationRule,
   ResponseShape,
@@ -71,7 +73,8 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   const schema = flattenAllOf(doc, raw);
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   const nonNull = types.filter((t) => t !== "null");
-  const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location, required };
+  const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location };
+  if (required) rule.required = true;
   // A binary part (`contentMediaType`/`format: binary`) is a Blob at runtime, not the string the schema says.
   if (!isBinarySchema(schema) && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
   if (types.includes("null")) rule.nullable = true;
@@ -131,9 +134,9 @@ const PAGINATION_KEYS = { request: ["page", "size"], response: ["items", "has_mo
  * and checks it against the operation: the request names must be its integer query parameters, the response names
  * properties of its 200 schema with the right types. A mistake here would make every walk fail, so it fails the build.
  */
-function readPagination(doc: Json, op: Json, where: string, fields: readonly FieldRule[]): PaginationRule | null {
+function readPagination(doc: Json, op: Json, where: string, fields: readonly FieldRule[]): PaginationRule | undefined {
   const raw = op["x-bolna-pagination"];
-  if (raw === undefined) return null;
+  if (raw === undefined) return undefined;
   const bad = (why: string) => new SpecError(`${where}: x-bolna-pagination ${why}`);
   if (!isObject(raw) || !isObject(raw.request) || !isObject(raw.response)) throw bad("needs `request` and `response` objects");
   const { request, response } = raw;
@@ -189,7 +192,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     fields.push(ruleFromSchema(doc, String(param.name), param.in, param.required === true, param.schema));
   }
 
-  let body: OperationMetadata["body"] = null;
+  let body: BodyRule | undefined;
   if (op.requestBody !== undefined) {
     const requestBody = deref(doc, op.requestBody);
     const content = deref(doc, requestBody.content);
@@ -205,14 +208,15 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     }
     const strict = op["x-bolna-strict-body"] === true;
     if (strict && mediaType !== "application/json") throw new SpecError(`${where}: x-bolna-strict-body needs a JSON body`);
-    body = {
-      mediaType,
-      required: requestBody.required === true,
-      // A strict body is closed at the top too: an unknown argument is refused by name rather than sent.
-      open: schema.additionalProperties !== false && !strict,
-      minProperties: typeof schema.minProperties === "number" ? schema.minProperties : 0,
-      strict,
-    };
+    // Only what differs from the defaults (JSON, optional, open, no minimum, not strict) is written down.
+    const rule: { -readonly [K in keyof BodyRule]: BodyRule[K] } = {};
+    if (mediaType !== "application/json") rule.mediaType = mediaType;
+    if (requestBody.required === true) rule.required = true;
+    // A strict body is closed at the top too: an unknown argument is refused by name rather than sent.
+    if (schema.additionalProperties === false || strict) rule.open = false;
+    if (typeof schema.minProperties === "number" && schema.minProperties > 0) rule.minProperties = schema.minProperties;
+    if (strict) rule.strict = true;
+    body = rule;
   }
 
   const seen = new Set<string>();
@@ -223,18 +227,19 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
 
   const rateLimit = requireExtension(op, "x-bolna-rate-limit", where, isRateLimit);
   const maxWindow = op["x-bolna-max-window"];
+  const pagination = readPagination(doc, op, where, fields);
   return {
     operationId,
     method,
     path,
     fields,
-    body,
+    ...(body ? { body } : {}),
     rateLimit: { bucket: rateLimit.bucket, requestsPerMinute: rateLimit.requests_per_minute },
     retrySafe: requireExtension(op, "x-bolna-retry-safe", where, isBoolean),
-    pagination: readPagination(doc, op, where, fields),
-    maxWindow: isObject(maxWindow)
-      ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
-      : null,
+    ...(pagination ? { pagination } : {}),
+    ...(isObject(maxWindow)
+      ? { maxWindow: { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) } }
+      : {}),
     success: successShapes(doc, op),
   };
 }
@@ -304,9 +309,64 @@ function argsAreOptional(meta: OperationMetadata): boolean {
   return meta.fields.every((f) => !f.required) && !(meta.body?.required ?? false);
 }
 
-export function emitOperationsModule(doc: Json, pkg: { name: string; version: string }): string {
+/**
+ * Each rate-limit bucket's requests per minute. Every operation names its bucket; two operations that put the
+ * same bucket at different limits are a spec mistake, since the client keeps one counter per bucket.
+ */
+export function rateLimitBuckets(ops: readonly ReadOperation[]): Record<string, number> {
+  const buckets = new Map<string, { limit: number; operationId: string }>();
+  for (const { meta } of ops) {
+    const { bucket, requestsPerMinute } = meta.rateLimit;
+    const seen = buckets.get(bucket);
+    if (seen && seen.limit !== requestsPerMinute) {
+      throw new SpecError(
+        `x-bolna-rate-limit: bucket ${bucket} is ${seen.limit}/min in ${seen.operationId} but ${requestsPerMinute}/min in ${meta.operationId}`,
+      );
+    }
+    buckets.set(bucket, seen ?? { limit: requestsPerMinute, operationId: meta.operationId });
+  }
+  return Object.fromEntries([...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([name, { limit }]) => [name, limit]));
+}
+
+/** The generated entry of an operation: no operationId (it is the key), the bucket by name, defaults left out. */
+function compactEntry({ operationId: _id, fields, rateLimit, retrySafe, ...rest }: OperationMetadata): OperationEntry {
+  return {
+    method: rest.method,
+    path: rest.path,
+    ...(fields.length > 0 ? { fields } : {}),
+    ...(rest.body ? { body: rest.body } : {}),
+    rateLimit: rateLimit.bucket,
+    ...(retrySafe ? { retrySafe } : {}),
+    ...(rest.pagination ? { pagination: rest.pagination } : {}),
+    ...(rest.maxWindow ? { maxWindow: rest.maxWindow } : {}),
+    success: rest.success,
+  };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A value as TypeScript source: identifier keys unquoted, and an object or array that holds no object on one line
+ * (a field rule, a body rule), so an entry reads as a few lines rather than one line per property.
+ */
+function literal(value: unknown, indent = ""): string {
+  const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  const items: [string | null, unknown][] = Array.isArray(value)
+    ? value.map((item) => [null, item])
+    : Object.entries(value).filter(([, v]) => v !== undefined);
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  const flat = items.every(([, v]) => typeof v !== "object" || v === null);
+  const inner = indent + "  ";
+  const parts = items.map(([name, v]) => `${name === null ? "" : `${key(name)}: `}${literal(v, inner)}`);
+  if (flat) return Array.isArray(value) ? `[${parts.join(", ")}]` : `{ ${parts.join(", ")} }`;
+  return `${open}\n${parts.map((part) => `${inner}${part},`).join("\n")}\n${indent}${close}`;
+}
+
+export function emitOperationsModule(doc: Json): string {
   const ops = readOperations(doc);
-  const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, meta]));
+  const buckets = rateLimitBuckets(ops);
+  const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, compactEntry(meta)]));
   const methods = ops.map(({ meta, docs }) => {
     const id = meta.operationId;
     const optional = argsAreOptional(meta) ? "?" : "";
@@ -319,24 +379,22 @@ export function emitOperationsModule(doc: Json, pkg: { name: string; version: st
     return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
   });
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
-  const buckets = [...new Set(ops.map(({ meta }) => meta.rateLimit.bucket))].sort().map((b) => JSON.stringify(b));
   const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
-  return `${exactImport}import type { OperationMetadata } from "../extensions/metadata.js";
+  return `${exactImport}import type { OperationEntry } from "../extensions/metadata.js";
 import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
 
-export const SDK_NAME = ${JSON.stringify(pkg.name)};
-export const SDK_VERSION = ${JSON.stringify(pkg.version)};
+/** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions: requests per minute. */
+export const rateLimitBuckets = ${literal(buckets)} as const;
 
-/** Every operation in the spec, keyed by operationId. */
-export const operationMetadata = ${JSON.stringify(table, null, 2)} as const satisfies Record<string, OperationMetadata>;
+export type RateLimitBucket = keyof typeof rateLimitBuckets;
+
+/** Every operation in the spec, keyed by operationId; a key at its default is left out (see \`OperationEntry\`). */
+export const operationMetadata = ${literal(table)} as const satisfies Record<string, OperationEntry<RateLimitBucket>>;
 
 export type OperationId = keyof typeof operationMetadata;
 
 /** Operations marked \`x-bolna-pagination\`: their method returns a \`PagePromise\` over the pages of their envelope. */
 export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
-
-/** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions. */
-export type RateLimitBucket = ${buckets.join(" | ")};
 
 /** One method per operation: returns the typed data of the 2xx response or throws a typed \`APIError\`. */
 export interface BolnaOperationMethods {

@@ -11,25 +11,21 @@
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
 import createClient, { type Client } from "openapi-fetch";
-import {
-  operationMetadata,
-  SDK_NAME,
-  SDK_VERSION,
-  type BolnaOperationMethods,
-  type RateLimitBucket,
-} from "../generated/operations.js";
+import { operationMetadata, type BolnaOperationMethods, type RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
 import type { OperationMetadata } from "./metadata.js";
+import { ALL_OPERATIONS } from "./operation-table.js";
 import type { OperationArgs, RequestOptions } from "./operation-types.js";
 import { PagePromise, type PageEnvelope } from "./pagination.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { readData } from "./responses.js";
 import { createRouteTable, type RouteTable } from "./routes.js";
 import { createTransport, type Transport } from "./transport.js";
+import { SDK_NAME, SDK_VERSION } from "./version.js";
 
 export interface BolnaClientOptions {
   /** Default: `BOLNA_API_KEY` (trimmed; blank counts as unset). */
@@ -86,8 +82,6 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
 
-// Marked pure so that a bundle importing only an error class or a helper drops the operation table.
-const ALL_OPERATIONS: readonly OperationMetadata[] = /* @__PURE__ */ Object.values(operationMetadata);
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
