@@ -3,6 +3,10 @@
  *  - `rateLimitBuckets`: each client-side rate-limit bucket and its requests per minute;
  *  - `operationMetadata`: one compact entry per operation (method, path, field rules, bucket name, retry safety,
  *    pagination, date-window limit; defaults left out), the table the runtime reads through `expandOperations`;
+ *
+ * and `src/generated/methods.ts` (types only):
+ *  - a named argument type per operation (`MakeCallArgs`) and a named result type where the spec's schema has no
+ *    name of its own (`GetUserResult`), so editors show names rather than `OperationArgs<"makeCall">`;
  *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec.
  *
  * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
@@ -256,6 +260,23 @@ interface ReadOperation {
   meta: OperationMetadata;
   docs: OperationDocs;
   bodySchema: unknown;
+  /** The component schema every JSON 2xx response of the operation is (`undefined` when there is no one such). */
+  resultSchema: string | undefined;
+}
+
+const SCHEMA_REF = "#/components/schemas/";
+
+function resultSchemaOf(doc: Json, op: Json): string | undefined {
+  const names = new Set<string | undefined>();
+  for (const [status, raw] of Object.entries(isObject(op.responses) ? op.responses : {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const content = deref(doc, raw).content;
+    const media = isObject(content) ? content["application/json"] : undefined;
+    const ref = isObject(media) && isObject(media.schema) ? media.schema.$ref : undefined;
+    names.add(typeof ref === "string" && ref.startsWith(SCHEMA_REF) ? ref.slice(SCHEMA_REF.length) : undefined);
+  }
+  const [name] = names;
+  return names.size === 1 && name !== undefined && /^[A-Z][A-Za-z0-9]*$/.test(name) ? name : undefined;
 }
 
 function bodySchemaOf(doc: Json, op: Json): unknown {
@@ -276,7 +297,12 @@ export function readOperations(doc: Json): ReadOperation[] {
         description: String(op.description ?? ""),
         deprecated: op.deprecated === true,
       };
-      out.push({ meta: readOperation(doc, path, method, pathItem, op), docs, bodySchema: bodySchemaOf(doc, op) });
+      out.push({
+        meta: readOperation(doc, path, method, pathItem, op),
+        docs,
+        bodySchema: bodySchemaOf(doc, op),
+        resultSchema: resultSchemaOf(doc, op),
+      });
     }
   }
   const ids = new Set<string>();
@@ -367,21 +393,8 @@ export function emitOperationsModule(doc: Json): string {
   const ops = readOperations(doc);
   const buckets = rateLimitBuckets(ops);
   const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, compactEntry(meta)]));
-  const methods = ops.map(({ meta, docs }) => {
-    const id = meta.operationId;
-    const optional = argsAreOptional(meta) ? "?" : "";
-    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<OperationData<"${id}">>`;
-    // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
-    // that literal) and every key is checked against the alternative it selects.
-    const signature = meta.body?.strict
-      ? `${id}<const A extends OperationArgs<"${id}">>(args${optional}: A & Exact<A, OperationArgs<"${id}">>`
-      : `${id}(args${optional}: OperationArgs<"${id}">`;
-    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
-  });
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
-  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
-  return `${exactImport}import type { OperationEntry } from "../extensions/metadata.js";
-import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+  return `import type { OperationEntry } from "../extensions/metadata.js";
 
 /** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions: requests per minute. */
 export const rateLimitBuckets = ${literal(buckets)} as const;
@@ -395,6 +408,44 @@ export type OperationId = keyof typeof operationMetadata;
 
 /** Operations marked \`x-bolna-pagination\`: their method returns a \`PagePromise\` over the pages of their envelope. */
 export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
+`;
+}
+
+const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+/** The named types and the typed method interface of every operation (see the top of this file). */
+export function emitMethodsModule(doc: Json): string {
+  const ops = readOperations(doc);
+  const aliases: string[] = [];
+  const schemaNames = new Set<string>();
+  const methods = ops.map(({ meta, docs, resultSchema }) => {
+    const id = meta.operationId;
+    const args = `${pascal(id)}Args`;
+    aliases.push(`/** The argument of \`bolna.${id}()\`: its path, query and body fields in one object. */`);
+    aliases.push(`export type ${args} = OperationArgs<"${id}">;`);
+    let data = resultSchema;
+    if (data === undefined) {
+      data = `${pascal(id)}Result`;
+      aliases.push(`/** What \`bolna.${id}()\` resolves to: the data of its 2xx response. */`);
+      aliases.push(`export type ${data} = OperationData<"${id}">;`);
+    } else if (!meta.pagination) {
+      schemaNames.add(data);
+    }
+    const optional = argsAreOptional(meta) ? "?" : "";
+    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<${data}>`;
+    // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
+    // that literal) and every key is checked against the alternative it selects.
+    const signature = meta.body?.strict
+      ? `${id}<const A extends ${args}>(args${optional}: A & Exact<A, ${args}>`
+      : `${id}(args${optional}: ${args}`;
+    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
+  });
+  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
+  const names = [...schemaNames].sort().map((name) => `  ${name},`);
+  const schemaImport = names.length > 0 ? `import type {\n${names.join("\n")}\n} from "./schema.js";\n` : "";
+  return `${exactImport}import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+${schemaImport}
+${aliases.join("\n")}
 
 /** One method per operation: returns the typed data of the 2xx response or throws a typed \`APIError\`. */
 export interface BolnaOperationMethods {

@@ -11,7 +11,8 @@
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
 import createClient, { type Client } from "openapi-fetch";
-import { operationMetadata, type BolnaOperationMethods, type RateLimitBucket } from "../generated/operations.js";
+import type { BolnaOperationMethods } from "../generated/methods.js";
+import { operationMetadata, type RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
@@ -130,6 +131,26 @@ type LooseRequest = (
   init: Record<string, unknown>,
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
+/**
+ * Creates a client for the Bolna API: one typed method per operation, the raw openapi-fetch calls, and
+ * `exportExecutions`. Options are checked here, so a bad key, URL or limit fails at once with a
+ * `ConfigurationError` rather than on the first call.
+ *
+ * @example
+ * ```ts
+ * import { createBolnaClient, NotFoundError } from "bolna-api-client";
+ *
+ * const bolna = createBolnaClient(); // reads BOLNA_API_KEY
+ * const { execution_id } = await bolna.makeCall({ agent_id, recipient_phone_number: "+15551234567" });
+ * try {
+ *   const execution = await bolna.getExecution({ execution_id });
+ *   console.log(execution.status);
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) console.log("no such execution yet");
+ *   else throw error;
+ * }
+ * ```
+ */
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;

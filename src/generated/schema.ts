@@ -1364,12 +1364,15 @@ export interface components {
             agent_type?: string | null;
             /** @description The agent's first message. */
             agent_welcome_message?: components["schemas"]["LocalizedText"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Agent id (a UUID). */
             id: string;
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description The agent's tasks (the same as `agent_config.tasks`). */
             tasks?: components["schemas"]["AgentTask"][] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Where the agent's status webhooks go. */
             webhook_url?: string | null;
@@ -1385,9 +1388,11 @@ export interface components {
             agent_type?: string;
             /** @description First thing the agent says when the call connects. May contain `{variables}` filled from the call's `user_data`. A per-language map plays the variant of the call's starting language. */
             agent_welcome_message?: components["schemas"]["LocalizedText"];
+            /** @description Hours, in the recipient's local time, between which outbound calls may be placed. A call requested outside the window is rescheduled to the next allowed start. `make_call` can bypass it per call (`bypass_call_guardrails`). */
             calling_guardrails?: components["schemas"]["CallingGuardrails"];
             /** @description SIP trunk inbound calls only: name of a SIP header whose value is used, instead of the caller's number, to look the caller up in `ingest_source_config`. Falls back to the number when the header is absent. `null` clears it. */
             ingest_lookup_key?: string | null;
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description SIP trunk inbound calls only: map of SIP header name (case-sensitive, e.g. `X-CALLERNO`) to the prompt variable its value is stored in (e.g. `caller_no`, then usable as `{caller_no}`). Other telephony providers ignore it. `null` clears it. */
             sip_header_variables?: {
@@ -1410,7 +1415,9 @@ export interface components {
             agent_name?: string;
             /** @description New first message of the agent. */
             agent_welcome_message?: components["schemas"]["LocalizedText"];
+            /** @description Hours, in the recipient's local time, between which outbound calls may be placed. A call requested outside the window is rescheduled to the next allowed start. `make_call` can bypass it per call (`bypass_call_guardrails`). */
             calling_guardrails?: components["schemas"]["CallingGuardrails"];
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description New voice settings of the conversation task (replaces the current ones). */
             synthesizer?: components["schemas"]["Synthesizer"];
@@ -1457,7 +1464,9 @@ export interface components {
          * @description Partial update of an agent: the listed `agent_config` keys and/or prompts. Send at least one; an empty body is answered with 400 `{"error": "No valid fields provided", "status": "failure"}`.
          */
         AgentPatchRequest: {
+            /** @description The agent settings that `PATCH /v2/agent/{agent_id}` changes. Bolna ignores every other key in a PATCH, so the client refuses them; use `PUT` (`replaceAgent`) to change tasks, prompts structure or anything else. */
             agent_config?: components["schemas"]["AgentConfigPatch"];
+            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
             agent_prompts?: components["schemas"]["AgentPrompts"];
         };
         /**
@@ -1474,7 +1483,9 @@ export interface components {
          *     The client checks the whole body against this schema before sending it: a value of the wrong type, a missing required field, a misspelt key or a value outside a closed list is refused with a `BolnaInputError` that names its path (e.g. `agent_config.tasks[0].task_config.call_terminate`). Bolna itself silently drops keys it does not know, so a typo would otherwise only show up as an agent that behaves differently. Objects that carry your own data (tool parameters, HTTP headers, per-language maps, settings of a provider this spec does not describe) accept any key.
          */
         AgentRequest: {
+            /** @description The agent's settings. Only `agent_name` and `tasks` are required. The first task is the conversation; further tasks (`extraction`, `summarization`) run on the transcript after the call. */
             agent_config: components["schemas"]["AgentConfig"];
+            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
             agent_prompts: components["schemas"]["AgentPrompts"];
             /** @description Optional label of the tool that created the agent, for Bolna's own attribution (Bolna's AI-assistant connector sends `mcp`). Not shown to callers. */
             creation_source?: string;
@@ -1484,13 +1495,16 @@ export interface components {
          * @description One task of an agent: what it is built from (`tools_config`), the order its parts run in (`toolchain`) and, for the conversation, how the call behaves (`task_config`).
          */
         AgentTask: {
+            /** @description How the conversation behaves: timing, interruptions, silence, voicemail, inbound limits, background audio. Every field is optional; the defaults below apply when a field is left out. Only meaningful on the `conversation` task. */
             task_config?: components["schemas"]["TaskConfig"];
             /**
              * @description `conversation` is the call itself (the first task); `extraction` and `summarization` run on the transcript after the call.
              * @enum {string}
              */
             task_type: "conversation" | "extraction" | "summarization";
+            /** @description Order in which the task's parts run. */
             toolchain: components["schemas"]["Toolchain"];
+            /** @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching. */
             tools_config: components["schemas"]["ToolsConfig"];
         };
         /**
@@ -1546,6 +1560,7 @@ export interface components {
             description?: string;
             /** @description Unique name in `snake_case`; the key of its entry in `tools_params`, and how prompts refer to it (`@name`). */
             name: string;
+            /** @description The tool's arguments as a JSON Schema object, which the LLM fills from the conversation (it keeps asking for those in `required`). Variables the prompt already has (`{from_number}`, `{call_sid}`, your `user_data`) are filled in without asking. */
             parameters?: components["schemas"]["ApiToolParameters"];
             /** @description What the agent says while the tool runs, as one string or a per-language map. */
             pre_call_message?: components["schemas"]["LocalizedText"];
@@ -1631,6 +1646,7 @@ export interface components {
              * @enum {string}
              */
             format: "wav" | "ulaw";
+            /** @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default`. */
             provider: components["schemas"]["TelephonyProvider"];
         };
         /** @description SIP password, for `userpass`. Never returned. */
@@ -1677,6 +1693,7 @@ export interface components {
         AzureSynthesizer: {
             /** @constant */
             provider: "azuretts";
+            /** @description A Microsoft Azure neural voice. */
             provider_config: components["schemas"]["AzureVoiceConfig"];
         };
         /**
@@ -1708,6 +1725,7 @@ export interface components {
         Batch: {
             /** @description Batch id (32 characters, usually hex). */
             batch_id: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Number of the batch's executions in each execution status, e.g. `{"completed": 3, "in-progress": 2}`. */
             execution_status?: {
@@ -1728,6 +1746,7 @@ export interface components {
             status?: string;
             /** @description Rows in the CSV. */
             total_contacts?: number | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Rows with a usable `contact_number`. */
             valid_contacts?: number | null;
@@ -1749,10 +1768,13 @@ export interface components {
          * @description Batch bookkeeping for an execution that was created by a batch. `null` for single calls.
          */
         BatchRunDetails: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Number of retries the batch made after the first attempt. */
             retried?: number | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status?: components["schemas"]["ExecutionStatusValue"];
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -1781,6 +1803,7 @@ export interface components {
              * @enum {string}
              */
             country: "US" | "IN";
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             phone_number: components["schemas"]["E164PhoneNumber"];
             /**
              * @description Provider to buy from; use the `provider` returned by the search.
@@ -1841,6 +1864,7 @@ export interface components {
         CartesiaSynthesizer: {
             /** @constant */
             provider: "cartesia";
+            /** @description A Cartesia voice. */
             provider_config: components["schemas"]["CartesiaVoiceConfig"];
         };
         /**
@@ -1940,15 +1964,25 @@ export interface components {
         CreateDispositionRequest: {
             /** @description The agent the new disposition is linked to. */
             agent_id: string;
+            /** @description Category the results are grouped under. */
             category?: components["schemas"]["category"];
+            /** @description Answer with one of `objective_options`. */
             is_objective?: components["schemas"]["is_objective"];
+            /** @description Answer with free text. */
             is_subjective?: components["schemas"]["is_subjective"];
+            /** @description Model that evaluates the transcript. */
             model?: components["schemas"]["model"];
+            /** @description Name shown in the extraction results. */
             name: components["schemas"]["name"];
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
             objective_options?: components["schemas"]["objective_options"];
+            /** @description The question the model answers from the call transcript. */
             question: components["schemas"]["question"];
+            /** @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`. */
             subjective_type?: components["schemas"]["subjective_type"];
+            /** @description Required with `subjective_type: regex`. */
             subjective_type_config?: components["schemas"]["subjective_type_config"];
+            /** @description Optional context for the model. */
             system_prompt?: components["schemas"]["system_prompt"];
         };
         /**
@@ -2118,6 +2152,7 @@ export interface components {
             description: string;
             /** @constant */
             key: "custom_task";
+            /** @description The tool's arguments as a JSON Schema object, which the LLM fills from the conversation (it keeps asking for those in `required`). Variables the prompt already has (`{from_number}`, `{call_sid}`, your `user_data`) are filled in without asking. */
             parameters: components["schemas"]["ApiToolParameters"];
         };
         /**
@@ -2127,6 +2162,7 @@ export interface components {
         DeepgramSynthesizer: {
             /** @constant */
             provider: "deepgram";
+            /** @description A Deepgram Aura voice. */
             provider_config: components["schemas"]["DeepgramVoiceConfig"];
         };
         /**
@@ -2183,6 +2219,7 @@ export interface components {
             /** @description The agents the disposition is linked to. */
             agent_ids?: string[];
             category?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Id of the user who created it; only they (or an admin) may delete it. */
             created_by?: string;
@@ -2198,6 +2235,7 @@ export interface components {
             subjective_type?: string;
             subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
             system_prompt?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -2320,6 +2358,7 @@ export interface components {
         ElevenLabsSynthesizer: {
             /** @constant */
             provider: "elevenlabs";
+            /** @description An ElevenLabs voice. Bolna picks the voice by `voice_id` (stable; from the voice library or your own cloned voices once your ElevenLabs account is connected); `voice` is its display name. */
             provider_config: components["schemas"]["ElevenLabsVoiceConfig"];
         };
         /**
@@ -2417,6 +2456,7 @@ export interface components {
             /** @description Conversation length in seconds (float). `0` at `call-disconnected`, final at `completed`. Older docs call it `conversation_time`; the live API sends `conversation_duration`. */
             conversation_duration?: number | null;
             cost_breakdown?: components["schemas"]["CostBreakdown"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Pre-formatted copy of `created_at` (seen in one capture). */
             created_at_str?: string | null;
@@ -2426,6 +2466,12 @@ export interface components {
             deleted?: boolean | null;
             /** @description Error detail when the call failed, otherwise `null`. */
             error_message?: string | null;
+            /**
+             * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
+             *     * **Current (category) form**, from dispositions (since March/April 2026):
+             *       `{ "<Category>": { "<Disposition name>": { subjective, objective, confidence, confidence_label,
+             *       reasoning_subjective, reasoning_objective, validation } } }`.
+             */
             extracted_data?: components["schemas"]["ExtractedData"];
             /** @description Delivery state of the extraction webhook (undocumented type). */
             extraction_webhook_status?: unknown;
@@ -2453,6 +2499,7 @@ export interface components {
             scheduled_at?: components["schemas"]["Timestamp"] | null;
             /** @description A derived status label (undocumented). */
             smart_status?: string | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status: components["schemas"]["ExecutionStatusValue"];
             /** @description Post-call summary, when a summarization task is configured. */
             summary?: string | null;
@@ -2465,6 +2512,7 @@ export interface components {
                 role?: string;
             }[] | null;
             transfer_call_data?: components["schemas"]["TransferCallData"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Pre-formatted copy of `updated_at` (seen in one capture). */
             updated_at_str?: string | null;
@@ -2495,6 +2543,7 @@ export interface components {
         ExecutionLogEntry: {
             /** @description Pipeline component, e.g. `transcriber`, `llm`, `synthesizer`. */
             component?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description The logged content. */
             data?: string | null;
@@ -2568,6 +2617,7 @@ export interface components {
         ExpressionGraphEdge: {
             /** @constant */
             condition_type: "expression";
+            /** @description A rule over context variables; all conditions must hold (`and`) or any one (`or`). */
             expression: components["schemas"]["GraphExpression"];
         };
         /**
@@ -2665,9 +2715,11 @@ export interface components {
          * @description A graph agent: the call moves through nodes, each with its own job, along edges chosen by rules, by a routing LLM or by events your backend sends. Its whole flow is in `llm_config`.
          */
         GraphLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "graph_agent";
+            /** @description A graph agent's flow and models. The call starts at `current_node_id`; after each caller turn, rule-based edges (`expression`, `unconditional`) are checked first, in `priority` order, and only if none matches does the routing LLM pick among the `llm` edges. `event` edges fire when your backend posts the event to the live call. The response LLM takes the same settings as a simple agent's (`temperature: 1` on GPT-5 models). */
             llm_config: components["schemas"]["GraphLlmConfig"];
         };
         /**
@@ -2766,6 +2818,7 @@ export interface components {
          */
         Knowledgebase: {
             chunk_size?: number | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Uploaded file name, or the ingested URL. */
             file_name?: string | null;
@@ -2780,6 +2833,7 @@ export interface components {
             source_type?: string | null;
             /** @description `processing` (initially), `processed` or `error`. Open string. */
             status?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Id to put in an agent's `llm_config.vector_store.provider_config.vector_ids`. */
             vector_id?: string | null;
@@ -2791,10 +2845,13 @@ export interface components {
          * @description An agent that answers from one or more knowledgebases (created with `createKnowledgebase`) next to its system prompt; each turn retrieves the most relevant chunks before the LLM answers.
          */
         KnowledgebaseLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "knowledgebase_agent";
+            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from. */
             llm_config: components["schemas"]["KnowledgebaseLlmConfig"];
+            /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
@@ -2802,6 +2859,7 @@ export interface components {
          * @description The LLM of a knowledgebase agent and the knowledgebases it answers from.
          */
         KnowledgebaseLlmConfig: {
+            /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
         /**
@@ -2860,6 +2918,7 @@ export interface components {
             } | null;
             /** @description Name of a tool the LLM must call when the node is entered, e.g. a transfer tool, or `end_call` to hang up here. It must be defined in `api_tools` (except `end_call`). */
             function_call?: string | null;
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /**
              * @description `llm` (the default when left out).
@@ -2870,7 +2929,9 @@ export interface components {
             number_of_words_for_interruption?: number | null;
             /** @description What the agent does and says at this step. May contain `{variables}` and `@tool_name` references. Default empty. */
             prompt?: string;
+            /** @description Knowledgebase retrieval for a graph agent, for the whole agent or for one node (a node's own setting wins). The latest caller message retrieves chunks that are added to the prompt; if retrieval fails the node still answers, without them. */
             rag_config?: components["schemas"]["RagConfig"];
+            /** @description Replay the node after this many seconds of caller silence (an LLM node rephrases). Each replay adds 1 to the `_silence_repeats` variable, which expression edges can test to escalate; it resets on every transition. `null` (the default) never replays. */
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description Routing LLM for this node's edges; `null` (the default) uses the agent's. */
             routing_model?: string | null;
@@ -2885,6 +2946,7 @@ export interface components {
          * @description Model settings every LLM provider shares. Part of `LlmConfig`, `KnowledgebaseLlmConfig` and `GraphLlmConfig`, next to the provider's own settings.
          */
         LlmSettings: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @description Endpoint of the model's API; default OpenAI's (`https://api.openai.com/v1`). */
             base_url?: string | null;
@@ -2936,6 +2998,7 @@ export interface components {
          * @description Body of `POST /call`.
          */
         MakeCallRequest: {
+            /** @description Per-call overrides of the agent's configuration. Only `voice_id` is supported, and only for a voice of the agent's current synthesizer provider. */
             agent_data?: components["schemas"]["AgentData"];
             /** @description Agent that places the call (UUID). */
             agent_id: string;
@@ -2944,8 +3007,11 @@ export interface components {
              * @default false
              */
             bypass_call_guardrails?: boolean;
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             from_phone_number?: components["schemas"]["E164PhoneNumber"];
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             recipient_phone_number: components["schemas"]["E164PhoneNumber"];
+            /** @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string. */
             retry_config?: components["schemas"]["RetryConfig"];
             /**
              * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). A naive time (`2025-08-21T10:35:00`) has no defined zone and Bolna's scheduler answers a `Z` suffix with HTTP 500, so `+hh:mm`/`-hh:mm` is required and both are rejected. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
@@ -2964,6 +3030,7 @@ export interface components {
         MayaSynthesizer: {
             /** @constant */
             provider: "maya";
+            /** @description A Maya voice; both voices speak every supported language. */
             provider_config: components["schemas"]["MayaVoiceConfig"];
         };
         /**
@@ -3028,9 +3095,11 @@ export interface components {
             agent_name?: string | null;
             /** @description What the agent says when it switches to this language; may contain `{agent_name}` and `{language}`. */
             handoff_message?: string | null;
+            /** @description The voice of one language. With the same `provider` as the task's synthesizer only the keys given here change (including single keys of `provider_config`); with another provider it replaces the base voice entirely. For `sarvam`, `smallest`, `cartesia`, `openai`, `pixa` and `polly` Bolna fills `provider_config.language` itself. */
             synthesizer: components["schemas"]["MultilingualSynthesizer"];
             /** @description The prompt while speaking this language, written in its own script. Keep `agent_prompts.task_1` in sync with the starting language's. */
             system_prompt?: string | null;
+            /** @description Speech recognition for one language, merged onto the task's transcriber; `language` is converted to the provider's form (Sarvam `hi` becomes `hi-IN`). Left out, the base transcriber is used with the entry's language code. Any provider setting may be added (e.g. `provider`, `model`, `language_hints`). */
             transcriber?: components["schemas"]["MultilingualTranscriber"];
         };
         /**
@@ -3091,6 +3160,7 @@ export interface components {
         OpenAiSynthesizer: {
             /** @constant */
             provider: "openai";
+            /** @description An OpenAI text-to-speech voice. */
             provider_config: components["schemas"]["OpenAiVoiceConfig"];
         };
         /**
@@ -3182,6 +3252,7 @@ export interface components {
         PhoneNumber: {
             /** @description Agent answering inbound calls on this number, if any. */
             agent_id?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             humanized_created_at?: string | null;
             humanized_updated_at?: string | null;
@@ -3197,6 +3268,7 @@ export interface components {
             rented?: boolean | null;
             /** @description e.g. `twilio`, `plivo`, `vobiz`, `sip-trunk`. */
             telephony_provider?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /** PhoneNumberList */
@@ -3208,6 +3280,7 @@ export interface components {
         PixaSynthesizer: {
             /** @constant */
             provider: "pixa";
+            /** @description A Pixa voice. */
             provider_config: components["schemas"]["PixaVoiceConfig"];
         };
         /**
@@ -3243,6 +3316,7 @@ export interface components {
         PollySynthesizer: {
             /** @constant */
             provider: "polly";
+            /** @description An Amazon Polly voice. */
             provider_config: components["schemas"]["PollyVoiceConfig"];
         };
         /**
@@ -3267,6 +3341,7 @@ export interface components {
         };
         /** Provider */
         Provider: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             humanized_created_at?: string | null;
             provider_id?: string;
@@ -3284,6 +3359,7 @@ export interface components {
         PurchasedPhoneNumber: {
             agent_id?: string | null;
             bolna_owned?: boolean;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             deleted?: boolean;
             /** @description Phone-number id (a dashed UUID here; 32 hex in the list). Opaque. */
@@ -3296,6 +3372,7 @@ export interface components {
             renewal?: boolean;
             telephony_provider?: string;
             telephony_sid?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -3312,6 +3389,7 @@ export interface components {
         RagConfig: {
             /** @description Chunks retrieved per turn. Default `10`. */
             similarity_top_k?: number;
+            /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & {
             [key: string]: unknown;
@@ -3329,6 +3407,7 @@ export interface components {
         ReasoningModelSettings: {
             /** @description Token count at which the conversation context is compacted; only with the Responses API. Default `null`. */
             compact_threshold?: number | null;
+            /** @description How much a GPT-5 model reasons before answering; `null` (the default) picks the lowest-latency effort the model supports, which is what voice wants. The accepted values differ per model: `minimal` only on `gpt-5`, `gpt-5-mini` and `gpt-5-nano` (later models use `none` instead), `xhigh` not on the `-mini` and `-nano` models, and `gpt-5.5-pro` accepts only `medium` and above. An unsupported value is refused by Bolna with 400. */
             reasoning_effort?: components["schemas"]["ReasoningEffort"];
             /** @description Run the model through OpenAI's Responses API. Default `false`; always on for `gpt-5.4`, `gpt-5.5` and `gpt-5.6` whatever this says. */
             use_responses_api?: boolean;
@@ -3375,6 +3454,7 @@ export interface components {
         RimeSynthesizer: {
             /** @constant */
             provider: "rime";
+            /** @description A Rime voice. */
             provider_config: components["schemas"]["RimeVoiceConfig"];
         };
         /**
@@ -3405,6 +3485,7 @@ export interface components {
             description?: string | null;
             /** @description Its transitions; at least one must be the `unconditional` catch-all, taken when nothing else matches. */
             edges: components["schemas"]["RouterGraphEdge"][];
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /** @constant */
             node_type: "router";
@@ -3425,6 +3506,7 @@ export interface components {
         SarvamSynthesizer: {
             /** @constant */
             provider: "sarvam";
+            /** @description A Sarvam voice. */
             provider_config: components["schemas"]["SarvamVoiceConfig"];
         };
         /**
@@ -3514,10 +3596,13 @@ export interface components {
          * @description An agent driven by one system prompt (`agent_prompts.task_1`).
          */
         SimpleLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "simple_llm_agent";
+            /** @description The LLM of a simple agent (and of extraction and summarization tasks): shared model settings plus the provider's own, chosen by `provider`. */
             llm_config: components["schemas"]["LlmConfig"];
+            /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
@@ -3529,6 +3614,7 @@ export interface components {
             /** @description `userpass` or `ip-based`. */
             auth_type?: string;
             auth_username?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             description?: string | null;
             direct_media?: boolean;
@@ -3551,6 +3637,7 @@ export interface components {
             rtp_symmetric?: boolean;
             /** @description `transport-udp`, `transport-tcp` or `transport-tls`. */
             transport?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -3558,6 +3645,7 @@ export interface components {
          * @description A SIP gateway of your carrier that Bolna registers with and routes calls through.
          */
         SipTrunkGateway: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Host name or IP address of the gateway. */
             gateway_address: string;
@@ -3591,6 +3679,7 @@ export interface components {
         SipTrunkNumber: {
             /** @description Id of the trunk the number belongs to. */
             byot_trunk_id?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             deleted?: boolean;
             /** @description Id of the number; use it for inbound setup and `removeSipTrunkNumber`. */
@@ -3599,6 +3688,7 @@ export interface components {
             phone_number?: string;
             /** @description `sip-trunk` for numbers on your own trunk. */
             telephony_provider?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /** SipTrunkNumberList */
@@ -3625,6 +3715,7 @@ export interface components {
         SmallestSynthesizer: {
             /** @constant */
             provider: "smallest";
+            /** @description A Smallest voice. */
             provider_config: components["schemas"]["SmallestVoiceConfig"];
         };
         /**
@@ -3670,11 +3761,13 @@ export interface components {
             description?: string | null;
             /** @description Transitions out of this node; none (the default) ends the flow here. */
             edges?: components["schemas"]["GraphEdge"][];
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /** @constant */
             node_type: "static";
             /** @description This node's barge-in threshold; `null` (the default) uses the task's. */
             number_of_words_for_interruption?: number | null;
+            /** @description Replay the node after this many seconds of caller silence (an LLM node rephrases). Each replay adds 1 to the `_silence_repeats` variable, which expression edges can test to escalate; it resets on every transition. `null` (the default) never replays. */
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description The exact words, as one string or a per-language map (one clip per language, each in that language's voice). */
             static_message: components["schemas"]["LocalizedText"];
@@ -3702,6 +3795,7 @@ export interface components {
             allow_concurrent_calls?: number | null;
             /** @description The sub-account's own API key, `sa-` followed by 32 hex characters. Use it as the Bearer token to act as the sub-account. */
             api_key?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             db_host?: string | null;
             db_name?: string | null;
@@ -3717,6 +3811,7 @@ export interface components {
             multi_tenant?: boolean | null;
             name?: string;
             organization_id?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             user_id?: string | null;
         };
@@ -3971,12 +4066,19 @@ export interface components {
          * @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching.
          */
         ToolsConfig: {
+            /** @description Functions the LLM may call during the call: each tool's description for the LLM in `tools`, and how Bolna runs it in `tools_params`, keyed by the tool's `name`. `null` (the default) gives the agent no tools. */
             api_tools?: components["schemas"]["ApiTools"];
+            /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
             input: components["schemas"]["AudioIO"];
+            /** @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`). */
             llm_agent: components["schemas"]["LlmAgent"];
+            /** @description One agent that speaks several languages: a transcriber, voice, prompt and name per language, switched together when the LLM calls the built-in `switch_language` tool (which Bolna adds) or when Bolna detects the caller's language. The task's own `transcriber` and `synthesizer` are the base each language starts from. Bolna refuses fewer than 2 languages or an `active_language` that is not one of them (`Invalid multilingual config`). `null` (the default) keeps the agent single-language. */
             multilingual_config?: components["schemas"]["MultilingualConfig"];
+            /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
             output: components["schemas"]["AudioIO"];
+            /** @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`. */
             synthesizer: components["schemas"]["Synthesizer"];
+            /** @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. A provider this spec does not list is accepted too (`OtherTranscriber`), with any extra settings. */
             transcriber: components["schemas"]["Transcriber"];
         };
         /**
@@ -4020,6 +4122,7 @@ export interface components {
             provider_call_id?: string | null;
             /** @description Recording of the transferred leg (`/recordings/transfer/{execution_id}` since Jun 2026). */
             recording_url?: string | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status?: components["schemas"]["ExecutionStatusValue"];
             /** @description Number the call was transferred to. */
             to_number?: string | null;
@@ -4136,15 +4239,25 @@ export interface components {
         UpdateDispositionRequest: {
             /** @description The agent on whose behalf the disposition is edited. If the disposition is linked to other agents too, the server edits a new copy for this agent (HTTP 201, with the copy's id) and leaves the original to the others. */
             agent_id?: string;
+            /** @description Category the results are grouped under. */
             category?: components["schemas"]["category"];
+            /** @description Answer with one of `objective_options`. */
             is_objective?: components["schemas"]["is_objective"];
+            /** @description Answer with free text. */
             is_subjective?: components["schemas"]["is_subjective"];
+            /** @description Model that evaluates the transcript. */
             model?: components["schemas"]["model"];
+            /** @description Name shown in the extraction results. */
             name?: components["schemas"]["name"];
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
             objective_options?: components["schemas"]["objective_options"];
+            /** @description The question the model answers from the call transcript. */
             question?: components["schemas"]["question"];
+            /** @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`. */
             subjective_type?: components["schemas"]["subjective_type"];
+            /** @description Required with `subjective_type: regex`. */
             subjective_type_config?: components["schemas"]["subjective_type_config"];
+            /** @description Optional context for the model. */
             system_prompt?: components["schemas"]["system_prompt"];
         };
         /**
@@ -4152,21 +4265,32 @@ export interface components {
          * @description Body of `updateSipTrunk`: only the fields sent change. `gateways` and `ip_identifiers`, when sent, replace the trunk's lists entirely. `is_active: false` stops calls through the trunk.
          */
         UpdateSipTrunkRequest: {
+            /** @description Codecs to allow, comma-separated; keep `ulaw`. */
             allow?: components["schemas"]["allow"];
+            /** @description SIP password, for `userpass`. Never returned. */
             auth_password?: components["schemas"]["auth_password"];
+            /** @description SIP user name, for `userpass`. */
             auth_username?: components["schemas"]["auth_username"];
             description?: components["schemas"]["description"];
+            /** @description Codecs to refuse, comma-separated. */
             disallow?: components["schemas"]["disallow"];
             gateways?: components["schemas"]["gateways"];
+            /** @description Receive inbound calls on this trunk. */
             inbound_enabled?: components["schemas"]["inbound_enabled"];
             ip_identifiers?: components["schemas"]["ip_identifiers"];
             /** @description `false` deactivates the trunk: no calls are placed through it. */
             is_active?: boolean;
+            /** @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`. */
             media_encryption?: components["schemas"]["media_encryption"];
+            /** @description With `sdes`, fall back to plain RTP when the carrier offers no keys. */
             media_encryption_optimistic?: components["schemas"]["media_encryption_optimistic"];
+            /** @description A label, unique within the account. */
             name?: components["schemas"]["name-2"];
+            /** @description Put a `+` before the numbers Bolna dials. */
             outbound_leading_plus_enabled?: components["schemas"]["outbound_leading_plus_enabled"];
+            /** @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off. */
             qualify_frequency?: components["schemas"]["qualify_frequency"];
+            /** @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP. */
             transport?: components["schemas"]["transport"];
         };
         /**
@@ -4251,6 +4375,7 @@ export interface components {
              * @enum {string}
              */
             provider?: "lancedb";
+            /** @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through. */
             provider_config: components["schemas"]["KnowledgebaseSelection"];
         };
         /**
@@ -4259,7 +4384,9 @@ export interface components {
          */
         Violation: {
             agent_id?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             date_of_call?: components["schemas"]["Timestamp"];
             email?: string | null;
             /** @description The execution (call) the violation concerns. */
@@ -4274,6 +4401,7 @@ export interface components {
             status?: string;
             /** @description Number that was called (E.164). */
             to_phone_number?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             user_id?: string;
         };
