@@ -22,35 +22,12 @@ import type {
   PaginationRule,
   ResponseShape,
 } from "../../src/extensions/metadata.js";
+import { deref, flattenAllOf, isObject, mergeParameters, SCHEMA_REF_PREFIX, SpecError, type Json } from "./spec-walk.js";
 
-type Json = Record<string, unknown>;
+export { SpecError };
 
 const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const FIELD_TYPES = new Set<string>(["string", "integer", "number", "boolean", "array", "object"]);
-
-class SpecError extends Error {}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a real node. */
-function deref(doc: Json, node: unknown): Json {
-  let current = node;
-  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
-    if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
-    const ref: string = current.$ref;
-    if (!ref.startsWith("#/")) throw new SpecError(`unexpected non-local $ref ${ref} in the bundle`);
-    current = ref
-      .slice(2)
-      .split("/")
-      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), doc);
-    if (current === undefined) throw new SpecError(`unresolvable $ref ${ref}`);
-  }
-  if (!isObject(current)) throw new SpecError("expected an object in the spec");
-  return current;
-}
 
 /**
  * A part the caller uploads as a file: `format: binary` (3.0 style) or a `contentMediaType` other than JSON
@@ -59,17 +36,6 @@ function deref(doc: Json, node: unknown): Json {
 export function isBinarySchema(schema: Record<string, unknown>): boolean {
   if (schema.format === "binary") return true;
   return typeof schema.contentMediaType === "string" && schema.contentMediaType !== "application/json";
-}
-
-/**
- * A schema with its `allOf` members merged in (shallowly): the spec wraps a `$ref` in `allOf` to attach
- * `deprecated` or a description, and the constraints of the referenced schema must not be lost.
- */
-function flattenAllOf(doc: Json, raw: unknown): Json {
-  const schema = deref(doc, raw);
-  if (!Array.isArray(schema.allOf)) return schema;
-  const { allOf, ...own } = schema;
-  return Object.assign({}, ...allOf.map((member: unknown) => flattenAllOf(doc, member)), own) as Json;
 }
 
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
@@ -189,9 +155,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     throw new SpecError(`${where}: operationId must be camelCase`);
   }
   const fields: FieldRule[] = [];
-  const params = [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])];
-  for (const raw of params) {
-    const param = deref(doc, raw);
+  for (const param of mergeParameters(doc, pathItem, op)) {
     if (param.in !== "path" && param.in !== "query") continue; // headers/cookies are not method arguments
     fields.push(ruleFromSchema(doc, String(param.name), param.in, param.required === true, param.schema));
   }
@@ -264,8 +228,6 @@ interface ReadOperation {
   resultSchema: string | undefined;
 }
 
-const SCHEMA_REF = "#/components/schemas/";
-
 function resultSchemaOf(doc: Json, op: Json): string | undefined {
   const names = new Set<string | undefined>();
   for (const [status, raw] of Object.entries(isObject(op.responses) ? op.responses : {})) {
@@ -273,7 +235,7 @@ function resultSchemaOf(doc: Json, op: Json): string | undefined {
     const content = deref(doc, raw).content;
     const media = isObject(content) ? content["application/json"] : undefined;
     const ref = isObject(media) && isObject(media.schema) ? media.schema.$ref : undefined;
-    names.add(typeof ref === "string" && ref.startsWith(SCHEMA_REF) ? ref.slice(SCHEMA_REF.length) : undefined);
+    names.add(typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX) ? ref.slice(SCHEMA_REF_PREFIX.length) : undefined);
   }
   const [name] = names;
   return names.size === 1 && name !== undefined && /^[A-Z][A-Za-z0-9]*$/.test(name) ? name : undefined;
