@@ -3,7 +3,8 @@
  *
  *   openapi/openapi.yaml ─ redocly bundle ─▶ src/generated/openapi.json  (one file for Prism, Ajv, docs, npm)
  *                        ─ openapi-typescript ─▶ src/generated/schema.ts
- *                        ─ operations.ts emitter ─▶ src/generated/operations.ts (metadata + typed methods)
+ *                        ─ operations.ts emitter ─▶ src/generated/operations.ts (runtime metadata)
+ *                                                 ─▶ src/generated/methods.ts (named types + typed methods)
  *                        ─ webhooks.ts emitter ─▶ src/generated/webhooks.ts (payload schemas + sender IPs)
  *                        ─ request-bodies.ts emitter ─▶ src/generated/request-bodies.ts (strict body schemas, lazy)
  *
@@ -18,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { emitOperationsModule, isBinarySchema, readOperations } from "./generate/operations.js";
+import { emitMethodsModule, emitOperationsModule, isBinarySchema, readOperations } from "./generate/operations.js";
 import { emitRequestBodiesModule, strictBodySchemas } from "./generate/request-bodies.js";
 import { emitWebhooksModule } from "./generate/webhooks.js";
 
@@ -61,8 +62,35 @@ const OTHER_STRING = ts.factory.createIntersectionTypeNode([
   ts.factory.createTypeLiteralNode([]),
 ]);
 
+/**
+ * A copy of the spec in which a property that is only a `$ref` carries the first paragraph of the referenced
+ * schema's description: openapi-typescript writes JSDoc from the property's own description, so without it the
+ * hover on `created_at` or `synthesizer` would be empty. A property with its own description keeps it.
+ */
+export function describeRefProperties(spec: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(spec);
+  const schemas = ((copy.components ?? {}) as { schemas?: Record<string, { description?: unknown }> }).schemas ?? {};
+  const prefix = "#/components/schemas/";
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== "object" || node === null) return;
+    const properties = (node as { properties?: unknown }).properties;
+    if (typeof properties === "object" && properties !== null) {
+      for (const property of Object.values(properties as Record<string, Record<string, unknown>>)) {
+        const ref = property?.$ref;
+        if (typeof ref !== "string" || !ref.startsWith(prefix) || property.description !== undefined) continue;
+        const text = schemas[ref.slice(prefix.length)]?.description;
+        if (typeof text === "string" && text.trim()) property.description = text.trim().split(/\n\s*\n/)[0];
+      }
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(copy);
+  return copy;
+}
+
 async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], {
+  const ast = await openapiTS(describeRefProperties(spec) as unknown as Parameters<typeof openapiTS>[0], {
     alphabetize: true,
     // A request field with a `default` stays optional for the caller (the server fills it in).
     defaultNonNullable: false,
@@ -97,8 +125,8 @@ async function generate(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set("openapi.json", bundled);
   files.set("schema.ts", await emitSchemaModule(spec));
-  const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { name: string; version: string };
-  files.set("operations.ts", GENERATED_HEADER + emitOperationsModule(spec, pkg));
+  files.set("operations.ts", GENERATED_HEADER + emitOperationsModule(spec));
+  files.set("methods.ts", GENERATED_HEADER + emitMethodsModule(spec));
   files.set("webhooks.ts", GENERATED_HEADER + emitWebhooksModule(spec));
   files.set("request-bodies.ts", GENERATED_HEADER + emitRequestBodiesModule(strictBodies(spec)));
   return files;

@@ -29,18 +29,29 @@ export {
   UnprocessableEntityError,
 } from "./extensions/errors.js";
 export { ExportError } from "./extensions/export.js";
-export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
+export type {
+  ExecutionExport,
+  ExecutionFilters,
+  ExportCheckpoint,
+  ExportExecutionsOptions,
+  ExportPlan,
+  ExportProgress,
+  ExportRetryOptions,
+} from "./extensions/export.js";
 export { PagePromise } from "./extensions/pagination.js";
 export { downloadRecording, getRecordingUrl } from "./extensions/recordings.js";
 export type { DownloadRecordingOptions, RecordingArgs, RecordingLeg, RecordingOptions } from "./extensions/recordings.js";
-export type { PageEnvelope } from "./extensions/pagination.js";
+export type { FetchPage, PageEnvelope, PagePromiseOptions } from "./extensions/pagination.js";
+export type { BolnaErrorOptions, RequestDescription } from "./extensions/errors.js";
 export type { Exact } from "./extensions/exact.js";
-export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
 export type {
-  BolnaOperationMethods,
-  OperationId,
-  PaginatedOperationId,
-  RateLimitBucket,
-} from "./generated/operations.js";
-export { SDK_VERSION } from "./generated/operations.js";
+  OperationArgs,
+  OperationData,
+  PageItem,
+  PaginatedResult,
+  RequestOptions,
+} from "./extensions/operation-types.js";
+export type { OperationId, PaginatedOperationId, RateLimitBucket } from "./generated/operations.js";
+export type * from "./generated/methods.js";
+export { SDK_VERSION } from "./extensions/version.js";
 export type * from "./generated/schema.js";

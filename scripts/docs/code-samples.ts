@@ -9,7 +9,7 @@
  * so a new operation gets its sample with the next docs build.
  */
 import type { FieldRule, OperationMetadata } from "../../src/extensions/metadata.js";
-import { operationMetadata } from "../../src/generated/operations.js";
+import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
 import { isBinarySchema } from "../generate/operations.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -109,11 +109,11 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
     const example = parameter === undefined ? undefined : parameterExample(parameter, resolve);
     args.push({ name: field.name, source: literal(example ?? placeholder(field), 1) });
   }
-  if (meta.body === null) return args;
+  if (meta.body === undefined) return args;
 
   const requestBody = resolve(operation["requestBody"]);
   const content = isObject(requestBody) ? resolve(requestBody["content"]) : undefined;
-  const media = isObject(content) ? resolve(content[meta.body.mediaType]) : undefined;
+  const media = isObject(content) ? resolve(content[meta.body.mediaType ?? "application/json"]) : undefined;
   const schema = isObject(media) ? resolve(media["schema"]) : undefined;
   const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : {};
   const examples = isObject(media) ? resolve(media["examples"]) : undefined;
@@ -162,7 +162,7 @@ export function codeSample(meta: OperationMetadata, operation: JsonObject, spec:
 
 /** Adds `x-codeSamples` to every operation of `spec` (mutated) and returns how many got one. */
 export function addCodeSamples(spec: JsonObject): number {
-  const metadata: Record<string, OperationMetadata> = operationMetadata;
+  const metadata = new Map(ALL_OPERATIONS.map((meta) => [meta.operationId, meta]));
   let added = 0;
   const paths = isObject(spec["paths"]) ? spec["paths"] : {};
   for (const [path, item] of Object.entries(paths)) {
@@ -170,7 +170,7 @@ export function addCodeSamples(spec: JsonObject): number {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
-      const meta = typeof operation["operationId"] === "string" ? metadata[operation["operationId"]] : undefined;
+      const meta = typeof operation["operationId"] === "string" ? metadata.get(operation["operationId"]) : undefined;
       if (meta === undefined) throw new Error(`${method.toUpperCase()} ${path} has no generated metadata; run npm run generate`);
       operation["x-codeSamples"] = [codeSample(meta, operation, spec)] as unknown as Json;
       added++;

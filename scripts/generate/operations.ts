@@ -1,50 +1,33 @@
 /**
  * Emits `src/generated/operations.ts` from the bundled spec:
- *  - `operationMetadata`: one entry per operation (method, path, field rules, rate-limit bucket, retry safety,
- *    pagination, date-window limit), the table the runtime reads;
- *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec;
- *  - `SDK_NAME` / `SDK_VERSION` from package.json (sent in the client's headers).
+ *  - `rateLimitBuckets`: each client-side rate-limit bucket and its requests per minute;
+ *  - `operationMetadata`: one compact entry per operation (method, path, field rules, bucket name, retry safety,
+ *    pagination, date-window limit; defaults left out), the table the runtime reads through `expandOperations`;
+ *
+ * and `src/generated/methods.ts` (types only):
+ *  - a named argument type per operation (`MakeCallArgs`) and a named result type where the spec's schema has no
+ *    name of its own (`GetUserResult`), so editors show names rather than `OperationArgs<"makeCall">`;
+ *  - `BolnaOperationMethods`: one typed method per operationId, with JSDoc taken from the spec.
  *
  * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
  * (a path parameter and a body property with the same name), so nothing falls back to a silent default.
  */
 import type {
+  BodyRule,
   FieldRule,
   FieldType,
   HttpMethod,
+  OperationEntry,
   OperationMetadata,
   PaginationRule,
   ResponseShape,
 } from "../../src/extensions/metadata.js";
+import { deref, flattenAllOf, isObject, mergeParameters, SCHEMA_REF_PREFIX, SpecError, type Json } from "./spec-walk.js";
 
-type Json = Record<string, unknown>;
+export { SpecError };
 
 const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const FIELD_TYPES = new Set<string>(["string", "integer", "number", "boolean", "array", "object"]);
-
-class SpecError extends Error {}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a real node. */
-function deref(doc: Json, node: unknown): Json {
-  let current = node;
-  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
-    if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
-    const ref: string = current.$ref;
-    if (!ref.startsWith("#/")) throw new SpecError(`unexpected non-local $ref ${ref} in the bundle`);
-    current = ref
-      .slice(2)
-      .split("/")
-      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), doc);
-    if (current === undefined) throw new SpecError(`unresolvable $ref ${ref}`);
-  }
-  if (!isObject(current)) throw new SpecError("expected an object in the spec");
-  return current;
-}
 
 /**
  * A part the caller uploads as a file: `format: binary` (3.0 style) or a `contentMediaType` other than JSON
@@ -55,23 +38,13 @@ export function isBinarySchema(schema: Record<string, unknown>): boolean {
   return typeof schema.contentMediaType === "string" && schema.contentMediaType !== "application/json";
 }
 
-/**
- * A schema with its `allOf` members merged in (shallowly): the spec wraps a `$ref` in `allOf` to attach
- * `deprecated` or a description, and the constraints of the referenced schema must not be lost.
- */
-function flattenAllOf(doc: Json, raw: unknown): Json {
-  const schema = deref(doc, raw);
-  if (!Array.isArray(schema.allOf)) return schema;
-  const { allOf, ...own } = schema;
-  return Object.assign({}, ...allOf.map((member: unknown) => flattenAllOf(doc, member)), own) as Json;
-}
-
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
 function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], required: boolean, raw: unknown): FieldRule {
   const schema = flattenAllOf(doc, raw);
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   const nonNull = types.filter((t) => t !== "null");
-  const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location, required };
+  const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location };
+  if (required) rule.required = true;
   // A binary part (`contentMediaType`/`format: binary`) is a Blob at runtime, not the string the schema says.
   if (!isBinarySchema(schema) && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
   if (types.includes("null")) rule.nullable = true;
@@ -131,9 +104,9 @@ const PAGINATION_KEYS = { request: ["page", "size"], response: ["items", "has_mo
  * and checks it against the operation: the request names must be its integer query parameters, the response names
  * properties of its 200 schema with the right types. A mistake here would make every walk fail, so it fails the build.
  */
-function readPagination(doc: Json, op: Json, where: string, fields: readonly FieldRule[]): PaginationRule | null {
+function readPagination(doc: Json, op: Json, where: string, fields: readonly FieldRule[]): PaginationRule | undefined {
   const raw = op["x-bolna-pagination"];
-  if (raw === undefined) return null;
+  if (raw === undefined) return undefined;
   const bad = (why: string) => new SpecError(`${where}: x-bolna-pagination ${why}`);
   if (!isObject(raw) || !isObject(raw.request) || !isObject(raw.response)) throw bad("needs `request` and `response` objects");
   const { request, response } = raw;
@@ -182,14 +155,12 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     throw new SpecError(`${where}: operationId must be camelCase`);
   }
   const fields: FieldRule[] = [];
-  const params = [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])];
-  for (const raw of params) {
-    const param = deref(doc, raw);
+  for (const param of mergeParameters(doc, pathItem, op)) {
     if (param.in !== "path" && param.in !== "query") continue; // headers/cookies are not method arguments
     fields.push(ruleFromSchema(doc, String(param.name), param.in, param.required === true, param.schema));
   }
 
-  let body: OperationMetadata["body"] = null;
+  let body: BodyRule | undefined;
   if (op.requestBody !== undefined) {
     const requestBody = deref(doc, op.requestBody);
     const content = deref(doc, requestBody.content);
@@ -205,14 +176,15 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     }
     const strict = op["x-bolna-strict-body"] === true;
     if (strict && mediaType !== "application/json") throw new SpecError(`${where}: x-bolna-strict-body needs a JSON body`);
-    body = {
-      mediaType,
-      required: requestBody.required === true,
-      // A strict body is closed at the top too: an unknown argument is refused by name rather than sent.
-      open: schema.additionalProperties !== false && !strict,
-      minProperties: typeof schema.minProperties === "number" ? schema.minProperties : 0,
-      strict,
-    };
+    // Only what differs from the defaults (JSON, optional, open, no minimum, not strict) is written down.
+    const rule: { -readonly [K in keyof BodyRule]: BodyRule[K] } = {};
+    if (mediaType !== "application/json") rule.mediaType = mediaType;
+    if (requestBody.required === true) rule.required = true;
+    // A strict body is closed at the top too: an unknown argument is refused by name rather than sent.
+    if (schema.additionalProperties === false || strict) rule.open = false;
+    if (typeof schema.minProperties === "number" && schema.minProperties > 0) rule.minProperties = schema.minProperties;
+    if (strict) rule.strict = true;
+    body = rule;
   }
 
   const seen = new Set<string>();
@@ -223,18 +195,19 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
 
   const rateLimit = requireExtension(op, "x-bolna-rate-limit", where, isRateLimit);
   const maxWindow = op["x-bolna-max-window"];
+  const pagination = readPagination(doc, op, where, fields);
   return {
     operationId,
     method,
     path,
     fields,
-    body,
+    ...(body ? { body } : {}),
     rateLimit: { bucket: rateLimit.bucket, requestsPerMinute: rateLimit.requests_per_minute },
     retrySafe: requireExtension(op, "x-bolna-retry-safe", where, isBoolean),
-    pagination: readPagination(doc, op, where, fields),
-    maxWindow: isObject(maxWindow)
-      ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
-      : null,
+    ...(pagination ? { pagination } : {}),
+    ...(isObject(maxWindow)
+      ? { maxWindow: { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) } }
+      : {}),
     success: successShapes(doc, op),
   };
 }
@@ -251,6 +224,21 @@ interface ReadOperation {
   meta: OperationMetadata;
   docs: OperationDocs;
   bodySchema: unknown;
+  /** The component schema every JSON 2xx response of the operation is (`undefined` when there is no one such). */
+  resultSchema: string | undefined;
+}
+
+function resultSchemaOf(doc: Json, op: Json): string | undefined {
+  const names = new Set<string | undefined>();
+  for (const [status, raw] of Object.entries(isObject(op.responses) ? op.responses : {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const content = deref(doc, raw).content;
+    const media = isObject(content) ? content["application/json"] : undefined;
+    const ref = isObject(media) && isObject(media.schema) ? media.schema.$ref : undefined;
+    names.add(typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX) ? ref.slice(SCHEMA_REF_PREFIX.length) : undefined);
+  }
+  const [name] = names;
+  return names.size === 1 && name !== undefined && /^[A-Z][A-Za-z0-9]*$/.test(name) ? name : undefined;
 }
 
 function bodySchemaOf(doc: Json, op: Json): unknown {
@@ -271,7 +259,12 @@ export function readOperations(doc: Json): ReadOperation[] {
         description: String(op.description ?? ""),
         deprecated: op.deprecated === true,
       };
-      out.push({ meta: readOperation(doc, path, method, pathItem, op), docs, bodySchema: bodySchemaOf(doc, op) });
+      out.push({
+        meta: readOperation(doc, path, method, pathItem, op),
+        docs,
+        bodySchema: bodySchemaOf(doc, op),
+        resultSchema: resultSchemaOf(doc, op),
+      });
     }
   }
   const ids = new Set<string>();
@@ -304,39 +297,117 @@ function argsAreOptional(meta: OperationMetadata): boolean {
   return meta.fields.every((f) => !f.required) && !(meta.body?.required ?? false);
 }
 
-export function emitOperationsModule(doc: Json, pkg: { name: string; version: string }): string {
+/**
+ * Each rate-limit bucket's requests per minute. Every operation names its bucket; two operations that put the
+ * same bucket at different limits are a spec mistake, since the client keeps one counter per bucket.
+ */
+export function rateLimitBuckets(ops: readonly ReadOperation[]): Record<string, number> {
+  const buckets = new Map<string, { limit: number; operationId: string }>();
+  for (const { meta } of ops) {
+    const { bucket, requestsPerMinute } = meta.rateLimit;
+    const seen = buckets.get(bucket);
+    if (seen && seen.limit !== requestsPerMinute) {
+      throw new SpecError(
+        `x-bolna-rate-limit: bucket ${bucket} is ${seen.limit}/min in ${seen.operationId} but ${requestsPerMinute}/min in ${meta.operationId}`,
+      );
+    }
+    buckets.set(bucket, seen ?? { limit: requestsPerMinute, operationId: meta.operationId });
+  }
+  return Object.fromEntries([...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([name, { limit }]) => [name, limit]));
+}
+
+/** The generated entry of an operation: no operationId (it is the key), the bucket by name, defaults left out. */
+function compactEntry({ operationId: _id, fields, rateLimit, retrySafe, ...rest }: OperationMetadata): OperationEntry {
+  return {
+    method: rest.method,
+    path: rest.path,
+    ...(fields.length > 0 ? { fields } : {}),
+    ...(rest.body ? { body: rest.body } : {}),
+    rateLimit: rateLimit.bucket,
+    ...(retrySafe ? { retrySafe } : {}),
+    ...(rest.pagination ? { pagination: rest.pagination } : {}),
+    ...(rest.maxWindow ? { maxWindow: rest.maxWindow } : {}),
+    success: rest.success,
+  };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A value as TypeScript source: identifier keys unquoted, and an object or array that holds no object on one line
+ * (a field rule, a body rule), so an entry reads as a few lines rather than one line per property.
+ */
+function literal(value: unknown, indent = ""): string {
+  const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  const items: [string | null, unknown][] = Array.isArray(value)
+    ? value.map((item) => [null, item])
+    : Object.entries(value).filter(([, v]) => v !== undefined);
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  const flat = items.every(([, v]) => typeof v !== "object" || v === null);
+  const inner = indent + "  ";
+  const parts = items.map(([name, v]) => `${name === null ? "" : `${key(name)}: `}${literal(v, inner)}`);
+  if (flat) return Array.isArray(value) ? `[${parts.join(", ")}]` : `{ ${parts.join(", ")} }`;
+  return `${open}\n${parts.map((part) => `${inner}${part},`).join("\n")}\n${indent}${close}`;
+}
+
+export function emitOperationsModule(doc: Json): string {
   const ops = readOperations(doc);
-  const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, meta]));
-  const methods = ops.map(({ meta, docs }) => {
-    const id = meta.operationId;
-    const optional = argsAreOptional(meta) ? "?" : "";
-    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<OperationData<"${id}">>`;
-    // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
-    // that literal) and every key is checked against the alternative it selects.
-    const signature = meta.body?.strict
-      ? `${id}<const A extends OperationArgs<"${id}">>(args${optional}: A & Exact<A, OperationArgs<"${id}">>`
-      : `${id}(args${optional}: OperationArgs<"${id}">`;
-    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
-  });
+  const buckets = rateLimitBuckets(ops);
+  const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, compactEntry(meta)]));
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
-  const buckets = [...new Set(ops.map(({ meta }) => meta.rateLimit.bucket))].sort().map((b) => JSON.stringify(b));
-  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
-  return `${exactImport}import type { OperationMetadata } from "../extensions/metadata.js";
-import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+  return `import type { OperationEntry } from "../extensions/metadata.js";
 
-export const SDK_NAME = ${JSON.stringify(pkg.name)};
-export const SDK_VERSION = ${JSON.stringify(pkg.version)};
+/** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions: requests per minute. */
+export const rateLimitBuckets = ${literal(buckets)} as const;
 
-/** Every operation in the spec, keyed by operationId. */
-export const operationMetadata = ${JSON.stringify(table, null, 2)} as const satisfies Record<string, OperationMetadata>;
+export type RateLimitBucket = keyof typeof rateLimitBuckets;
+
+/** Every operation in the spec, keyed by operationId; a key at its default is left out (see \`OperationEntry\`). */
+export const operationMetadata = ${literal(table)} as const satisfies Record<string, OperationEntry<RateLimitBucket>>;
 
 export type OperationId = keyof typeof operationMetadata;
 
 /** Operations marked \`x-bolna-pagination\`: their method returns a \`PagePromise\` over the pages of their envelope. */
 export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
+`;
+}
 
-/** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions. */
-export type RateLimitBucket = ${buckets.join(" | ")};
+const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+/** The named types and the typed method interface of every operation (see the top of this file). */
+export function emitMethodsModule(doc: Json): string {
+  const ops = readOperations(doc);
+  const aliases: string[] = [];
+  const schemaNames = new Set<string>();
+  const methods = ops.map(({ meta, docs, resultSchema }) => {
+    const id = meta.operationId;
+    const args = `${pascal(id)}Args`;
+    aliases.push(`/** The argument of \`bolna.${id}()\`: its path, query and body fields in one object. */`);
+    aliases.push(`export type ${args} = OperationArgs<"${id}">;`);
+    let data = resultSchema;
+    if (data === undefined) {
+      data = `${pascal(id)}Result`;
+      aliases.push(`/** What \`bolna.${id}()\` resolves to: the data of its 2xx response. */`);
+      aliases.push(`export type ${data} = OperationData<"${id}">;`);
+    } else if (!meta.pagination) {
+      schemaNames.add(data);
+    }
+    const optional = argsAreOptional(meta) ? "?" : "";
+    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<${data}>`;
+    // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
+    // that literal) and every key is checked against the alternative it selects.
+    const signature = meta.body?.strict
+      ? `${id}<const A extends ${args}>(args${optional}: A & Exact<A, ${args}>`
+      : `${id}(args${optional}: ${args}`;
+    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
+  });
+  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
+  const names = [...schemaNames].sort().map((name) => `  ${name},`);
+  const schemaImport = names.length > 0 ? `import type {\n${names.join("\n")}\n} from "./schema.js";\n` : "";
+  return `${exactImport}import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+${schemaImport}
+${aliases.join("\n")}
 
 /** One method per operation: returns the typed data of the 2xx response or throws a typed \`APIError\`. */
 export interface BolnaOperationMethods {

@@ -15,15 +15,9 @@
  *    because the client's validator does not check formats (the server does).
  * Property-level `$ref`s stay references into the emitted component map, so a shared schema is emitted once.
  */
-type Json = Record<string, unknown>;
-
-const REF_PREFIX = "#/components/schemas/";
+import { isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
 /** Keywords that only describe; `title` is kept for messages. */
 const DROPPED = ["description", "example", "examples", "deprecated", "default", "format", "unevaluatedProperties"];
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 class Normalizer {
   readonly components = new Map<string, unknown>();
@@ -46,8 +40,8 @@ class Normalizer {
   }
 
   #componentName(ref: string): string {
-    if (!ref.startsWith(REF_PREFIX)) throw new Error(`unexpected $ref ${ref} in a strict request body`);
-    const name = ref.slice(REF_PREFIX.length);
+    if (!ref.startsWith(SCHEMA_REF_PREFIX)) throw new Error(`unexpected $ref ${ref} in a strict request body`);
+    const name = ref.slice(SCHEMA_REF_PREFIX.length);
     if (!(name in this.#schemas)) throw new Error(`unresolvable $ref ${ref}`);
     return name;
   }

@@ -4,13 +4,7 @@
  * (`x-bolna-source-ips`). The webhook helpers validate incoming payloads against this, so the spec stays the
  * only place that says what a webhook looks like.
  */
-type Json = Record<string, unknown>;
-
-const REF_PREFIX = "#/components/schemas/";
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
 
 /** Names of the component schemas `node` references, directly or through other components. */
 function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
@@ -20,8 +14,8 @@ function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
   }
   if (!isObject(node)) return;
   const ref = node.$ref;
-  if (typeof ref === "string" && ref.startsWith(REF_PREFIX)) {
-    const name = ref.slice(REF_PREFIX.length);
+  if (typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX)) {
+    const name = ref.slice(SCHEMA_REF_PREFIX.length);
     if (!found.has(name)) {
       if (!(name in schemas)) throw new Error(`webhook schema references missing ${ref}`);
       found.add(name);

@@ -117,7 +117,7 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
     if (name === "__proto__") fail(meta.operationId, name, "is not an argument name the client can send.");
     const rule = rules.get(name);
     if (!rule) {
-      if (split.body && meta.body?.open) {
+      if (split.body && meta.body?.open !== false) {
         split.body[name] = value;
         continue;
       }
@@ -138,9 +138,10 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
     assertWindow(split.query[from] as string, split.query[to] as string, maxDays, { from, to });
   }
   const bodySize = split.body ? Object.keys(split.body).length : 0;
-  if (meta.body && bodySize < meta.body.minProperties) {
+  const minProperties = meta.body?.minProperties ?? 0;
+  if (bodySize < minProperties) {
     const names = meta.fields.filter((f) => f.in === "body").map((f) => f.name).join(", ");
-    fail(meta.operationId, "body", `needs at least ${meta.body.minProperties} of: ${names}.`);
+    fail(meta.operationId, "body", `needs at least ${minProperties} of: ${names}.`);
   }
   if (split.body && bodySize === 0 && !meta.body?.required) split.body = undefined;
   return split;

@@ -11,25 +11,22 @@
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
 import createClient, { type Client } from "openapi-fetch";
-import {
-  operationMetadata,
-  SDK_NAME,
-  SDK_VERSION,
-  type BolnaOperationMethods,
-  type RateLimitBucket,
-} from "../generated/operations.js";
+import type { BolnaOperationMethods } from "../generated/methods.js";
+import { operationMetadata, type RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
 import type { OperationMetadata } from "./metadata.js";
+import { ALL_OPERATIONS } from "./operation-table.js";
 import type { OperationArgs, RequestOptions } from "./operation-types.js";
 import { PagePromise, type PageEnvelope } from "./pagination.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { readData } from "./responses.js";
 import { createRouteTable, type RouteTable } from "./routes.js";
 import { createTransport, type Transport } from "./transport.js";
+import { SDK_NAME, SDK_VERSION } from "./version.js";
 
 export interface BolnaClientOptions {
   /** Default: `BOLNA_API_KEY` (trimmed; blank counts as unset). */
@@ -86,8 +83,6 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
 
-// Marked pure so that a bundle importing only an error class or a helper drops the operation table.
-const ALL_OPERATIONS: readonly OperationMetadata[] = /* @__PURE__ */ Object.values(operationMetadata);
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
@@ -136,6 +131,26 @@ type LooseRequest = (
   init: Record<string, unknown>,
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
+/**
+ * Creates a client for the Bolna API: one typed method per operation, the raw openapi-fetch calls, and
+ * `exportExecutions`. Options are checked here, so a bad key, URL or limit fails at once with a
+ * `ConfigurationError` rather than on the first call.
+ *
+ * @example
+ * ```ts
+ * import { createBolnaClient, NotFoundError } from "bolna-api-client";
+ *
+ * const bolna = createBolnaClient(); // reads BOLNA_API_KEY
+ * const { execution_id } = await bolna.makeCall({ agent_id, recipient_phone_number: "+15551234567" });
+ * try {
+ *   const execution = await bolna.getExecution({ execution_id });
+ *   console.log(execution.status);
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) console.log("no such execution yet");
+ *   else throw error;
+ * }
+ * ```
+ */
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;

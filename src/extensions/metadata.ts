@@ -2,6 +2,10 @@
  * The shape of the per-operation metadata that `scripts/generate.ts` emits into
  * `src/generated/operations.ts`. The runtime (validation, routing, retries, rate limits, pagination)
  * reads only this table, so a new operation in the spec needs no hand-written code.
+ *
+ * The generated entries are compact (`OperationEntry`): defaults are left out and the rate limit names a bucket of
+ * the generated `rateLimitBuckets` table. `expandOperations` turns them into the `OperationMetadata` the runtime
+ * reads, with the operationId and the bucket's limit filled in.
  */
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace";
@@ -14,7 +18,8 @@ export type FieldType = "string" | "integer" | "number" | "boolean" | "array" | 
 export interface FieldRule {
   readonly name: string;
   readonly in: FieldLocation;
-  readonly required: boolean;
+  /** Left out when the field is optional. */
+  readonly required?: boolean;
   /** Present only when the schema names exactly one non-null type. */
   readonly type?: FieldType;
   readonly nullable?: boolean;
@@ -58,28 +63,63 @@ export interface PaginationRule extends EnvelopeShape {
   readonly sizeParam: string;
 }
 
-export interface OperationMetadata {
-  readonly operationId: string;
+/** A request body; each key is left out at its default. */
+export interface BodyRule {
+  /** Default `application/json`. */
+  readonly mediaType?: "application/json" | "multipart/form-data";
+  /** Default `false`. */
+  readonly required?: boolean;
+  /** The body schema accepts properties beyond those listed in `fields`. Default `true`. */
+  readonly open?: boolean;
+  /** Fewer properties than this is refused (e.g. a PATCH that changes nothing). Default `0`. */
+  readonly minProperties?: number;
+  /**
+   * `x-bolna-strict-body`: the whole body is checked against its schema (nested objects, alternatives, unknown
+   * keys) before sending, with the schemas of `src/generated/request-bodies.ts`. Default `false`.
+   */
+  readonly strict?: boolean;
+}
+
+/** `x-bolna-max-window`: two date-time query parameters that may be at most `maxDays` apart. */
+export interface MaxWindowRule {
+  readonly from: string;
+  readonly to: string;
+  readonly maxDays: number;
+}
+
+/** One generated entry of `operationMetadata` (keyed by operationId); a key at its default is left out. */
+export interface OperationEntry<Bucket extends string = string> {
   readonly method: HttpMethod;
   readonly path: string;
-  readonly fields: readonly FieldRule[];
-  readonly body: null | {
-    readonly mediaType: "application/json" | "multipart/form-data";
-    readonly required: boolean;
-    /** The body schema accepts properties beyond those listed in `fields`. */
-    readonly open: boolean;
-    /** Fewer properties than this is refused (e.g. a PATCH that changes nothing). */
-    readonly minProperties: number;
-    /**
-     * `x-bolna-strict-body`: the whole body is checked against its schema (nested objects, alternatives, unknown
-     * keys) before sending, with the schemas of `src/generated/request-bodies.ts`.
-     */
-    readonly strict: boolean;
-  };
-  readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
-  readonly retrySafe: boolean;
-  readonly pagination: null | PaginationRule;
-  readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
+  /** Path, query and top-level body fields. Default: none. */
+  readonly fields?: readonly FieldRule[];
+  /** Left out when the operation takes no body. */
+  readonly body?: BodyRule;
+  /** The rate-limit bucket (a key of `rateLimitBuckets`). */
+  readonly rateLimit: Bucket;
+  /** Retried after a transient failure even though the server may have acted. Default `false`. */
+  readonly retrySafe?: boolean;
+  readonly pagination?: PaginationRule;
+  readonly maxWindow?: MaxWindowRule;
   /** The body shape of each documented 2xx status, e.g. `{ "200": "array" }`. */
   readonly success: Readonly<Record<string, ResponseShape>>;
+}
+
+/** An operation as the runtime reads it: its entry with the operationId and the bucket's limit filled in. */
+export interface OperationMetadata extends Omit<OperationEntry, "fields" | "rateLimit"> {
+  readonly operationId: string;
+  readonly fields: readonly FieldRule[];
+  readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
+}
+
+export function expandOperations(
+  entries: Readonly<Record<string, OperationEntry>>,
+  buckets: Readonly<Record<string, number>>,
+): OperationMetadata[] {
+  return Object.entries(entries).map(([operationId, entry]) => ({
+    ...entry,
+    operationId,
+    fields: entry.fields ?? [],
+    rateLimit: { bucket: entry.rateLimit, requestsPerMinute: buckets[entry.rateLimit] as number },
+  }));
 }

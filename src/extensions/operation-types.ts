@@ -21,10 +21,9 @@ type BodyContent<K extends OperationKey> = [NonNullable<operations[K]["requestBo
     : unknown;
 
 /** Date-time parameters and body properties (query `from`/`to`, `scheduled_at`, …) also accept a `Date`. */
-type DateFields<K extends OperationKey> = Extract<
-  (typeof operationMetadata)[K]["fields"][number],
-  { readonly dateTime: string }
->["name"];
+type DateFields<K extends OperationKey> = (typeof operationMetadata)[K] extends { readonly fields: readonly (infer F)[] }
+  ? Extract<F, { readonly name: string; readonly dateTime: string }>["name"]
+  : never;
 
 /** Flattens an intersection into one object type, a date-time property also accepting a `Date`. */
 type FlattenAcceptingDates<T, F extends PropertyKey> = { [P in keyof T]: P extends F ? T[P] | Date : T[P] } & {};
@@ -46,7 +45,9 @@ export type OperationData<K extends OperationKey> =
   SuccessResponse<K> extends { content: { "application/json": infer D } } ? D : undefined;
 
 /** The envelope property that holds a paginated operation's records (`x-bolna-pagination.response.items`). */
-type ItemsKey<K extends OperationKey> = (typeof operationMetadata)[K]["pagination"] extends { readonly items: infer N extends string }
+type ItemsKey<K extends OperationKey> = (typeof operationMetadata)[K] extends {
+  readonly pagination: { readonly items: infer N extends string };
+}
   ? N
   : never;
 

@@ -8,24 +8,30 @@
  */
 import type { OperationMetadata } from "./metadata.js";
 
-interface CompiledRoute {
+/** What a route needs of an operation; the contract suite routes the spec's own operation objects with it. */
+interface Routed {
+  readonly method: string;
+  readonly path: string;
+}
+
+interface CompiledRoute<T extends Routed> {
   readonly method: string;
   readonly pattern: RegExp;
   readonly literalSegments: number;
-  readonly meta: OperationMetadata;
+  readonly meta: T;
 }
 
-export interface RouteTable {
-  byTemplate(method: string, template: string): OperationMetadata | undefined;
+export interface RouteTable<T extends Routed = OperationMetadata> {
+  byTemplate(method: string, template: string): T | undefined;
   /** `basePath` is the path part of the client's base URL (a reverse proxy may mount the API under one). */
-  match(method: string, url: URL): OperationMetadata | undefined;
+  match(method: string, url: URL): T | undefined;
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function compile(meta: OperationMetadata): CompiledRoute {
+function compile<T extends Routed>(meta: T): CompiledRoute<T> {
   const segments = meta.path.split("/").filter(Boolean);
   const source = segments.map((s) => (/^\{[^}]+\}$/.test(s) ? "[^/]+" : escapeRegExp(s))).join("/");
   return {
@@ -36,7 +42,7 @@ function compile(meta: OperationMetadata): CompiledRoute {
   };
 }
 
-export function createRouteTable(operations: Iterable<OperationMetadata>, basePath = ""): RouteTable {
+export function createRouteTable<T extends Routed = OperationMetadata>(operations: Iterable<T>, basePath = ""): RouteTable<T> {
   const all = [...operations];
   const byKey = new Map(all.map((meta) => [`${meta.method} ${meta.path}`, meta]));
   const compiled = all.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);

@@ -12,7 +12,7 @@ export interface paths {
          * Get one execution of an agent
          * @description Returns one execution, addressed through its agent. **Prefer `getExecution`** (`GET /executions/{execution_id}`), which returns the same object and is what both official clients use.
          *
-         *     **Reconciliation** (facts §3.1, §4 #22). Seed 004 lists this as `GET /v2/agent/:agent_id/execution/:execution_id`, but no other source has a `/v2/` form: the OAS has only `/agent/{agent_id}/execution/{execution_id}`, and the docs page filed under "v2" (`api-reference/agent/v2/get_agent_execution`) shows that same unversioned path. The documented path is used here. Whether the `/v2/` form exists is **UNCERTAIN**; it is not described by this spec, so no client method targets it.
+         *     The path is unversioned (`/agent/{agent_id}/execution/{execution_id}`), although Bolna's docs file it under "v2". A `/v2/` form of this path is not known to exist, so no client method targets it.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -35,7 +35,7 @@ export interface paths {
         /**
          * List an agent's executions (legacy v1, bare array)
          * @deprecated
-         * @description **Deprecated: use `listAgentExecutions`.** The v1 listing documented by seed 001 (on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. The OAS still lists it as a legacy path and the docs file it under "Legacy APIs (deprecated)"; the official clients do not use it (facts §4 #1–#3). Kept so that code written from seed 001 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
+         * @description **Deprecated: use `listAgentExecutions`.** The v1 listing (originally on the deprecated host `api.bolna.dev`): no query parameters, and a bare array instead of the paginated envelope. Bolna's docs file it under "Legacy APIs (deprecated)" and the official clients do not use it. Kept so that code written against v1 has a typed, clearly deprecated equivalent. Whether it still answers, and how many executions it returns, is not verified.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -105,7 +105,7 @@ export interface paths {
          * Create a batch from a CSV
          * @description Uploads a CSV of contacts for one agent and creates a batch (state `created`). Schedule it with `scheduleBatch`.
          *
-         *     **Reconciliation** (facts §3.4, §4 #25, #30). The body is **`multipart/form-data`** (docs curl, SKL, quickstart); the OAS's `text/csv` label is a generator artefact and seed 004 gives no schema. `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** per the batch quickstart and the errors page, **200** per the OAS; both are declared, treat any 2xx as success.
+         *     The body is **`multipart/form-data`** (not `text/csv`). `from_phone_numbers` is sent as **one repeated form field per number**; `retry_config` is a **JSON string**; the singular `from_phone_number` is deprecated. Success is **201 Created** or **200**; both are declared, so treat any 2xx as success.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry can create a second batch.
          */
@@ -127,7 +127,7 @@ export interface paths {
          * List an agent's batches
          * @description Returns every batch of one agent, as a **bare array**, with no pagination parameters.
          *
-         *     **Reconciliation** (facts §4 #17). Path `/batches/{agent_id}/all` (seed 004; MCP: "Actual: `GET /batches/{agent_id}/all`"). The docs overview's `/batches/:agent_id` and old docs.bolna.dev's `/batches/{agent_id}` are not used. Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
+         *     The path is `/batches/{agent_id}/all` (not `/batches/{agent_id}`). Note that the first path segment after `/batches/` is an **agent** id here and a batch id elsewhere.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -151,7 +151,7 @@ export interface paths {
          * Get a batch
          * @description Returns one batch with per-status execution counts.
          *
-         *     **Reconciliation.** Seed 004's example has an impossible `updated_at` (`2024-02-29T04:22:89Z`, second 89; the same typo is in the OAS) and execution counts larger than its contact count; the example here is corrected. `status` is an open string because the sources list different batch statuses (facts §4 #15, #18).
+         *     `status` is an open string: the known values are listed, and other values from the server still parse.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -181,7 +181,7 @@ export interface paths {
          * List a batch's executions
          * @description Returns every execution created by a batch, as a **bare array** ("not wrapped in a `data` key", docs batch quickstart). Per-call status starts at `prepared`.
          *
-         *     **Reconciliation** (facts §4 #9–#11). Path `/batches/{batch_id}/executions`: seed 004's endpoint list says `/batch/...` (singular), a typo on the docs overview page; its own curl uses `/batches/`. Seed 004's example item (integer `id`, camelCase `createdAt`, `conversation_time`) is a docs artefact; items are full `Execution` objects. SKL's script sends `page_number`/`page_size` and reads `data`, contradicting the docs; no pagination is declared (**UNCERTAIN**).
+         *     The path is `/batches/{batch_id}/executions` (plural `batches`). Items are full `Execution` objects (string UUID `id`, snake_case fields). The endpoint takes no pagination parameters and returns every execution at once.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -207,7 +207,7 @@ export interface paths {
          * Schedule a batch
          * @description Schedules the batch to start at `scheduled_at`, which must be at least 2 minutes ahead and is rounded up to the next 10-minute mark.
          *
-         *     **Reconciliation** (facts §4 #13, #14). The path is `/batches/{batch_id}/schedule` (seed 004's detail section, OAS, docs); seed 004's endpoint list has `POST /batches/schedule`, which does not exist and is not described. The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: seed 004's `2024-06-04T22:40:00.000Z` would get **HTTP 500** (docs `limits`, `errors`, batch quickstart). The response `state` is `scheduled` (OAS) or `scheduled at <time>` (docs guide); both are accepted.
+         *     The batch id is in the path (there is no `POST /batches/schedule`). The body is `multipart/form-data`. `scheduled_at` needs a **numeric offset**: a `Z` suffix such as `2024-06-04T22:40:00.000Z` gets **HTTP 500** (the client rewrites `Z` and `Date` values to `+00:00`). The response `state` is `scheduled` or `scheduled at <time>`; both are accepted.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -229,7 +229,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a batch
-         * @description Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}` (OAS).
+         * @description Stops a queued or running batch; calls not yet placed are not placed. A batch that is not queued or running gets 404 `{"message": "Batch is not queued or running"}`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -253,7 +253,7 @@ export interface paths {
          * Place an outbound call
          * @description Queues an outbound call from an agent to `recipient_phone_number` and returns the `execution_id`. Follow the call with `getExecution` or the status webhook. Calls above the account's concurrency limit are queued, not rejected.
          *
-         *     **Reconciliation.** `scheduled_at` must carry a numeric offset (`+05:30`): seed 004's example sends a naive `2025-08-21T10:35:00` and the `Z` form is known to fail on the batch scheduler (facts §3.2, §4 #14). Phone numbers must be E.164. `retry_config`, `agent_data` and `bypass_call_guardrails` come from the OAS and MCP (not in the seeds). The response is 200 with `status: queued` (seed 004, OAS).
+         *     `scheduled_at` must carry a numeric offset (`+05:30`): a naive time has no defined zone and the `Z` form fails on Bolna's scheduler (the client rewrites `Z` and `Date` values to `+00:00`). Phone numbers must be E.164. The response is 200 with `status: queued`.
          *
          *     **Rate limit:** `call` bucket, **500 requests/min** per organization (documented limit for `/call`). **Not retry-safe:** no idempotency key exists, so a retried request may dial twice; retry only on 429 or when the request never reached the server.
          */
@@ -275,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a queued or scheduled call
-         * @description Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way (OAS, SKL `make-call`); the error code for that case is not documented.
+         * @description Cancels a call that is still queued or scheduled. A call that is already in progress cannot be stopped this way; the error code for that case is not documented.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the 500/min `/call` limit is documented for `/call` itself; shared-vs-per-endpoint is undocumented, the client shares one bucket).
          */
@@ -381,7 +381,7 @@ export interface paths {
          * Get an execution
          * @description Returns one execution (call record): status, transcript, telephony data, cost, extracted data. This is the same object the status webhook delivers. Poll it (the official CLI polls every 1.5 s) or use the webhook; `completed` is the final status and arrives 2–3 minutes after `call-disconnected`.
          *
-         *     **Reconciliation.** Field names and types follow the live API, not the older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a string of digits, UUID `id`, snake_case timestamps that are often naive (facts §4 #7, #8, #10, #16).
+         *     Field names and types are those the live API sends, which differ from older docs: `conversation_duration` (not `conversation_time`), `telephony_data.duration` as a number or numeric string, a UUID `id`, and snake_case timestamps that are often naive (read them as UTC with `parseBolnaTimestamp()`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -405,7 +405,7 @@ export interface paths {
          * Get an execution's raw logs
          * @description Returns the raw logs of one call: prompts, requests to and responses from the transcriber, LLM and synthesizer.
          *
-         *     **Reconciliation.** Path `/executions/{execution_id}/log` (seed 004, OAS). A `/raw_logs` variant is mentioned elsewhere (facts §8 q12, **UNCERTAIN**). The body shape is the OAS one; SKL shows entries with `execution_id`, `timestamp` and `tool_name` instead (**UNCERTAIN**), which the schema also accepts.
+         *     Entries come in two shapes, both accepted by the schema: the documented one, and entries with `execution_id`, `timestamp` and `tool_name`. Read fields defensively.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -429,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * Answer a number's inbound calls with an agent
-         * @description Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque (the OAS's UUID pattern does not match the list's 32-hex ids, facts §3.5).
+         * @description Links a number on the account to an agent so the agent answers calls to it. Optional IVR menu for Plivo numbers. `phone_number_id` is the `id` from `listPhoneNumbers`; ids are opaque strings (32-hex in the list, dashed UUIDs elsewhere), so pass them through unchanged.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -473,7 +473,7 @@ export interface paths {
         put?: never;
         /**
          * Create a knowledgebase from a PDF or URL
-         * @description Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data` (OAS, SKL); seed 004 gives no schema.
+         * @description Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry creates a second knowledgebase.
          */
@@ -493,7 +493,7 @@ export interface paths {
         };
         /**
          * Get a knowledgebase
-         * @description Returns one knowledgebase, including its ingestion `status`. The OAS example's `updated_at` (`2024-02-29T04:22:89Z`) is impossible and is corrected here.
+         * @description Returns one knowledgebase, including its ingestion `status`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -590,7 +590,7 @@ export interface paths {
          * List the account's phone numbers
          * @description Returns every number on the account as a **bare array**. `id` is what the inbound and delete endpoints take as `phone_number_id`.
          *
-         *     **Reconciliation** (facts §4 #12, #15). The method is **GET**: seed 004's endpoint list says `POST /phone-numbers/all`, but its own detail section, the OAS, MCP and CLI all use GET; the POST form is not described. Seed 004's example `updated_at` `2024-02-29T04:22:89Z` (second 89) is a typo and is corrected. `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
+         *     The method is **GET** (not `POST`). `price` is display text (`"$5.0"`) and `renewal_at` human text here, unlike the buy response.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -614,7 +614,7 @@ export interface paths {
         put?: never;
         /**
          * Buy a phone number
-         * @description Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list (facts §3.5).
+         * @description Rents the number for the account (billed monthly). In this response `price` is a number in **cents** and `id` is a dashed UUID, unlike the list's 32-hex ids; treat both as opaque strings.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe:** a retry after a timeout may be billed again or fail because the number is already taken.
          */
@@ -636,7 +636,7 @@ export interface paths {
          * Search numbers available to buy
          * @description Lists numbers that can be bought, filtered by country and optionally by prefix, provider and region.
          *
-         *     **Reconciliation.** The filters are **query** parameters; the OAS declares them `in: path`, which cannot work on `/phone-numbers/search` (facts §3.5). Seed 004 lists this endpoint twice with no detail.
+         *     The filters are **query** parameters.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -666,7 +666,7 @@ export interface paths {
         put?: never;
         /**
          * Add a provider credential
-         * @description Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Which key names the server expects (`OPENAI_API_KEY` per the docs, `OPENAI` per SKL) is **UNCERTAIN** (facts §8 q11).
+         * @description Stores an API key for an external provider (OpenAI, Deepgram, ElevenLabs, ...) so agents use your account with that provider. Bolna's docs use key names such as `OPENAI_API_KEY`; some examples use the bare provider name (`OPENAI`). Which form the server expects is **not confirmed**; use the `*_API_KEY` form.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
          */
@@ -691,7 +691,7 @@ export interface paths {
          * Remove a provider credential
          * @description Deletes a stored credential, addressed by its **key name** (`provider_name`, e.g. `OPENAI_API_KEY`).
          *
-         *     **Reconciliation** (facts §4 #19). Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use `/providers/{provider_key_name}`, which is what is described. Both forms are the same URL template, so only one can be described; whether the server also accepts a `provider_id` is **UNCERTAIN**.
+         *     Pass the key name, not an id. Whether the server also accepts a provider id in this position is **not confirmed**.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -918,7 +918,7 @@ export interface paths {
          * List sub-accounts
          * @description Returns every sub-account of the organization as a bare array.
          *
-         *     **Reconciliation.** The path is `/sub-accounts/all` (OAS, docs); seed 004's `GET /sub-accounts` is not described (facts §4 #20).
+         *     The path is `/sub-accounts/all` (not `/sub-accounts`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -986,7 +986,7 @@ export interface paths {
          * Get the current user
          * @description Returns the authenticated user, the wallet balance and call concurrency (`max`, `current`).
          *
-         *     **Reconciliation.** `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
+         *     `wallet` has no documented unit; the official CLI found the live value to be the balance ×100 (`9930.01` for $99.30). Whether that holds for all accounts is **UNCERTAIN**.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -1012,7 +1012,7 @@ export interface paths {
          * Add a custom LLM
          * @description Registers an OpenAI-compatible LLM endpoint that agents can then use.
          *
-         *     **Reconciliation** (facts §4 #21). The path is `/user/model/custom` (OAS, SKL); seed 004's `POST /user/custom-model` does not exist and is not described.
+         *     The path is `/user/model/custom` (not `/user/custom-model`).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
          */
@@ -1060,7 +1060,7 @@ export interface paths {
          *
          *     **Checked before sending:** the whole body is validated against `AgentRequest` (types, required fields, closed lists, unknown keys, graph edges), and a problem is refused with a `BolnaInputError` naming its path; Bolna itself would silently drop a misspelt key.
          *
-         *     **Reconciliation.** Success is documented as **200** by the OAS and seed 004 and as **201 Created** by the newer docs errors page; both are declared, treat any 2xx as success (facts §4 #25, medium confidence).
+         *     **Success status:** the server answers **200** or **201 Created**; both are declared, so treat any 2xx as success.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (whether that limit is shared across endpoints or counted per endpoint is undocumented; the client shares one bucket to stay safe). **Not retry-safe:** a retried create can create a second agent.
          */
@@ -1144,25 +1144,19 @@ export interface paths {
          * List an agent's executions (paginated)
          * @description Returns the agent's executions in a window of at most 7 days, newest run first, as a **paginated envelope** `{page_number, page_size, total, has_more, data}`. Keep requesting `page_number + 1` while `has_more` is `true` (the generated client does this for you; see `x-bolna-pagination`).
          *
-         *     **Reconciliation** (facts §4 #1–#6, #23):
-         *     * Path and host: `https://api.bolna.ai/v2/agent/{agent_id}/executions` (seeds 000, 002–004; MCP, CLI). Seed
-         *       001's `https://api.bolna.dev/agent/{agent_id}/executions` is the deprecated v1 endpoint on the deprecated
-         *       host, kept as `listAgentExecutionsLegacy`.
+         *     **What to send:**
+         *     * The path is `https://api.bolna.ai/v2/agent/{agent_id}/executions`. The older v1 listing on
+         *       `api.bolna.dev` is deprecated; it is kept as `listAgentExecutionsLegacy`.
          *
-         *     * Response: the envelope, not seed 001's bare array (MCP, confirmed by a live call 2026-07-13). The live
-         *       envelope also has `filters` and `sorts`.
+         *     * The response is the paginated envelope; it also carries `filters` and `sorts`.
+         *     * `from` and `to` are **required** and at most **7 days** apart; for a longer range, split it (the
+         *       client's export does this for you). `created_at_gte`/`created_at_lte` are not parameters of this API.
          *
-         *     * `from` and `to` are **required** and at most **7 days** apart (MCP, CLI, current docs warning). Seeds
-         *       002/003 call every filter optional; that is stale. Seed 004's `created_at_gte`/`created_at_lte` do not
-         *       exist anywhere else.
+         *     * The voicemail filter is `answered_by_voice_mail` (not `voicemail`).
+         *     * The `status` filter spells `initiated` (not `initiate`).
+         *     * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1); there is no `page` parameter.
          *
-         *     * The voicemail filter is `answered_by_voice_mail`; seed 004's `voicemail` does not exist.
-         *     * The `status` filter spells `initiated`; seeds 000/001's `initiate` is a typo.
-         *     * `page_size` is 1–50 (default 20), `page_number` ≥ 1 (default 1). The docs pagination page's `page`
-         *       parameter is a docs error.
-         *
-         *
-         *     Invalid parameters get **400** (the error code the OAS documents for this operation).
+         *     Invalid parameters get **400**.
          *
          *     **Rate limit:** `agent-executions` bucket, **500 requests/min** per organization (documented limit for `/v2/agent/{agent_id}/executions`).
          */
@@ -1298,9 +1292,9 @@ export interface webhooks {
         put?: never;
         /**
          * Execution status changed (sent by Bolna)
-         * @description Bolna **POSTs the execution object** to the agent's `agent_config.webhook_url` **on every status change** (`queued → initiated → ringing → in-progress → call-disconnected → completed`, or a terminal status such as `busy`/`no-answer`). The body has the same shape as `GET /executions/{execution_id}` (docs `list-phone-call-status`, quickstart). Set the URL with `createAgent`/`replaceAgent`, or `patchAgent` with `{"agent_config": {"webhook_url": "https://..."}}`. Since Jul 2026 the dashboard can limit which statuses are sent (all by default), and since May 2026 custom HTTP headers can be added to every delivery.
+         * @description Bolna **POSTs the execution object** to the agent's `agent_config.webhook_url` **on every status change** (`queued → initiated → ringing → in-progress → call-disconnected → completed`, or a terminal status such as `busy`/`no-answer`). The body has the same shape as `GET /executions/{execution_id}`. Set the URL with `createAgent`/`replaceAgent`, or `patchAgent` with `{"agent_config": {"webhook_url": "https://..."}}`. Since Jul 2026 the dashboard can limit which statuses are sent (all by default), and since May 2026 custom HTTP headers can be added to every delivery.
          *
-         *     **Delivery facts** (facts §6):
+         *     **Delivery:**
          *     * **No signature.** There is no HMAC or other signature on payloads. Authenticate deliveries with a secret
          *       custom header of your choice and an IP allowlist.
          *
@@ -1348,7 +1342,7 @@ export interface components {
         };
         /** AddProviderRequest */
         AddProviderRequest: {
-            /** @description Key name of the credential. The docs use environment-variable style names (`OPENAI_API_KEY`, `DEEPGRAM_API_KEY`); SKL uses bare provider names (`OPENAI`). Which vocabulary the server expects is **UNCERTAIN**; the docs form is used in examples. This name is also what `DELETE /providers/{provider_key_name}` takes. */
+            /** @description Key name of the credential. The docs use environment-variable style names (`OPENAI_API_KEY`, `DEEPGRAM_API_KEY`); some examples use bare provider names (`OPENAI`). Which form the server expects is **not confirmed**; use the `*_API_KEY` form, as the examples do. This name is also what `DELETE /providers/{provider_key_name}` takes. */
             provider_name: string;
             /** @description The secret. It is stored and only ever returned masked. */
             provider_value: string;
@@ -1370,12 +1364,15 @@ export interface components {
             agent_type?: string | null;
             /** @description The agent's first message. */
             agent_welcome_message?: components["schemas"]["LocalizedText"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Agent id (a UUID). */
             id: string;
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description The agent's tasks (the same as `agent_config.tasks`). */
             tasks?: components["schemas"]["AgentTask"][] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Where the agent's status webhooks go. */
             webhook_url?: string | null;
@@ -1391,9 +1388,11 @@ export interface components {
             agent_type?: string;
             /** @description First thing the agent says when the call connects. May contain `{variables}` filled from the call's `user_data`. A per-language map plays the variant of the call's starting language. */
             agent_welcome_message?: components["schemas"]["LocalizedText"];
+            /** @description Hours, in the recipient's local time, between which outbound calls may be placed. A call requested outside the window is rescheduled to the next allowed start. `make_call` can bypass it per call (`bypass_call_guardrails`). */
             calling_guardrails?: components["schemas"]["CallingGuardrails"];
             /** @description SIP trunk inbound calls only: name of a SIP header whose value is used, instead of the caller's number, to look the caller up in `ingest_source_config`. Falls back to the number when the header is absent. `null` clears it. */
             ingest_lookup_key?: string | null;
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description SIP trunk inbound calls only: map of SIP header name (case-sensitive, e.g. `X-CALLERNO`) to the prompt variable its value is stored in (e.g. `caller_no`, then usable as `{caller_no}`). Other telephony providers ignore it. `null` clears it. */
             sip_header_variables?: {
@@ -1416,7 +1415,9 @@ export interface components {
             agent_name?: string;
             /** @description New first message of the agent. */
             agent_welcome_message?: components["schemas"]["LocalizedText"];
+            /** @description Hours, in the recipient's local time, between which outbound calls may be placed. A call requested outside the window is rescheduled to the next allowed start. `make_call` can bypass it per call (`bypass_call_guardrails`). */
             calling_guardrails?: components["schemas"]["CallingGuardrails"];
+            /** @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup. */
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
             /** @description New voice settings of the conversation task (replaces the current ones). */
             synthesizer?: components["schemas"]["Synthesizer"];
@@ -1463,7 +1464,9 @@ export interface components {
          * @description Partial update of an agent: the listed `agent_config` keys and/or prompts. Send at least one; an empty body is answered with 400 `{"error": "No valid fields provided", "status": "failure"}`.
          */
         AgentPatchRequest: {
+            /** @description The agent settings that `PATCH /v2/agent/{agent_id}` changes. Bolna ignores every other key in a PATCH, so the client refuses them; use `PUT` (`replaceAgent`) to change tasks, prompts structure or anything else. */
             agent_config?: components["schemas"]["AgentConfigPatch"];
+            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
             agent_prompts?: components["schemas"]["AgentPrompts"];
         };
         /**
@@ -1480,7 +1483,9 @@ export interface components {
          *     The client checks the whole body against this schema before sending it: a value of the wrong type, a missing required field, a misspelt key or a value outside a closed list is refused with a `BolnaInputError` that names its path (e.g. `agent_config.tasks[0].task_config.call_terminate`). Bolna itself silently drops keys it does not know, so a typo would otherwise only show up as an agent that behaves differently. Objects that carry your own data (tool parameters, HTTP headers, per-language maps, settings of a provider this spec does not describe) accept any key.
          */
         AgentRequest: {
+            /** @description The agent's settings. Only `agent_name` and `tasks` are required. The first task is the conversation; further tasks (`extraction`, `summarization`) run on the transcript after the call. */
             agent_config: components["schemas"]["AgentConfig"];
+            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
             agent_prompts: components["schemas"]["AgentPrompts"];
             /** @description Optional label of the tool that created the agent, for Bolna's own attribution (Bolna's AI-assistant connector sends `mcp`). Not shown to callers. */
             creation_source?: string;
@@ -1490,13 +1495,16 @@ export interface components {
          * @description One task of an agent: what it is built from (`tools_config`), the order its parts run in (`toolchain`) and, for the conversation, how the call behaves (`task_config`).
          */
         AgentTask: {
+            /** @description How the conversation behaves: timing, interruptions, silence, voicemail, inbound limits, background audio. Every field is optional; the defaults below apply when a field is left out. Only meaningful on the `conversation` task. */
             task_config?: components["schemas"]["TaskConfig"];
             /**
              * @description `conversation` is the call itself (the first task); `extraction` and `summarization` run on the transcript after the call.
              * @enum {string}
              */
             task_type: "conversation" | "extraction" | "summarization";
+            /** @description Order in which the task's parts run. */
             toolchain: components["schemas"]["Toolchain"];
+            /** @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching. */
             tools_config: components["schemas"]["ToolsConfig"];
         };
         /**
@@ -1552,6 +1560,7 @@ export interface components {
             description?: string;
             /** @description Unique name in `snake_case`; the key of its entry in `tools_params`, and how prompts refer to it (`@name`). */
             name: string;
+            /** @description The tool's arguments as a JSON Schema object, which the LLM fills from the conversation (it keeps asking for those in `required`). Variables the prompt already has (`{from_number}`, `{call_sid}`, your `user_data`) are filled in without asking. */
             parameters?: components["schemas"]["ApiToolParameters"];
             /** @description What the agent says while the tool runs, as one string or a per-language map. */
             pre_call_message?: components["schemas"]["LocalizedText"];
@@ -1637,6 +1646,7 @@ export interface components {
              * @enum {string}
              */
             format: "wav" | "ulaw";
+            /** @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default`. */
             provider: components["schemas"]["TelephonyProvider"];
         };
         /** @description SIP password, for `userpass`. Never returned. */
@@ -1683,6 +1693,7 @@ export interface components {
         AzureSynthesizer: {
             /** @constant */
             provider: "azuretts";
+            /** @description A Microsoft Azure neural voice. */
             provider_config: components["schemas"]["AzureVoiceConfig"];
         };
         /**
@@ -1714,6 +1725,7 @@ export interface components {
         Batch: {
             /** @description Batch id (32 characters, usually hex). */
             batch_id: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Number of the batch's executions in each execution status, e.g. `{"completed": 3, "in-progress": 2}`. */
             execution_status?: {
@@ -1730,10 +1742,11 @@ export interface components {
             humanized_created_at?: string | null;
             /** @description When the batch is scheduled to start; `null` until scheduled. */
             scheduled_at?: components["schemas"]["Timestamp"] | null;
-            /** @description Batch status, an open string. Sources disagree: OAS `scheduled, created, queued, executed`; newer docs `created, scheduled, running, completed, stopped, failed`; batch webhook events `processed, scheduled, queued, running, completed, stopped`. Expect any of these. */
+            /** @description Batch status, an open string. Values seen include `created`, `scheduled`, `queued`, `running`, `executed`, `processed`, `completed`, `stopped` and `failed`; expect any of these, and others. */
             status?: string;
             /** @description Rows in the CSV. */
             total_contacts?: number | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Rows with a usable `contact_number`. */
             valid_contacts?: number | null;
@@ -1747,7 +1760,7 @@ export interface components {
         };
         /**
          * BatchList
-         * @description Every batch of one agent, as a bare array (no server-side pagination; MCP, CLI).
+         * @description Every batch of one agent, as a bare array (no server-side pagination).
          */
         BatchList: components["schemas"]["Batch"][];
         /**
@@ -1755,15 +1768,18 @@ export interface components {
          * @description Batch bookkeeping for an execution that was created by a batch. `null` for single calls.
          */
         BatchRunDetails: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Number of retries the batch made after the first attempt. */
             retried?: number | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status?: components["schemas"]["ExecutionStatusValue"];
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
          * BatchScheduled
-         * @description Acknowledgement of `POST /batches/{batch_id}/schedule`. The OAS shows `state: scheduled`; the docs guide and the quickstart show `state: "scheduled at 2024-03-20T04:10:00+00:00"` (the rounded time). Both are accepted.
+         * @description Acknowledgement of `POST /batches/{batch_id}/schedule`. The server answers `state: scheduled` or `state: "scheduled at 2024-03-20T04:10:00+00:00"` (the rounded time). Both are accepted.
          */
         BatchScheduled: {
             /** @description `success`. */
@@ -1787,6 +1803,7 @@ export interface components {
              * @enum {string}
              */
             country: "US" | "IN";
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             phone_number: components["schemas"]["E164PhoneNumber"];
             /**
              * @description Provider to buy from; use the `provider` returned by the search.
@@ -1837,7 +1854,7 @@ export interface components {
             id?: string;
             /** @description `done`. */
             message?: string;
-            /** @description `queued` after `POST /call` (the only value in the OAS enum), `stopped` after a stop. */
+            /** @description `queued` after `POST /call`, `stopped` after a stop. */
             status?: string;
         };
         /**
@@ -1847,6 +1864,7 @@ export interface components {
         CartesiaSynthesizer: {
             /** @constant */
             provider: "cartesia";
+            /** @description A Cartesia voice. */
             provider_config: components["schemas"]["CartesiaVoiceConfig"];
         };
         /**
@@ -1884,7 +1902,7 @@ export interface components {
         };
         /**
          * CostBreakdown
-         * @description Cost of one execution split by leg, in **cents** (currency not stated; presumably US cents, **UNCERTAIN**). The five legs add up to the execution's `total_cost`. The live API also sends `transfer_cost` and per-leg detail objects (`llm_breakdown`, `synthesizer_breakdown`, `transcriber_breakdown`; CAPTURE) that the docs schema omits; their inner shape is not documented. Unknown keys may appear and should be ignored.
+         * @description Cost of one execution split by leg, in **cents** (currency not stated; presumably US cents, **UNCERTAIN**). The five legs add up to the execution's `total_cost`. The live API also sends `transfer_cost` and per-leg detail objects (`llm_breakdown`, `synthesizer_breakdown`, `transcriber_breakdown`) that the docs schema omits; their inner shape is not documented. Unknown keys may appear and should be ignored.
          */
         CostBreakdown: {
             /** @description Cost of the LLM leg, in cents. */
@@ -1914,7 +1932,7 @@ export interface components {
         };
         /**
          * CreateBatchRequest
-         * @description `multipart/form-data` body of `POST /batches`. The OAS labels this body `text/csv` (a generator artefact); the docs curl samples, SKL and the batch quickstart all send multipart, which is what the server parses.
+         * @description `multipart/form-data` body of `POST /batches` (not `text/csv`): the server parses multipart.
          */
         CreateBatchRequest: {
             /** @description Agent that places the calls (UUID). */
@@ -1946,15 +1964,25 @@ export interface components {
         CreateDispositionRequest: {
             /** @description The agent the new disposition is linked to. */
             agent_id: string;
+            /** @description Category the results are grouped under. */
             category?: components["schemas"]["category"];
+            /** @description Answer with one of `objective_options`. */
             is_objective?: components["schemas"]["is_objective"];
+            /** @description Answer with free text. */
             is_subjective?: components["schemas"]["is_subjective"];
+            /** @description Model that evaluates the transcript. */
             model?: components["schemas"]["model"];
+            /** @description Name shown in the extraction results. */
             name: components["schemas"]["name"];
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
             objective_options?: components["schemas"]["objective_options"];
+            /** @description The question the model answers from the call transcript. */
             question: components["schemas"]["question"];
+            /** @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`. */
             subjective_type?: components["schemas"]["subjective_type"];
+            /** @description Required with `subjective_type: regex`. */
             subjective_type_config?: components["schemas"]["subjective_type_config"];
+            /** @description Optional context for the model. */
             system_prompt?: components["schemas"]["system_prompt"];
         };
         /**
@@ -2124,6 +2152,7 @@ export interface components {
             description: string;
             /** @constant */
             key: "custom_task";
+            /** @description The tool's arguments as a JSON Schema object, which the LLM fills from the conversation (it keeps asking for those in `required`). Variables the prompt already has (`{from_number}`, `{call_sid}`, your `user_data`) are filled in without asking. */
             parameters: components["schemas"]["ApiToolParameters"];
         };
         /**
@@ -2133,6 +2162,7 @@ export interface components {
         DeepgramSynthesizer: {
             /** @constant */
             provider: "deepgram";
+            /** @description A Deepgram Aura voice. */
             provider_config: components["schemas"]["DeepgramVoiceConfig"];
         };
         /**
@@ -2189,6 +2219,7 @@ export interface components {
             /** @description The agents the disposition is linked to. */
             agent_ids?: string[];
             category?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Id of the user who created it; only they (or an admin) may delete it. */
             created_by?: string;
@@ -2204,6 +2235,7 @@ export interface components {
             subjective_type?: string;
             subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
             system_prompt?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -2326,6 +2358,7 @@ export interface components {
         ElevenLabsSynthesizer: {
             /** @constant */
             provider: "elevenlabs";
+            /** @description An ElevenLabs voice. Bolna picks the voice by `voice_id` (stable; from the voice library or your own cloned voices once your ElevenLabs account is connected); `voice` is its display name. */
             provider_config: components["schemas"]["ElevenLabsVoiceConfig"];
         };
         /**
@@ -2359,8 +2392,8 @@ export interface components {
         /**
          * ErrorBody
          * @description Error body. Bolna uses several shapes and this one schema accepts all of them:
-         *     * `{"error": 1001, "message": "agent_id is required"}`: integer `error` code plus message (docs, seed 000's
-         *       `Error` schema; `{"error": 401, "message": "Access denied"}` for a bad key per the docs);
+         *     * `{"error": 1001, "message": "agent_id is required"}`: integer `error` code plus message
+         *       (`{"error": 401, "message": "Access denied"}` for a bad key per the docs);
          *
          *     * `{"message": "..."}`: message only (404, 422);
          *     * `{"detail": "..."}`: FastAPI style (the live 403 for an invalid key), or `{"detail": [{loc, msg, type}]}`,
@@ -2369,7 +2402,7 @@ export interface components {
          *     * `{"error": "No valid fields provided", "status": "failure"}`: string `error` plus `status`;
          *     * `{"message": "Concurrency limit exceeded", "details": {...}}`: message plus a details object.
          *
-         *     A 500 may also come with an empty or non-JSON body. **How to read it** (what both official clients do): use `message`; else `detail` (joining the `msg` of each item if it is an array); else `error` if it is a string; else the raw text. Seed 000 declares `error` and `message` as required integers/strings; live bodies often have neither, so nothing is required here.
+         *     A 500 may also come with an empty or non-JSON body. **How to read it** (what both official clients do): use `message`; else `detail` (joining the `msg` of each item if it is an array); else `error` if it is a string; else the raw text. Live bodies often have neither `error` nor `message`, so nothing is required here.
          */
         ErrorBody: {
             /** @description FastAPI-style detail, either a message or a list of validation errors. */
@@ -2399,9 +2432,9 @@ export interface components {
          * Execution
          * @description One call (execution) as returned by `GET /executions/{execution_id}`, as the items of the executions listings, and as the body of every status webhook. Only `id`, `agent_id` and `status` are guaranteed; most other fields fill in as the call progresses (the transcript appears at `call-disconnected`; recording, cost and extractions at `completed`).
          *
-         *     **Unknown keys must be ignored** (this schema leaves `additionalProperties` open). Besides the 17 documented fields, the live API sends the extra fields listed below (`user_number` ... `updated_at_str`; facts §5.1, from CAPTURE, the docs quickstart and third-party types); they are declared so typed clients can read them, but none is guaranteed.
+         *     **Unknown keys must be ignored** (this schema leaves `additionalProperties` open). Besides the 17 documented fields, the live API sends the extra fields listed below (`user_number` ... `updated_at_str`); they are declared so typed clients can read them, but none is guaranteed.
          *
-         *     Reconciliation: `conversation_duration` replaces the legacy docs name `conversation_time` (seeds 001/004); `id` is a UUID string, never the integer shown in seed 004's batch example; timestamps are snake_case (`created_at`), never `createdAt`.
+         *     Older docs call `conversation_duration` `conversation_time`; `id` is a UUID string, never an integer; timestamps are snake_case (`created_at`), never `createdAt`.
          */
         Execution: {
             /** @description Extraction output in an older format (undocumented type). */
@@ -2410,7 +2443,7 @@ export interface components {
             agent_id: string;
             /** @description The agent's number. */
             agent_number?: string | null;
-            /** @description Whether voicemail answered the call. `null` when detection did not run (CAPTURE). */
+            /** @description Whether voicemail answered the call. `null` when detection did not run. */
             answered_by_voice_mail?: boolean | null;
             /** @description Internal job-queue id. */
             arq_job_id?: string | null;
@@ -2420,9 +2453,10 @@ export interface components {
             /** @description Campaign id (undocumented). */
             campaign_id?: string | null;
             context_details?: components["schemas"]["ContextDetails"] | null;
-            /** @description Conversation length in seconds (float). `0` at `call-disconnected`, final at `completed`. Seeds 001/004 call it `conversation_time`; the live API, the current OAS, MCP and CLI use `conversation_duration`. */
+            /** @description Conversation length in seconds (float). `0` at `call-disconnected`, final at `completed`. Older docs call it `conversation_time`; the live API sends `conversation_duration`. */
             conversation_duration?: number | null;
             cost_breakdown?: components["schemas"]["CostBreakdown"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Pre-formatted copy of `created_at` (seen in one capture). */
             created_at_str?: string | null;
@@ -2432,6 +2466,12 @@ export interface components {
             deleted?: boolean | null;
             /** @description Error detail when the call failed, otherwise `null`. */
             error_message?: string | null;
+            /**
+             * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
+             *     * **Current (category) form**, from dispositions (since March/April 2026):
+             *       `{ "<Category>": { "<Disposition name>": { subjective, objective, confidence, confidence_label,
+             *       reasoning_subjective, reasoning_objective, validation } } }`.
+             */
             extracted_data?: components["schemas"]["ExtractedData"];
             /** @description Delivery state of the extraction webhook (undocumented type). */
             extraction_webhook_status?: unknown;
@@ -2459,6 +2499,7 @@ export interface components {
             scheduled_at?: components["schemas"]["Timestamp"] | null;
             /** @description A derived status label (undocumented). */
             smart_status?: string | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status: components["schemas"]["ExecutionStatusValue"];
             /** @description Post-call summary, when a summarization task is configured. */
             summary?: string | null;
@@ -2471,6 +2512,7 @@ export interface components {
                 role?: string;
             }[] | null;
             transfer_call_data?: components["schemas"]["TransferCallData"] | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Pre-formatted copy of `updated_at` (seen in one capture). */
             updated_at_str?: string | null;
@@ -2487,7 +2529,7 @@ export interface components {
         ExecutionList: components["schemas"]["Execution"][];
         /**
          * ExecutionLog
-         * @description Raw logs of one execution: every request to and response from the transcriber, LLM and synthesizer. Shape per the OAS (`{status, data[]}`). SKL's `raw-logs.md` shows entries with `execution_id`, `timestamp` and `tool_name` instead (**UNCERTAIN**); those keys are declared on the entry too, and every entry key is optional.
+         * @description Raw logs of one execution: every request to and response from the transcriber, LLM and synthesizer. Shape `{status, data[]}`. Some entries carry `execution_id`, `timestamp` and `tool_name` instead; those keys are declared on the entry too, and every entry key is optional.
          */
         ExecutionLog: {
             data?: components["schemas"]["ExecutionLogEntry"][];
@@ -2501,25 +2543,26 @@ export interface components {
         ExecutionLogEntry: {
             /** @description Pipeline component, e.g. `transcriber`, `llm`, `synthesizer`. */
             component?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description The logged content. */
             data?: string | null;
-            /** @description Execution id (SKL shape only). */
+            /** @description Execution id (second entry shape only). */
             execution_id?: string;
             /** @description Provider of the component, e.g. `openai`, `deepgram`. */
             provider?: string;
             /** @description Model reasoning summary, only for `llm` responses from providers that expose it. */
             reasoning_content?: string | null;
-            /** @description Entry time (SKL shape only; format undocumented). */
+            /** @description Entry time (second entry shape only; format undocumented). */
             timestamp?: unknown;
-            /** @description Tool that produced the entry (SKL shape only). */
+            /** @description Tool that produced the entry (second entry shape only). */
             tool_name?: string | null;
             /** @description Direction, `request` or `response` (open string). */
             type?: string;
         };
         /**
          * ExecutionPage
-         * @description One page of `GET /v2/agent/{agent_id}/executions`, "sorted by last run". Keep requesting `page_number + 1` while `has_more` is `true`. This is the live shape (MCP, confirmed by a test call on 2026-07-13; CLI; seeds 000 and 004). The bare array of seed 001 belongs to the deprecated v1 endpoint (`listAgentExecutionsLegacy`). The live envelope also carries `filters` and `sorts`; their inner shape is undocumented (**UNCERTAIN**), so both accept an object, an array or `null`.
+         * @description One page of `GET /v2/agent/{agent_id}/executions`, "sorted by last run". Keep requesting `page_number + 1` while `has_more` is `true`. This is the live shape; the bare array of older docs belongs to the deprecated v1 endpoint (`listAgentExecutionsLegacy`). The live envelope also carries `filters` and `sorts`; their inner shape is undocumented (**UNCERTAIN**), so both accept an object, an array or `null`.
          */
         ExecutionPage: {
             /** @description The executions on this page (at most `page_size`). */
@@ -2574,16 +2617,17 @@ export interface components {
         ExpressionGraphEdge: {
             /** @constant */
             condition_type: "expression";
+            /** @description A rule over context variables; all conditions must hold (`and`) or any one (`or`). */
             expression: components["schemas"]["GraphExpression"];
         };
         /**
          * ExtractedData
          * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
-         *     * **Current (category) form**, from dispositions (docs changelog Mar/Apr 2026; SKL `create-disposition`):
+         *     * **Current (category) form**, from dispositions (since March/April 2026):
          *       `{ "<Category>": { "<Disposition name>": { subjective, objective, confidence, confidence_label,
          *       reasoning_subjective, reasoning_objective, validation } } }`.
          *
-         *     * **Legacy flat form**, from the agent's `extraction_prompt` (seeds 000/001/004): an object with your own
+         *     * **Legacy flat form**, from the agent's `extraction_prompt`: an object with your own
          *       keys, e.g. `{ "user_interested": true, "address": "42 world lane" }`.
          *
          *     Inspect the values to tell them apart: in the category form every top-level value is an object of objects.
@@ -2671,9 +2715,11 @@ export interface components {
          * @description A graph agent: the call moves through nodes, each with its own job, along edges chosen by rules, by a routing LLM or by events your backend sends. Its whole flow is in `llm_config`.
          */
         GraphLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "graph_agent";
+            /** @description A graph agent's flow and models. The call starts at `current_node_id`; after each caller turn, rule-based edges (`expression`, `unconditional`) are checked first, in `priority` order, and only if none matches does the routing LLM pick among the `llm` edges. `event` edges fire when your backend posts the event to the live call. The response LLM takes the same settings as a simple agent's (`temperature: 1` on GPT-5 models). */
             llm_config: components["schemas"]["GraphLlmConfig"];
         };
         /**
@@ -2768,10 +2814,11 @@ export interface components {
         } | unknown[] | null;
         /**
          * Knowledgebase
-         * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (the OAS shows both 32-hex and dashed-UUID forms).
+         * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (both 32-hex and dashed-UUID forms occur).
          */
         Knowledgebase: {
             chunk_size?: number | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Uploaded file name, or the ingested URL. */
             file_name?: string | null;
@@ -2786,6 +2833,7 @@ export interface components {
             source_type?: string | null;
             /** @description `processing` (initially), `processed` or `error`. Open string. */
             status?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             /** @description Id to put in an agent's `llm_config.vector_store.provider_config.vector_ids`. */
             vector_id?: string | null;
@@ -2797,10 +2845,13 @@ export interface components {
          * @description An agent that answers from one or more knowledgebases (created with `createKnowledgebase`) next to its system prompt; each turn retrieves the most relevant chunks before the LLM answers.
          */
         KnowledgebaseLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "knowledgebase_agent";
+            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from. */
             llm_config: components["schemas"]["KnowledgebaseLlmConfig"];
+            /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
@@ -2808,6 +2859,7 @@ export interface components {
          * @description The LLM of a knowledgebase agent and the knowledgebases it answers from.
          */
         KnowledgebaseLlmConfig: {
+            /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
         /**
@@ -2866,6 +2918,7 @@ export interface components {
             } | null;
             /** @description Name of a tool the LLM must call when the node is entered, e.g. a transfer tool, or `end_call` to hang up here. It must be defined in `api_tools` (except `end_call`). */
             function_call?: string | null;
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /**
              * @description `llm` (the default when left out).
@@ -2876,7 +2929,9 @@ export interface components {
             number_of_words_for_interruption?: number | null;
             /** @description What the agent does and says at this step. May contain `{variables}` and `@tool_name` references. Default empty. */
             prompt?: string;
+            /** @description Knowledgebase retrieval for a graph agent, for the whole agent or for one node (a node's own setting wins). The latest caller message retrieves chunks that are added to the prompt; if retrieval fails the node still answers, without them. */
             rag_config?: components["schemas"]["RagConfig"];
+            /** @description Replay the node after this many seconds of caller silence (an LLM node rephrases). Each replay adds 1 to the `_silence_repeats` variable, which expression edges can test to escalate; it resets on every transition. `null` (the default) never replays. */
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description Routing LLM for this node's edges; `null` (the default) uses the agent's. */
             routing_model?: string | null;
@@ -2891,6 +2946,7 @@ export interface components {
          * @description Model settings every LLM provider shares. Part of `LlmConfig`, `KnowledgebaseLlmConfig` and `GraphLlmConfig`, next to the provider's own settings.
          */
         LlmSettings: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @description Endpoint of the model's API; default OpenAI's (`https://api.openai.com/v1`). */
             base_url?: string | null;
@@ -2942,6 +2998,7 @@ export interface components {
          * @description Body of `POST /call`.
          */
         MakeCallRequest: {
+            /** @description Per-call overrides of the agent's configuration. Only `voice_id` is supported, and only for a voice of the agent's current synthesizer provider. */
             agent_data?: components["schemas"]["AgentData"];
             /** @description Agent that places the call (UUID). */
             agent_id: string;
@@ -2950,11 +3007,14 @@ export interface components {
              * @default false
              */
             bypass_call_guardrails?: boolean;
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             from_phone_number?: components["schemas"]["E164PhoneNumber"];
+            /** @description A phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format: `+`, country code and subscriber number, no spaces or punctuation, at most 15 digits. Used for numbers the client **sends**; numbers in responses are plain strings because the server does not promise the format (for example, SIP-trunk numbers are stored without `+`). */
             recipient_phone_number: components["schemas"]["E164PhoneNumber"];
+            /** @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string. */
             retry_config?: components["schemas"]["RetryConfig"];
             /**
-             * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). Seed 004's example sends a naive `2025-08-21T10:35:00`, whose zone is ambiguous, and the batch endpoint answers a `Z` suffix with HTTP 500 (DOCS `limits`, `errors`), so the spec requires `+hh:mm`/`-hh:mm` and rejects both. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
+             * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). A naive time (`2025-08-21T10:35:00`) has no defined zone and Bolna's scheduler answers a `Z` suffix with HTTP 500, so `+hh:mm`/`-hh:mm` is required and both are rejected. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
              * @example 2026-08-21T10:35:00+05:30
              */
             scheduled_at?: string;
@@ -2970,6 +3030,7 @@ export interface components {
         MayaSynthesizer: {
             /** @constant */
             provider: "maya";
+            /** @description A Maya voice; both voices speak every supported language. */
             provider_config: components["schemas"]["MayaVoiceConfig"];
         };
         /**
@@ -3034,9 +3095,11 @@ export interface components {
             agent_name?: string | null;
             /** @description What the agent says when it switches to this language; may contain `{agent_name}` and `{language}`. */
             handoff_message?: string | null;
+            /** @description The voice of one language. With the same `provider` as the task's synthesizer only the keys given here change (including single keys of `provider_config`); with another provider it replaces the base voice entirely. For `sarvam`, `smallest`, `cartesia`, `openai`, `pixa` and `polly` Bolna fills `provider_config.language` itself. */
             synthesizer: components["schemas"]["MultilingualSynthesizer"];
             /** @description The prompt while speaking this language, written in its own script. Keep `agent_prompts.task_1` in sync with the starting language's. */
             system_prompt?: string | null;
+            /** @description Speech recognition for one language, merged onto the task's transcriber; `language` is converted to the provider's form (Sarvam `hi` becomes `hi-IN`). Left out, the base transcriber is used with the entry's language code. Any provider setting may be added (e.g. `provider`, `model`, `language_hints`). */
             transcriber?: components["schemas"]["MultilingualTranscriber"];
         };
         /**
@@ -3097,6 +3160,7 @@ export interface components {
         OpenAiSynthesizer: {
             /** @constant */
             provider: "openai";
+            /** @description An OpenAI text-to-speech voice. */
             provider_config: components["schemas"]["OpenAiVoiceConfig"];
         };
         /**
@@ -3188,6 +3252,7 @@ export interface components {
         PhoneNumber: {
             /** @description Agent answering inbound calls on this number, if any. */
             agent_id?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             humanized_created_at?: string | null;
             humanized_updated_at?: string | null;
@@ -3203,6 +3268,7 @@ export interface components {
             rented?: boolean | null;
             /** @description e.g. `twilio`, `plivo`, `vobiz`, `sip-trunk`. */
             telephony_provider?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /** PhoneNumberList */
@@ -3214,6 +3280,7 @@ export interface components {
         PixaSynthesizer: {
             /** @constant */
             provider: "pixa";
+            /** @description A Pixa voice. */
             provider_config: components["schemas"]["PixaVoiceConfig"];
         };
         /**
@@ -3249,6 +3316,7 @@ export interface components {
         PollySynthesizer: {
             /** @constant */
             provider: "polly";
+            /** @description An Amazon Polly voice. */
             provider_config: components["schemas"]["PollyVoiceConfig"];
         };
         /**
@@ -3273,6 +3341,7 @@ export interface components {
         };
         /** Provider */
         Provider: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             humanized_created_at?: string | null;
             provider_id?: string;
@@ -3290,6 +3359,7 @@ export interface components {
         PurchasedPhoneNumber: {
             agent_id?: string | null;
             bolna_owned?: boolean;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             deleted?: boolean;
             /** @description Phone-number id (a dashed UUID here; 32 hex in the list). Opaque. */
@@ -3302,6 +3372,7 @@ export interface components {
             renewal?: boolean;
             telephony_provider?: string;
             telephony_sid?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -3318,6 +3389,7 @@ export interface components {
         RagConfig: {
             /** @description Chunks retrieved per turn. Default `10`. */
             similarity_top_k?: number;
+            /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & {
             [key: string]: unknown;
@@ -3335,6 +3407,7 @@ export interface components {
         ReasoningModelSettings: {
             /** @description Token count at which the conversation context is compacted; only with the Responses API. Default `null`. */
             compact_threshold?: number | null;
+            /** @description How much a GPT-5 model reasons before answering; `null` (the default) picks the lowest-latency effort the model supports, which is what voice wants. The accepted values differ per model: `minimal` only on `gpt-5`, `gpt-5-mini` and `gpt-5-nano` (later models use `none` instead), `xhigh` not on the `-mini` and `-nano` models, and `gpt-5.5-pro` accepts only `medium` and above. An unsupported value is refused by Bolna with 400. */
             reasoning_effort?: components["schemas"]["ReasoningEffort"];
             /** @description Run the model through OpenAI's Responses API. Default `false`; always on for `gpt-5.4`, `gpt-5.5` and `gpt-5.6` whatever this says. */
             use_responses_api?: boolean;
@@ -3381,6 +3454,7 @@ export interface components {
         RimeSynthesizer: {
             /** @constant */
             provider: "rime";
+            /** @description A Rime voice. */
             provider_config: components["schemas"]["RimeVoiceConfig"];
         };
         /**
@@ -3411,6 +3485,7 @@ export interface components {
             description?: string | null;
             /** @description Its transitions; at least one must be the `unconditional` catch-all, taken when nothing else matches. */
             edges: components["schemas"]["RouterGraphEdge"][];
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /** @constant */
             node_type: "router";
@@ -3431,6 +3506,7 @@ export interface components {
         SarvamSynthesizer: {
             /** @constant */
             provider: "sarvam";
+            /** @description A Sarvam voice. */
             provider_config: components["schemas"]["SarvamVoiceConfig"];
         };
         /**
@@ -3475,7 +3551,7 @@ export interface components {
              */
             bypass_call_guardrails?: boolean;
             /**
-             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (as in seed 004's `2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500** (DOCS `limits`, `errors`, `quickstarts/batch`), so the pattern rejects it; the generated client rewrites `Z` and `Date` values to `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
+             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (`2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500**, so the pattern rejects it; the generated client rewrites `Z` and `Date` values to `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
              * @example 2026-06-05T04:10:00+05:30
              */
             scheduled_at: string;
@@ -3507,7 +3583,7 @@ export interface components {
             ivr_config?: {
                 [key: string]: unknown;
             } | null;
-            /** @description `id` of the number from `GET /phone-numbers/all`. The OAS gives it a dashed-UUID pattern while the list returns 32-hex ids, so no format is enforced. */
+            /** @description `id` of the number from `GET /phone-numbers/all`. The list returns 32-hex ids and other endpoints dashed UUIDs, so no format is enforced: pass the id unchanged. */
             phone_number_id: string;
         };
         /**
@@ -3520,10 +3596,13 @@ export interface components {
          * @description An agent driven by one system prompt (`agent_prompts.task_1`).
          */
         SimpleLlmAgent: {
+            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "simple_llm_agent";
+            /** @description The LLM of a simple agent (and of extraction and summarization tasks): shared model settings plus the provider's own, chosen by `provider`. */
             llm_config: components["schemas"]["LlmConfig"];
+            /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
@@ -3535,6 +3614,7 @@ export interface components {
             /** @description `userpass` or `ip-based`. */
             auth_type?: string;
             auth_username?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             description?: string | null;
             direct_media?: boolean;
@@ -3557,6 +3637,7 @@ export interface components {
             rtp_symmetric?: boolean;
             /** @description `transport-udp`, `transport-tcp` or `transport-tls`. */
             transport?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
@@ -3564,6 +3645,7 @@ export interface components {
          * @description A SIP gateway of your carrier that Bolna registers with and routes calls through.
          */
         SipTrunkGateway: {
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             /** @description Host name or IP address of the gateway. */
             gateway_address: string;
@@ -3597,6 +3679,7 @@ export interface components {
         SipTrunkNumber: {
             /** @description Id of the trunk the number belongs to. */
             byot_trunk_id?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             deleted?: boolean;
             /** @description Id of the number; use it for inbound setup and `removeSipTrunkNumber`. */
@@ -3605,6 +3688,7 @@ export interface components {
             phone_number?: string;
             /** @description `sip-trunk` for numbers on your own trunk. */
             telephony_provider?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
         };
         /** SipTrunkNumberList */
@@ -3631,6 +3715,7 @@ export interface components {
         SmallestSynthesizer: {
             /** @constant */
             provider: "smallest";
+            /** @description A Smallest voice. */
             provider_config: components["schemas"]["SmallestVoiceConfig"];
         };
         /**
@@ -3676,11 +3761,13 @@ export interface components {
             description?: string | null;
             /** @description Transitions out of this node; none (the default) ends the flow here. */
             edges?: components["schemas"]["GraphEdge"][];
+            /** @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`. */
             id: components["schemas"]["GraphNodeId"];
             /** @constant */
             node_type: "static";
             /** @description This node's barge-in threshold; `null` (the default) uses the task's. */
             number_of_words_for_interruption?: number | null;
+            /** @description Replay the node after this many seconds of caller silence (an LLM node rephrases). Each replay adds 1 to the `_silence_repeats` variable, which expression edges can test to escalate; it resets on every transition. `null` (the default) never replays. */
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description The exact words, as one string or a per-language map (one clip per language, each in that language's voice). */
             static_message: components["schemas"]["LocalizedText"];
@@ -3708,6 +3795,7 @@ export interface components {
             allow_concurrent_calls?: number | null;
             /** @description The sub-account's own API key, `sa-` followed by 32 hex characters. Use it as the Bearer token to act as the sub-account. */
             api_key?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
             db_host?: string | null;
             db_name?: string | null;
@@ -3723,6 +3811,7 @@ export interface components {
             multi_tenant?: boolean | null;
             name?: string;
             organization_id?: string | null;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             user_id?: string | null;
         };
@@ -3910,7 +3999,7 @@ export interface components {
         };
         /**
          * TelephonyData
-         * @description Telephony details of the call. For **inbound** calls `to_number` is the agent's number and `from_number` the caller's (CAPTURE). Fields are nullable because they fill in as the call progresses; at `call-disconnected` `recording_url` is still an empty string and becomes a URL at `completed`.
+         * @description Telephony details of the call. For **inbound** calls `to_number` is the agent's number and `from_number` the caller's. Fields are nullable because they fill in as the call progresses; at `call-disconnected` `recording_url` is still an empty string and becomes a URL at `completed`.
          */
         TelephonyData: {
             /**
@@ -3977,12 +4066,19 @@ export interface components {
          * @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching.
          */
         ToolsConfig: {
+            /** @description Functions the LLM may call during the call: each tool's description for the LLM in `tools`, and how Bolna runs it in `tools_params`, keyed by the tool's `name`. `null` (the default) gives the agent no tools. */
             api_tools?: components["schemas"]["ApiTools"];
+            /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
             input: components["schemas"]["AudioIO"];
+            /** @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`). */
             llm_agent: components["schemas"]["LlmAgent"];
+            /** @description One agent that speaks several languages: a transcriber, voice, prompt and name per language, switched together when the LLM calls the built-in `switch_language` tool (which Bolna adds) or when Bolna detects the caller's language. The task's own `transcriber` and `synthesizer` are the base each language starts from. Bolna refuses fewer than 2 languages or an `active_language` that is not one of them (`Invalid multilingual config`). `null` (the default) keeps the agent single-language. */
             multilingual_config?: components["schemas"]["MultilingualConfig"];
+            /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
             output: components["schemas"]["AudioIO"];
+            /** @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`. */
             synthesizer: components["schemas"]["Synthesizer"];
+            /** @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. A provider this spec does not list is accepted too (`OtherTranscriber`), with any extra settings. */
             transcriber: components["schemas"]["Transcriber"];
         };
         /**
@@ -4026,6 +4122,7 @@ export interface components {
             provider_call_id?: string | null;
             /** @description Recording of the transferred leg (`/recordings/transfer/{execution_id}` since Jun 2026). */
             recording_url?: string | null;
+            /** @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution. */
             status?: components["schemas"]["ExecutionStatusValue"];
             /** @description Number the call was transferred to. */
             to_number?: string | null;
@@ -4142,15 +4239,25 @@ export interface components {
         UpdateDispositionRequest: {
             /** @description The agent on whose behalf the disposition is edited. If the disposition is linked to other agents too, the server edits a new copy for this agent (HTTP 201, with the copy's id) and leaves the original to the others. */
             agent_id?: string;
+            /** @description Category the results are grouped under. */
             category?: components["schemas"]["category"];
+            /** @description Answer with one of `objective_options`. */
             is_objective?: components["schemas"]["is_objective"];
+            /** @description Answer with free text. */
             is_subjective?: components["schemas"]["is_subjective"];
+            /** @description Model that evaluates the transcript. */
             model?: components["schemas"]["model"];
+            /** @description Name shown in the extraction results. */
             name?: components["schemas"]["name"];
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
             objective_options?: components["schemas"]["objective_options"];
+            /** @description The question the model answers from the call transcript. */
             question?: components["schemas"]["question"];
+            /** @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`. */
             subjective_type?: components["schemas"]["subjective_type"];
+            /** @description Required with `subjective_type: regex`. */
             subjective_type_config?: components["schemas"]["subjective_type_config"];
+            /** @description Optional context for the model. */
             system_prompt?: components["schemas"]["system_prompt"];
         };
         /**
@@ -4158,21 +4265,32 @@ export interface components {
          * @description Body of `updateSipTrunk`: only the fields sent change. `gateways` and `ip_identifiers`, when sent, replace the trunk's lists entirely. `is_active: false` stops calls through the trunk.
          */
         UpdateSipTrunkRequest: {
+            /** @description Codecs to allow, comma-separated; keep `ulaw`. */
             allow?: components["schemas"]["allow"];
+            /** @description SIP password, for `userpass`. Never returned. */
             auth_password?: components["schemas"]["auth_password"];
+            /** @description SIP user name, for `userpass`. */
             auth_username?: components["schemas"]["auth_username"];
             description?: components["schemas"]["description"];
+            /** @description Codecs to refuse, comma-separated. */
             disallow?: components["schemas"]["disallow"];
             gateways?: components["schemas"]["gateways"];
+            /** @description Receive inbound calls on this trunk. */
             inbound_enabled?: components["schemas"]["inbound_enabled"];
             ip_identifiers?: components["schemas"]["ip_identifiers"];
             /** @description `false` deactivates the trunk: no calls are placed through it. */
             is_active?: boolean;
+            /** @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`. */
             media_encryption?: components["schemas"]["media_encryption"];
+            /** @description With `sdes`, fall back to plain RTP when the carrier offers no keys. */
             media_encryption_optimistic?: components["schemas"]["media_encryption_optimistic"];
+            /** @description A label, unique within the account. */
             name?: components["schemas"]["name-2"];
+            /** @description Put a `+` before the numbers Bolna dials. */
             outbound_leading_plus_enabled?: components["schemas"]["outbound_leading_plus_enabled"];
+            /** @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off. */
             qualify_frequency?: components["schemas"]["qualify_frequency"];
+            /** @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP. */
             transport?: components["schemas"]["transport"];
         };
         /**
@@ -4188,7 +4306,7 @@ export interface components {
         };
         /**
          * UsageBreakdown
-         * @description Usage counters for an execution (present live and in old docs examples, not in the current schema). The live payload mixes key styles, e.g. `llmModel` and `llmTokens` next to `synthesizer_characters` and `transcriber_duration` (CAPTURE); seed 004 shows all-camelCase keys. Both spellings are declared.
+         * @description Usage counters for an execution (present live and in old docs examples, not in the current schema). The live payload mixes key styles, e.g. `llmModel` and `llmTokens` next to `synthesizer_characters` and `transcriber_duration`; older docs show all-camelCase keys. Both spellings are declared.
          */
         UsageBreakdown: {
             /** @description Same as `llmModel`, snake_case spelling. */
@@ -4257,6 +4375,7 @@ export interface components {
              * @enum {string}
              */
             provider?: "lancedb";
+            /** @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through. */
             provider_config: components["schemas"]["KnowledgebaseSelection"];
         };
         /**
@@ -4265,7 +4384,9 @@ export interface components {
          */
         Violation: {
             agent_id?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             created_at?: components["schemas"]["Timestamp"];
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             date_of_call?: components["schemas"]["Timestamp"];
             email?: string | null;
             /** @description The execution (call) the violation concerns. */
@@ -4280,6 +4401,7 @@ export interface components {
             status?: string;
             /** @description Number that was called (E.164). */
             to_phone_number?: string;
+            /** @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected. */
             updated_at?: components["schemas"]["Timestamp"];
             user_id?: string;
         };
@@ -4368,7 +4490,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description **Invalid or unknown API key** on the live API (MCP, confirmed 2026-07-13; CLI test fixture), or a valid key that may not use this resource (docs: e.g. enterprise-only endpoints such as sub-accounts, or another account's resource). Body is FastAPI style `{"detail": "..."}`. */
+        /** @description **Invalid or unknown API key** on the live API, or a valid key that may not use this resource (e.g. enterprise-only endpoints such as sub-accounts, or another account's resource). Body is FastAPI style `{"detail": "..."}`. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -4439,7 +4561,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description Missing or malformed `Authorization: Bearer <key>` header. The docs document 401 `{"error": 401, "message": "Access denied"}` for a missing *or invalid* key, but the official MCP server confirmed live (2026-07-13) that an **invalid** key gets **403** `{"detail": ...}` instead. Whether 401 still occurs, e.g. for a missing header, is **UNCERTAIN**; handle 401 and 403 alike as an authentication failure. */
+        /** @description Missing or malformed `Authorization: Bearer <key>` header. The docs document 401 `{"error": 401, "message": "Access denied"}` for a missing *or invalid* key, but the live API answers an **invalid** key with **403** `{"detail": ...}` instead. Whether 401 still occurs, e.g. for a missing header, is **UNCERTAIN**; handle 401 and 403 alike as an authentication failure. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -4465,7 +4587,7 @@ export interface components {
          */
         AgentId: string;
         /**
-         * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; seed 004's `voicemail` parameter does not exist (`voicemail` is an agent `task_config` flag). Seed 000 declares `default: false`, which would silently drop voicemail calls when a client fills in defaults, so no default is declared here.
+         * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; there is no `voicemail` parameter (`voicemail` is an agent `task_config` flag). It has no default: a default of `false` would silently drop voicemail calls.
          * @example false
          */
         AnsweredByVoiceMailFilter: boolean;
@@ -4475,7 +4597,7 @@ export interface components {
          */
         BatchId: string;
         /**
-         * @description Only executions created by this batch. (Seed 000's `default: null` is not a valid string default and is dropped.)
+         * @description Only executions created by this batch.
          * @example baab7cdc833145bf8dd260ff1f0a3f21
          */
         BatchIdFilter: string;
@@ -4505,7 +4627,7 @@ export interface components {
          */
         ExecutionStatusFilter: components["schemas"]["ExecutionStatus"] | (string & {});
         /**
-         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
          * @example 2025-05-07T00:00:00.000Z
          */
         From: string;
@@ -4515,7 +4637,7 @@ export interface components {
          */
         PageNumber: number;
         /**
-         * @description Executions per page, `1`–`50` (default `20`). The maximum comes from the docs text and the pagination guides (seeds 000, 002, 003); seed 000's schema forgot to declare it, this spec enforces it.
+         * @description Executions per page, `1`–`50` (default `20`). A larger value is refused before sending.
          * @example 20
          */
         PageSize: number;
@@ -4530,7 +4652,7 @@ export interface components {
          */
         ProviderFilter: ("plivo" | "twilio" | "websocket" | "web-call" | "vobiz" | "exotel" | "sip-trunk") | (string & {});
         /**
-         * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
+         * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Whether the server also accepts a provider id here is **not confirmed**.
          * @example OPENAI_API_KEY
          */
         ProviderKeyName: string;
@@ -4545,7 +4667,7 @@ export interface components {
          */
         RunId: string;
         /**
-         * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
+         * @description Country to search in. Only `US` and `IN` numbers are sold.
          * @example US
          */
         SearchCountry: "US" | "IN";
@@ -4560,7 +4682,7 @@ export interface components {
          */
         SearchProvider: "twilio" | "plivo" | "vobiz";
         /**
-         * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi; SKL).
+         * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi).
          * @example 80
          */
         SearchRegion: string;
@@ -5083,7 +5205,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Batch created (status code per the OAS). */
+            /** @description Batch created (some deployments answer 200). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5968,7 +6090,7 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
+                 * @description Country to search in. Only `US` and `IN` numbers are sold.
                  * @example US
                  */
                 country: components["parameters"]["SearchCountry"];
@@ -5983,7 +6105,7 @@ export interface operations {
                  */
                 provider?: components["parameters"]["SearchProvider"];
                 /**
-                 * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi; SKL).
+                 * @description Region code, used for India (e.g. `80` Bengaluru, `22` Mumbai, `79` Ahmedabad, `11` Delhi).
                  * @example 80
                  */
                 region?: components["parameters"]["SearchRegion"];
@@ -6070,7 +6192,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
+                 * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Whether the server also accepts a provider id here is **not confirmed**.
                  * @example OPENAI_API_KEY
                  */
                 provider_key_name: components["parameters"]["ProviderKeyName"];
@@ -6757,7 +6879,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Agent created (status code per the OAS and seed 004). */
+            /** @description Agent created (200; some deployments answer 201). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6959,12 +7081,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; seed 004's `voicemail` parameter does not exist (`voicemail` is an agent `task_config` flag). Seed 000 declares `default: false`, which would silently drop voicemail calls when a client fills in defaults, so no default is declared here.
+                 * @description `true` for only calls answered by voicemail, `false` for only calls that were not; omit for both. The parameter is `answered_by_voice_mail`; there is no `voicemail` parameter (`voicemail` is an agent `task_config` flag). It has no default: a default of `false` would silently drop voicemail calls.
                  * @example false
                  */
                 answered_by_voice_mail?: components["parameters"]["AnsweredByVoiceMailFilter"];
                 /**
-                 * @description Only executions created by this batch. (Seed 000's `default: null` is not a valid string default and is dropped.)
+                 * @description Only executions created by this batch.
                  * @example baab7cdc833145bf8dd260ff1f0a3f21
                  */
                 batch_id?: components["parameters"]["BatchIdFilter"];
@@ -6974,7 +7096,7 @@ export interface operations {
                  */
                 call_type?: components["parameters"]["CallTypeFilter"];
                 /**
-                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
                  * @example 2025-05-07T00:00:00.000Z
                  */
                 from: components["parameters"]["From"];
@@ -6984,7 +7106,7 @@ export interface operations {
                  */
                 page_number?: components["parameters"]["PageNumber"];
                 /**
-                 * @description Executions per page, `1`–`50` (default `20`). The maximum comes from the docs text and the pagination guides (seeds 000, 002, 003); seed 000's schema forgot to declare it, this spec enforces it.
+                 * @description Executions per page, `1`–`50` (default `20`). A larger value is refused before sending.
                  * @example 20
                  */
                 page_size?: components["parameters"]["PageSize"];

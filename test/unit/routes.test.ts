@@ -1,9 +1,9 @@
 /** The route table: from a concrete request back to its operation (transport) and from a template (raw calls). */
 import { describe, expect, it } from "vitest";
-import { operationMetadata } from "../../src/generated/operations.js";
+import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
 import { createRouteTable } from "../../src/extensions/routes.js";
 
-const ALL = Object.values(operationMetadata);
+const ALL = ALL_OPERATIONS;
 const match = (method: string, url: string, basePath = ""): string | undefined =>
   createRouteTable(ALL, basePath).match(method, new URL(url))?.operationId;
 

@@ -4,6 +4,7 @@
  * and the error says which example to add to the spec.
  */
 import { deref, type ParameterObject, type Schema, type SpecOperation } from "./spec.js";
+import { isObject } from "../../../scripts/generate/spec-walk.js";
 
 /** Arguments split the way HTTP carries them; `flatten()` gives the generated method's single object. */
 export interface RequestParts {
@@ -17,9 +18,6 @@ export class MissingExampleError extends Error {
   override name = "MissingExampleError";
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A parameter's value from the spec: `example`, a named example, the schema's example(s), `enum[0]`, `default`. */
 export function parameterExample(op: SpecOperation, param: ParameterObject): unknown {

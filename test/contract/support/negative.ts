@@ -7,6 +7,7 @@
  */
 import { allParamsParts, isBinaryProperty, propertySchema, type RequestParts } from "./args.js";
 import { deref, matchOperation, type Schema, type SpecOperation } from "./spec.js";
+import { isObject } from "../../../scripts/generate/spec-walk.js";
 
 export interface NegativeCase {
   /** e.g. `query page_size: maximum (51)`. */
@@ -50,9 +51,6 @@ export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
  */
 export const PRISM_BLIND_SPOTS = new Set<string>();
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function singleType(schema: Schema): string | undefined {
   const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t) => t !== "null" && t !== undefined);

@@ -4,6 +4,8 @@
  * with parameters, request body and responses dereferenced.
  */
 import { readFileSync } from "node:fs";
+import * as walk from "../../../scripts/generate/spec-walk.js";
+import { createRouteTable } from "../../../src/extensions/routes.js";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 export const HTTP_METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -59,30 +61,12 @@ export const BUNDLED_SPEC_PATH = new URL("../../../src/generated/openapi.json", 
 
 export const spec: Schema = JSON.parse(readFileSync(BUNDLED_SPEC_PATH, "utf8")) as Schema;
 
-function isObject(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+const { isObject } = walk;
+const doc = spec as walk.Json;
 
-/** Follows a local `$ref` (`#/components/...`) inside the bundled spec. */
-export function resolvePointer(ref: string): unknown {
-  if (!ref.startsWith("#/")) throw new Error(`Only local $refs are expected in the bundled spec, got ${ref}`);
-  let node: unknown = spec;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) throw new Error(`Unresolvable $ref ${ref}`);
-    node = node[key];
-  }
-  return node;
-}
-
-/** The object itself, or what its `$ref` points at (repeatedly). */
+/** The object itself, or what its `$ref` points at (repeatedly), read as the generator reads it. */
 export function deref<T = Schema>(value: unknown): T {
-  let node = value;
-  for (let depth = 0; isObject(node) && typeof node.$ref === "string"; depth++) {
-    if (depth > 20) throw new Error("$ref cycle");
-    node = resolvePointer(node.$ref);
-  }
-  return node as T;
+  return (isObject(value) ? walk.deref(doc, value) : value) as T;
 }
 
 function namedExamples(media: Schema | undefined): NamedExample[] {
@@ -104,14 +88,11 @@ function readOperation(path: string, method: HttpMethod, pathItem: Schema, op: S
   if (typeof operationId !== "string" || operationId === "") {
     throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
   }
-  // Operation-level parameters override path-level ones with the same (name, in).
-  const merged = new Map<string, ParameterObject>();
-  for (const list of [pathItem.parameters, op.parameters]) {
-    for (const p of Array.isArray(list) ? list : []) {
-      const param = deref<ParameterObject>(p);
-      merged.set(`${param.in}:${param.name}`, { ...param, ...(param.schema ? { schema: deref(param.schema) } : {}) });
-    }
-  }
+  // Operation-level parameters override path-level ones with the same (name, in), as in the generator.
+  const parameters = walk.mergeParameters(doc, pathItem as walk.Json, op as walk.Json).map((raw) => {
+    const param = raw as unknown as ParameterObject;
+    return { ...param, ...(param.schema ? { schema: deref(param.schema) } : {}) };
+  });
 
   let requestBody: SpecRequestBody | undefined;
   if (op.requestBody !== undefined) {
@@ -150,7 +131,7 @@ function readOperation(path: string, method: HttpMethod, pathItem: Schema, op: S
     operationId,
     method,
     path,
-    parameters: [...merged.values()],
+    parameters,
     requestBody,
     responses,
     maxWindow: isObject(window) ? (window as SpecOperation["maxWindow"]) : undefined,
@@ -192,16 +173,9 @@ export function errorResponses(op: SpecOperation): SpecResponse[] {
   return op.responses.filter((r) => r.status >= 400);
 }
 
-/** Maps a concrete request back to its operation; literal segments win (`/v2/agent/all` is not `getAgent`). */
+/** Maps a concrete request back to its operation with the client's own route table (literal segments win). */
+const routes = createRouteTable(operations);
+
 export function matchOperation(method: string, url: URL): SpecOperation | undefined {
-  const lower = method.toLowerCase();
-  const candidates = operations
-    .filter((op) => op.method === lower)
-    .map((op) => {
-      const segments = op.path.split("/").filter(Boolean);
-      const source = segments.map((s) => (/^\{[^}]+\}$/.test(s) ? "[^/]*" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-      return { op, pattern: new RegExp(`^/${source.join("/")}/?$`), literal: segments.filter((s) => !s.startsWith("{")).length };
-    })
-    .sort((a, b) => b.literal - a.literal);
-  return candidates.find((c) => c.pattern.test(url.pathname))?.op;
+  return routes.match(method, url);
 }

@@ -1,0 +1,72 @@
+/**
+ * Reading the bundled OpenAPI document: the few walking steps the generator (scripts/generate/) and the contract
+ * suite (test/contract/support/spec.ts) both need, written once so that both read the spec the same way.
+ */
+
+export type Json = Record<string, unknown>;
+
+/** The spec is not what the generator can read; the message names the place and the problem. */
+export class SpecError extends Error {
+  override name = "SpecError";
+}
+
+/** Where the bundle keeps named schemas: `{ $ref: "#/components/schemas/Execution" }`. */
+export const SCHEMA_REF_PREFIX = "#/components/schemas/";
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The node a local JSON pointer (`#/components/...`) names in `doc`. */
+export function resolvePointer(doc: Json, ref: string): unknown {
+  if (!ref.startsWith("#/")) throw new SpecError(`unexpected non-local $ref ${ref} in the bundle`);
+  const node = ref
+    .slice(2)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((acc, key) => (isObject(acc) && Object.hasOwn(acc, key) ? acc[key] : undefined), doc);
+  if (node === undefined) throw new SpecError(`unresolvable $ref ${ref}`);
+  return node;
+}
+
+/** Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a real node, which must be an object. */
+export function deref(doc: Json, node: unknown): Json {
+  let current = node;
+  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
+    if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
+    current = resolvePointer(doc, current.$ref);
+  }
+  if (!isObject(current)) throw new SpecError("expected an object in the spec");
+  return current;
+}
+
+/**
+ * A schema with its `allOf` members merged in (shallowly): the spec wraps a `$ref` in `allOf` to attach
+ * `deprecated` or a description, and the constraints of the referenced schema must not be lost.
+ */
+export function flattenAllOf(doc: Json, raw: unknown): Json {
+  const schema = deref(doc, raw);
+  if (!Array.isArray(schema.allOf)) return schema;
+  const { allOf, ...own } = schema;
+  return Object.assign({}, ...allOf.map((member: unknown) => flattenAllOf(doc, member)), own) as Json;
+}
+
+/**
+ * An operation's parameters, dereferenced: the path item's, then the operation's, where an operation parameter
+ * replaces the path item's parameter with the same `name` and `in` (OpenAPI's override rule). The same
+ * (`name`, `in`) twice within one list is a spec error.
+ */
+export function mergeParameters(doc: Json, pathItem: Json, op: Json): Json[] {
+  const merged = new Map<string, Json>();
+  for (const list of [pathItem.parameters, op.parameters]) {
+    const level = new Set<string>();
+    for (const raw of Array.isArray(list) ? list : []) {
+      const param = deref(doc, raw);
+      const key = `${String(param.in)} ${String(param.name)}`;
+      if (level.has(key)) throw new SpecError(`parameter ${String(param.name)} (in ${String(param.in)}) is declared twice`);
+      level.add(key);
+      merged.set(key, param);
+    }
+  }
+  return [...merged.values()];
+}
