@@ -155,7 +155,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       params: { path, query },
       fetch: (req: Request) => {
         sent = req;
-        return transport(req, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries });
+        return transport(req, {
+          signal: opts.signal,
+          timeoutMs: opts.timeoutMs,
+          maxRetries: opts.maxRetries,
+          maxRetryDelayMs: opts.maxRetryDelayMs,
+        });
       },
     };
     if (body !== undefined) init.body = body;

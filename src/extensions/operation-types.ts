@@ -59,6 +59,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries after the first attempt; overrides the client's `maxRetries`. */
   maxRetries?: number;
+  /** Cap on a retry's wait (backoff or `Retry-After`); overrides the client's `maxRetryDelayMs`. */
+  maxRetryDelayMs?: number;
   /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
   headers?: Record<string, string>;
 }

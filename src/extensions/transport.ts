@@ -56,6 +56,8 @@ export interface TransportOptions {
 export interface RequestOverrides {
   maxRetries?: number | undefined;
   timeoutMs?: number | undefined;
+  /** Cap on this request's backoff and server-requested waits (see `TransportOptions.maxRetryDelayMs`). */
+  maxRetryDelayMs?: number | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -90,19 +92,19 @@ export function createTransport(options: TransportOptions): Transport {
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? sleep;
 
-  function backoffMs(retry: number): number {
-    const base = Math.min(BASE_BACKOFF_MS * 2 ** retry, MAX_BACKOFF_MS, maxRetryDelayMs);
+  function backoffMs(retry: number, capMs: number): number {
+    const base = Math.min(BASE_BACKOFF_MS * 2 ** retry, MAX_BACKOFF_MS, capMs);
     return base * (1 - random() * JITTER);
   }
 
   /** How long to wait before retrying after `response`, or `undefined` to return it as it is. */
-  function retryDelayFor(response: Response, info: RouteInfo, retry: number): number | undefined {
+  function retryDelayFor(response: Response, info: RouteInfo, retry: number, capMs: number): number | undefined {
     const { status } = response;
     const retryable = status === 429 || (info.retrySafe && (status === 408 || status === 409 || status >= 500));
     if (!retryable) return undefined;
     const requested = parseRetryAfterMs(response.headers);
-    if (requested === undefined) return backoffMs(retry);
-    return requested <= maxRetryDelayMs ? requested : undefined;
+    if (requested === undefined) return backoffMs(retry, capMs);
+    return requested <= capMs ? requested : undefined;
   }
 
   async function attempt(request: Request, info: RouteInfo, timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
@@ -156,6 +158,7 @@ export function createTransport(options: TransportOptions): Transport {
   return async function transport(request, overrides = {}) {
     const maxRetries = setting("maxRetries", overrides.maxRetries ?? defaultMaxRetries, 0, inputError);
     const timeoutMs = setting("timeoutMs", overrides.timeoutMs ?? defaultTimeoutMs, 1, inputError);
+    const retryCapMs = setting("maxRetryDelayMs", overrides.maxRetryDelayMs ?? maxRetryDelayMs, 0, inputError);
     const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
     const info = route(request.method, new URL(request.url));
 
@@ -168,14 +171,14 @@ export function createTransport(options: TransportOptions): Transport {
       const canRetry = retry < maxRetries;
       let delayMs: number;
       if ("response" in outcome) {
-        const retryIn = canRetry ? retryDelayFor(outcome.response, info, retry) : undefined;
+        const retryIn = canRetry ? retryDelayFor(outcome.response, info, retry, retryCapMs) : undefined;
         if (retryIn === undefined) return outcome.response;
         // Free the connection now rather than when the garbage collector finds the abandoned body.
         await outcome.response.body?.cancel().catch(() => undefined);
         delayMs = retryIn;
       } else {
         if (!canRetry || !outcome.retryable) throw outcome.error;
-        delayMs = backoffMs(retry);
+        delayMs = backoffMs(retry, retryCapMs);
       }
       await abortable(request, signal, () => wait(delayMs, signal));
     }
