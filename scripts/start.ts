@@ -223,7 +223,7 @@ async function main(): Promise<number> {
       bolna = createBolnaClient({
         baseUrl: mock.url,
         apiKey: "mock-key",
-        // Prism is stateless: without this the export could not end (see examples/support/mock-executions.ts).
+        // Prism is stateless: without this the export would refuse its answers (see examples/support/mock-executions.ts).
         fetch: mockExecutionsFetch(from),
       });
     }

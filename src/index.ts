@@ -23,8 +23,8 @@ export {
   RateLimitError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
-export { ExportError } from "./extensions/export.js";
-export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
+export { ExportError } from "./extensions/export/index.js";
+export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export/index.js";
 export { PagePromise } from "./extensions/pagination.js";
 export type { PageEnvelope } from "./extensions/pagination.js";
 export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
