@@ -13,7 +13,8 @@
  * - `hugeTotal`: says `total: 1e9` and `has_more: true` on every page;
  * - `emptyWithHasMore`: answers an empty page that says `has_more: true`.
  */
-import { naiveMicros, type ListingPage, type ListingQuery } from "./stateful-listing.js";
+import { naiveMicros } from "./execution-dataset.js";
+import type { ListingPage, ListingQuery } from "./stateful-listing.js";
 
 export type ListPage = (query: ListingQuery) => Promise<ListingPage>;
 

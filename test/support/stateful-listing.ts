@@ -16,6 +16,8 @@
  * - `requests` counts answers; `snapshot(from, to)` lists what is in a range now (ids, newest first);
  *   `created` and `removed` list the ids `insertNow` created and `remove` deleted.
  */
+import { naiveMicros } from "./execution-dataset.js";
+
 export interface FakeExecution {
   id: string;
   created_at: string;
@@ -50,12 +52,6 @@ export interface StatefulListingOptions {
   /** The server's clock minus the client's, in ms. Default 0. */
   skewMs?: number | undefined;
   onRequest?: ((n: number, query: ListingQuery, listing: StatefulListing) => void) | undefined;
-}
-
-/** `2026-01-28T13:17:50.116924`: naive UTC with microseconds. */
-export function naiveMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  return `${new Date(ms).toISOString().slice(0, 23)}${String(us - ms * 1000).padStart(3, "0")}`;
 }
 
 function parseBound(value: string): number {

@@ -5,13 +5,16 @@
  * of time the server keeps failing on must end the export with a checkpoint that `resume` completes without
  * repeats or gaps.
  *
+ * The same with 10% faults while the agent keeps taking calls (every listing request creates one inside the
+ * range), stopped by an outage and resumed; and a 429 asking to wait a day, which must end the export at once.
+ *
  * The range spans 18.5 days (three windows of at most 7 days). The dataset puts a record exactly on every whole
  * hour, so records sit on the two window boundaries (Bolna's bounds are inclusive, both windows list them) and on
  * `from` and `to` themselves. The expected records are computed here from the dataset, independently of the client.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecutionDataset, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
-import { APIConnectionError, APIError } from "../../src/extensions/errors.js";
+import { ExecutionDataset, isCreatedCall, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
+import { APIConnectionError, APIError, RateLimitError } from "../../src/extensions/errors.js";
 import { createBolnaClient, ExportError, type ExportCheckpoint, type ExportProgress } from "../../src/index.js";
 import type { Fault } from "./support/fault-server.js";
 
@@ -164,6 +167,80 @@ describe("exportExecutions against a faulty server", () => {
 
       expectExactlyOnce([...before, ...after]);
       expect(resumed.checkpoint).toMatchObject({ recordsYielded: expectedIds.length, remaining: [] });
+    });
+  });
+
+  describe("10% faults while calls are created inside the range, an outage, then resume", () => {
+    const LIVE_FROM = "2026-01-14T00:00:00.000Z";
+    // The dataset ends at 2026-01-21T00:00Z; the server's clock starts there, so new calls fall inside the range.
+    const LIVE_TO = "2026-01-21T01:00:00.000Z";
+    const OUTAGE_BEFORE = Date.parse("2026-01-16T00:00:00.000Z");
+    let server: FakeBolna;
+    let broken = true;
+    beforeAll(async () => {
+      server = await startFakeBolna({
+        dataset,
+        faults: { rate: 0.1, seed: 3, retryAfterMs: 5 },
+        live: { insertEvery: 1 },
+        override: (query) => (broken && Date.parse(query.to) < OUTAGE_BEFORE ? { status: 503 } : undefined),
+      });
+    });
+    afterAll(() => server.close());
+
+    it("every record that existed yielded exactly once over both runs, every new call at most once", async () => {
+      const bolna = clientFor(server);
+      const options = { agent_id: dataset.agentId, from: LIVE_FROM, to: LIVE_TO, concurrency: 6, retry: RETRY };
+      const records: Array<{ id: string }> = [];
+      const failure = await (async () => {
+        for await (const record of bolna.exportExecutions(options)) records.push(record);
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ExportError);
+      broken = false;
+      const resume = JSON.parse(JSON.stringify((failure as ExportError).checkpoint)) as ExportCheckpoint;
+      for await (const record of bolna.exportExecutions({ ...options, resume })) records.push(record);
+
+      const ids = records.map((record) => record.id);
+      expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
+      const existing = dataset.listingOrder(LIVE_FROM, LIVE_TO).map((index) => dataset.id(index));
+      const got = new Set(ids);
+      expect(existing.filter((id) => !got.has(id)), "existing records never yielded").toEqual([]);
+      expect(ids.filter((id) => !existing.includes(id) && !isCreatedCall(id)), "unknown records").toEqual([]);
+      const { stats } = server;
+      expect(stats.inserted).toBeGreaterThan(50);
+      const failed = Object.values(stats.injected).reduce((a, b) => a + b, 0);
+      expect(failed / stats.listRequests).toBeGreaterThanOrEqual(0.08);
+    });
+  });
+
+  describe("a 429 asking to wait a day (Retry-After: 86400)", () => {
+    const LIMITED_BEFORE = Date.parse("2026-01-05T00:00:00.000Z");
+    let server: FakeBolna;
+    beforeAll(async () => {
+      server = await startFakeBolna({
+        dataset,
+        override: (query) =>
+          Date.parse(query.to) < LIMITED_BEFORE
+            ? { status: 429, headers: { "retry-after": "86400" }, body: { detail: "Too many requests" } }
+            : undefined,
+      });
+    });
+    afterAll(() => server.close());
+
+    it("ends the export at once with a checkpoint instead of waiting, each such request sent once", async () => {
+      const bolna = clientFor(server);
+      const before: Array<{ id: string }> = [];
+      const failure = await (async () => {
+        const options = { agent_id: dataset.agentId, from: FROM, to: TO, retry: { maxAttemptsPerPage: 5 } };
+        for await (const record of bolna.exportExecutions(options)) before.push(record);
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ExportError);
+      const { cause, checkpoint } = failure as ExportError;
+      expect(cause).toBeInstanceOf(RateLimitError);
+      expect((cause as RateLimitError).retryAfterMs).toBe(86_400_000);
+      expect(checkpoint.recordsYielded).toBe(before.length);
+      const limited = server.requests.filter((request) => Date.parse(request.query.get("to") ?? "") < LIMITED_BEFORE);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(Math.max(...attemptsPerQuery(server))).toBe(1);
     });
   });
 });
