@@ -80,10 +80,15 @@ export interface PageRequestSettings {
 
 export interface PlanOptions extends ExecutionFilters {
   agent_id: string;
+  /** Start of the range (inclusive): a `Date` or an ISO-8601 string with `Z` or an offset. */
   from: Date | string;
+  /** End of the range (inclusive). Default: the moment the export is created. */
   to?: Date | string | undefined;
+  /** Pages requested and not yet consumed, at most: the parallelism and the memory bound. 1–16, default 4. */
   concurrency?: number | undefined;
+  /** Records per page. 1–50, default 50. */
   pageSize?: number | undefined;
+  /** Widest window one request may cover, in days. At most Bolna's 7 (the default). */
   maxWindowDays?: number | undefined;
   retry?: ExportRetryOptions | undefined;
 }
