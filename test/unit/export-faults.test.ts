@@ -207,8 +207,9 @@ describe("exportExecutions against a faulty server", () => {
       expect(ids.filter((id) => !existing.includes(id) && !isCreatedCall(id)), "unknown records").toEqual([]);
       const { stats } = server;
       expect(stats.inserted).toBeGreaterThan(50);
+      // Of the requests the outage did not answer, about 10% got a random fault.
       const failed = Object.values(stats.injected).reduce((a, b) => a + b, 0);
-      expect(failed / stats.listRequests).toBeGreaterThanOrEqual(0.08);
+      expect(failed / (stats.listRequests - stats.scripted)).toBeGreaterThanOrEqual(0.07);
     });
   });
 
