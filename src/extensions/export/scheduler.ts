@@ -22,6 +22,7 @@ import { APIUserAbortError } from "../errors.js";
 import type { RemainingRange } from "./checkpoint.js";
 import {
   checkPage,
+  describeQuery,
   ListingContradiction,
   type CheckedPage,
   type ListedItem,
@@ -211,8 +212,8 @@ export class Scheduler<T> {
     const query = this.#queryOf(task);
     if (task.kind !== "walk" && task.region.budget-- <= 0) {
       const error = new ListingContradiction(
-        `Re-reading ${new Date(query.fromMs).toISOString()} to ${new Date(query.toMs).toISOString()} did not ` +
-          `reconcile the listing's counts within the requests allowed; its totals do not add up.`,
+        `Re-reading the stretch of ${describeQuery(query)} did not reconcile the listing's counts within the ` +
+          `requests allowed; its totals do not add up.`,
       );
       this.#fail(task, error, query, false);
       return;
