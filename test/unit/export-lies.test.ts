@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BolnaError } from "../../src/extensions/errors.js";
 import { ExportError, exportExecutions, type ExportCheckpoint } from "../../src/extensions/export/index.js";
 import { LIES, lying, type Lie, type ListPage } from "../support/lying-listings.js";
+import { naiveMicros } from "../support/execution-dataset.js";
 import { StatefulListing, type FakeExecution } from "../support/stateful-listing.js";
 
 const FROM = "2026-01-01T00:00:00.000Z";
@@ -101,5 +102,23 @@ describe("exportExecutions against a lying listing", () => {
     expect(outcome.error).toBeInstanceOf(ExportError);
     expect((outcome.error as Error).message).toContain("page_number 5");
     await expectResumable(outcome, listing, records);
+  });
+
+  it("a listing that invents new records on every request: stopped within a bounded number of requests", async () => {
+    let invented = 0;
+    // Every page is full, says has_more, and lists records never seen before, spread over the window asked for.
+    const inventing: ListPage = async (query) => {
+      const [from, to] = [Date.parse(query.from) * 1000, Date.parse(query.to) * 1000];
+      const data = Array.from({ length: query.page_size }, (_, n) => ({
+        id: `invented-${invented++}`,
+        created_at: naiveMicros(Math.floor(to - ((to - from) * (n + 0.5)) / query.page_size)),
+        status: "completed",
+      }));
+      return { page_number: query.page_number, page_size: query.page_size, total: 100 * query.page_size, has_more: true, data };
+    };
+    const outcome = await exportFrom(inventing);
+    expect(outcome.error).toBeInstanceOf(ExportError);
+    expect((outcome.error as Error).message).toContain("did not reconcile the listing's counts");
+    expect(outcome.requests).toBeLessThan(150);
   });
 });
