@@ -21,18 +21,26 @@
  *     (`memory-child.ts`).
  * (d) per-request time of `bolna.getAgent()` vs raw `fetch` + `json()` of the same URL (no latency, no rate limit,
  *     sequential, after a warm-up, request by request interleaved, medians; `overhead.ts`).
+ * (e) the export of (a)(b) while the agent keeps taking calls (the server creates one before answering each listing
+ *     request, inside the range: its clock starts where the data ends and `to` is an hour later), next to the
+ *     undisturbed run: every record that existed exactly once, new calls at most once.
+ * (f) the same export through 10% injected faults (500, 502, 503, 429 with a 20 ms retry-after, connection reset),
+ *     retried by the client's transport (backoff from 500 ms), next to the fault-free run. A page that still fails
+ *     ends the export with an `ExportError`; the run resumes from its checkpoint, as a user would, and says so.
+ * Runs the scenarios of `scenarios.ts`, prints the table of `report.ts`.
  */
 import { fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { createBolnaClient } from "../src/index.js";
 import { ExecutionDataset, MAX_PAGE_SIZE, type DatasetOptions } from "./fake-bolna.js";
 import type { MemoryJob, MemoryResult } from "./memory-child.js";
 import { measureOverhead } from "./overhead.js";
+import { mib, printTable, seconds, verdict, type Row } from "./report.js";
+import { docsRecipe, ourExport, verifyExact, verifyLive, windowsOf, type ExportSettings } from "./scenarios.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 
 const DAY_MS = 86_400_000;
-const API_KEY = "bench-key";
+const HOUR_MS = 3_600_000;
 
 // (a), (b): production is 500 requests/min; here the window is 1 s and the limit 100, with 40 ms per request. That
 // keeps limit × latency = 4 requests in flight at the limit, as in production at ~480 ms per page (time scaled 12×).
@@ -51,6 +59,8 @@ const MAIN_DATASET: DatasetOptions = {
   seed: 3,
 };
 const WARMUP_TO = "2026-01-01T03:00:00.000Z";
+// (f)
+const FAULT_RATE = 0.1;
 
 // (c)
 const MEMORY_DATASET: DatasetOptions = {
@@ -68,92 +78,7 @@ const OVERHEAD_WARMUP = 500;
 const OVERHEAD_ROUNDS = 4_000;
 const OVERHEAD_TARGET = 1.15;
 
-interface Row {
-  measurement: string;
-  ours: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  result: "PASS" | "MISS" | "info";
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-
-/** The ≤ 7-day windows the live API needs, the same cut the export makes. */
-function windowsOf(from: string, to: string, days = 7): Array<{ from: string; to: string }> {
-  const out: Array<{ from: string; to: string }> = [];
-  for (let start = Date.parse(from); ; start += days * DAY_MS) {
-    const end = Math.min(start + days * DAY_MS, Date.parse(to));
-    out.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
-    if (end === Date.parse(to)) return out;
-  }
-}
-
-/** Seed 002's loop, per window: request page after page while `has_more`, stop at the first non-200. */
-async function docsRecipe(url: string, agentId: string, from: string, to: string): Promise<{ ids: string[]; errors: number }> {
-  const ids: string[] = [];
-  let errors = 0;
-  for (const window of windowsOf(from, to)) {
-    let pageNumber = 1;
-    for (;;) {
-      const query = new URLSearchParams({
-        page_size: "50",
-        page_number: String(pageNumber),
-        from: window.from,
-        to: window.to,
-      });
-      const response = await fetch(`${url}/v2/agent/${agentId}/executions?${query}`, {
-        headers: { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" },
-      });
-      const body = (await response.json()) as { has_more?: boolean; data?: Array<{ id: string }> };
-      if (response.status !== 200) {
-        errors++;
-        break;
-      }
-      for (const item of body.data ?? []) ids.push(item.id);
-      if (body.has_more) pageNumber++;
-      else break;
-    }
-  }
-  return { ids, errors };
-}
-
-/** Our export with the client's limiter at the server's exact limit; the server's counters say what it sent. */
-async function ourExport(
-  url: string,
-  agentId: string,
-  from: string,
-  to: string,
-  concurrency: number,
-): Promise<{ ids: string[]; ms: number }> {
-  const bolna = createBolnaClient({
-    apiKey: API_KEY,
-    baseUrl: url,
-    env: {},
-    rateLimit: { windowMs: WINDOW_MS, limits: { "agent-executions": LIMIT } },
-  });
-  const ids: string[] = [];
-  const started = performance.now();
-  for await (const record of bolna.exportExecutions({ agent_id: agentId, from, to, concurrency })) {
-    ids.push(record.id);
-  }
-  return { ids, ms: performance.now() - started };
-}
-
-/** Throws unless `ids` are exactly the dataset's records in [from, to], each once. */
-function verify(what: string, ids: string[], dataset: ExecutionDataset, from: string, to: string): void {
-  const wanted = new Set(dataset.listingOrder(from, to).map((index) => dataset.id(index)));
-  const got = new Set(ids);
-  const missing = [...wanted].filter((id) => !got.has(id)).length;
-  if (got.size !== ids.length || got.size !== wanted.size || missing > 0) {
-    throw new Error(
-      `${what} returned ${ids.length} records (${got.size} distinct, ${missing} missing); the server has ${wanted.size}`,
-    );
-  }
-}
-
 /** A memory run's result, or why its process died (under the heap cap: most likely out of memory). */
 type MemoryOutcome = { ok: true; result: MemoryResult } | { ok: false; reason: string };
 
@@ -172,26 +97,6 @@ function runMemoryChild(job: MemoryJob): Promise<MemoryOutcome> {
     });
     child.send(job);
   });
-}
-
-function printTable(rows: Row[]): void {
-  const headers: Row = {
-    measurement: "Measurement",
-    ours: "Ours",
-    baseline: "Baseline (same run)",
-    ratio: "Ratio",
-    target: "Target",
-    result: "info",
-  };
-  const keys = ["measurement", "ours", "baseline", "ratio", "target", "result"] as const;
-  const width = Object.fromEntries(
-    keys.map((key) => [key, Math.max(key === "result" ? 6 : 0, ...[headers, ...rows].map((row) => row[key].length))]),
-  ) as Record<(typeof keys)[number], number>;
-  const line = (row: Row, isHeader = false): string =>
-    `| ${keys.map((key) => (isHeader && key === "result" ? "Result" : row[key]).padEnd(width[key])).join(" | ")} |`;
-  console.log(line(headers, true));
-  console.log(`|${keys.map((key) => "-".repeat(width[key] + 2)).join("|")}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 async function main(): Promise<void> {
@@ -218,9 +123,11 @@ async function main(): Promise<void> {
       0,
     );
 
+    const settings = (concurrency: number): ExportSettings => ({ concurrency, limit: LIMIT, windowMs: WINDOW_MS });
+
     // Warm both paths up (JIT, connections), then let the server's window empty.
     await docsRecipe(listing.url, dataset.agentId, from, WARMUP_TO);
-    await ourExport(listing.url, dataset.agentId, from, WARMUP_TO, EXPORT_CONCURRENCY);
+    await ourExport(listing.url, dataset.agentId, from, WARMUP_TO, settings(EXPORT_CONCURRENCY));
     await sleep(WINDOW_MS + 100);
     await listing.stats(true);
 
@@ -230,19 +137,46 @@ async function main(): Promise<void> {
     const recipeMs = performance.now() - recipeStarted;
     const recipeStats = await listing.stats(true);
     if (recipe.errors > 0) throw new Error(`the docs recipe got ${recipe.errors} non-200 answers and lost records`);
-    verify("the docs recipe", recipe.ids, dataset, from, to);
+    verifyExact("the docs recipe", recipe.ids, dataset, from, to);
     await sleep(WINDOW_MS + 100);
 
     const exportRun = async (concurrency: number) => {
       console.log(`(a)(b) exportExecutions, concurrency ${concurrency}, client limiter ${LIMIT}/${WINDOW_MS} ms …`);
-      const run = await ourExport(listing.url, dataset.agentId, from, to, concurrency);
+      const run = await ourExport(listing.url, dataset.agentId, from, to, settings(concurrency));
       const stats = await listing.stats(true);
-      verify(`exportExecutions (concurrency ${concurrency})`, run.ids, dataset, from, to);
+      verifyExact(`exportExecutions (concurrency ${concurrency})`, run.ids, dataset, from, to);
       await sleep(WINDOW_MS + 100);
       return { ms: run.ms, sent: stats.listRequests, status429: stats.rateLimited };
     };
     const ours = await exportRun(EXPORT_CONCURRENCY);
     const alt = await exportRun(ALT_CONCURRENCY);
+
+    // (e), (f): the same export against servers of their own (same data, latency and limit).
+    const liveTo = new Date(Date.parse(to) + HOUR_MS).toISOString();
+    console.log(`(e) exportExecutions while the server creates a call before answering each listing request …`);
+    const liveServer = await startServerProcess({
+      dataset: MAIN_DATASET,
+      latencyMs: LATENCY_MS,
+      rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
+      live: { insertEvery: 1 },
+    });
+    servers.push(liveServer);
+    const live = await ourExport(liveServer.url, dataset.agentId, from, liveTo, settings(EXPORT_CONCURRENCY));
+    const liveStats = await liveServer.stats();
+    const liveCreatedYielded = verifyLive("exportExecutions (live)", live.ids, dataset, from, liveTo);
+
+    console.log(`(f) exportExecutions through ${FAULT_RATE * 100}% faults …`);
+    const faultServer = await startServerProcess({
+      dataset: MAIN_DATASET,
+      latencyMs: LATENCY_MS,
+      rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
+      faults: { rate: FAULT_RATE, seed: 11, retryAfterMs: 20 },
+    });
+    servers.push(faultServer);
+    const faulty = await ourExport(faultServer.url, dataset.agentId, from, to, settings(EXPORT_CONCURRENCY));
+    const faultStats = await faultServer.stats();
+    verifyExact("exportExecutions (faults)", faulty.ids, dataset, from, to);
+    const injected = Object.values(faultStats.injected).reduce((a, b) => a + b, 0);
 
     console.log("(d) per-request overhead: getAgent vs raw fetch …");
     const cost = await measureOverhead({
@@ -283,7 +217,6 @@ async function main(): Promise<void> {
     const toSteady = ours.ms / steadyMs;
     const clientUs = cost.medianUs.client as number;
     const rawUs = cost.medianUs.raw as number;
-    const verdict = (ok: boolean): Row["result"] => (ok ? "PASS" : "MISS");
     /** A 100k-vs-10k row from two memory runs; `value` picks the bytes to compare (`growth`: over the baseline). */
     const memoryRow = (
       measurement: string,
@@ -370,6 +303,22 @@ async function main(): Promise<void> {
         target: `≤ ${OVERHEAD_TARGET.toFixed(2)}×`,
         result: verdict(clientUs / rawUs <= OVERHEAD_TARGET),
       },
+      {
+        measurement: "(e) same export while calls are created (1 per listing request) ⁵",
+        ours: `export ${seconds(live.ms)}`,
+        baseline: `undisturbed ${seconds(ours.ms)}`,
+        ratio: `${(live.ms / ours.ms).toFixed(2)}×`,
+        target: "each record once",
+        result: "PASS",
+      },
+      {
+        measurement: `(f) same export through ${FAULT_RATE * 100}% faults, transport retries ⁶`,
+        ours: `export ${seconds(faulty.ms)}`,
+        baseline: `fault-free ${seconds(ours.ms)}`,
+        ratio: `${(faulty.ms / ours.ms).toFixed(2)}×`,
+        target: "each record once",
+        result: "PASS",
+      },
     ];
     console.log("");
     printTable(rows);
@@ -404,6 +353,15 @@ async function main(): Promise<void> {
         `warm-up rounds (means: ours ${(cost.meanUs.client as number).toFixed(0)} µs, fetch ` +
         `${(cost.meanUs.raw as number).toFixed(0)} µs); the ratio per tenth of the rounds ranged ` +
         `${Math.min(...cost.sliceRatios).toFixed(2)}–${Math.max(...cost.sliceRatios).toFixed(2)}.`,
+      `⁵ Checked: every record of the dataset exactly once, calls created during the export at most once. The server ` +
+        `created ${liveStats.inserted} calls; ${liveCreatedYielded} of them were yielded (those created before the ` +
+        `walk passed their time), none twice. ${liveStats.listRequests} requests, ${liveStats.rateLimited} answered ` +
+        `429, ${live.resumes} resumes; the range is an hour longer than (a)'s, the hour the new calls land in.`,
+      `⁶ Checked: every record exactly once. ${injected} of ${faultStats.listRequests} listing requests got an ` +
+        `injected fault (${((100 * injected) / faultStats.listRequests).toFixed(1)}%: ` +
+        `${Object.entries(faultStats.injected).map(([kind, n]) => `${kind} ${n}`).join(", ")}); a failed page ` +
+        `waits in the transport's backoff (500 ms, doubling) while the other stretches go on. ` +
+        `${faulty.resumes} resume${faulty.resumes === 1 ? "" : "s"} from an ExportError's checkpoint.`,
       `Server: every listing request answered ${LATENCY_MS} ms late, ${LIMIT} per ${WINDOW_MS} ms allowed (sliding, ` +
         `counted at arrival; 429 with retry-after-ms beyond). Recipe: ${recipeStats.listRequests} requests, ` +
         `${recipeStats.rateLimited} got 429. Ceiling of (a) here: recipe pace ≈ 1/${LATENCY_MS} ms vs limit ` +

@@ -3,12 +3,12 @@
  *
  *   npm run example -- export-executions [--agent <id>] [--days 15] [--out build/examples/export] [--simulate-failure]
  *
- * `exportExecutions` splits the range into windows of at most 7 days (Bolna refuses wider ones), reads pages in
- * parallel and yields each record once. When a page still fails after its retries, it throws an `ExportError`
- * whose `checkpoint` is plain JSON: this example saves it next to the output files and, on the next run, resumes
- * from it and appends to the same files, without repeating or losing a record. Delete the checkpoint file to start
- * over. `--simulate-failure` makes every page after the first fail (locally, nothing is sent) so you can watch it:
- * run once with it (exit status 1, checkpoint saved), then once without it (resumed, exit status 0).
+ * `exportExecutions` reads the range by time, several stretches at once, and yields each record once, even while
+ * the agent keeps taking calls. When a page still fails after its retries, it throws an `ExportError` whose
+ * `checkpoint` is plain JSON: this example saves it next to the output files and, on the next run, resumes from it
+ * and appends to the same files, without repeating or losing a record. Delete the checkpoint file to start over.
+ * `--simulate-failure` starts a local outage (nothing more is sent) once the first page of records has arrived, so
+ * you can watch it: run once with it (exit status 1, checkpoint saved), then once without it (resumed, exit 0).
  */
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile, rm, writeFile, rename } from "node:fs/promises";
@@ -24,6 +24,12 @@ import {
 } from "../src/index.js";
 import { runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
 import { createProgressReporter } from "./support/progress.js";
+
+const EXECUTIONS_LISTING = /\/v2\/agent\/[^/]+\/executions\/?$/;
+
+function isExecutionsListing(request: Request): boolean {
+  return request.method === "GET" && EXECUTIONS_LISTING.test(new URL(request.url).pathname);
+}
 
 /** The agent of the spec's examples, used when `--agent` is not given against the mock. */
 const MOCK_AGENT_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -107,8 +113,8 @@ export async function main(context: ExampleContext): Promise<number> {
   if (existsSync(files.checkpoint)) {
     const resume = JSON.parse(await readFile(files.checkpoint, "utf8")) as ExportCheckpoint;
     ctx.log(
-      `Resuming the export saved in ${files.checkpoint}: window ${resume.windowIndex + 1}, page ${resume.page}, ` +
-        `${resume.recordsYielded} records already written (delete the file to start over).`,
+      `Resuming the export saved in ${files.checkpoint}: ${resume.recordsYielded} records already written, ` +
+        `${resume.remaining.length} stretches of time left (delete the file to start over).`,
     );
     what = { ...resume.plan, resume };
   } else {
@@ -131,24 +137,26 @@ export async function main(context: ExampleContext): Promise<number> {
   let send: (request: Request) => Promise<Response> = ctx.fetch ?? ((request) => fetch(request));
   if (values["simulate-failure"]) {
     const inner = send;
-    // A local outage for every page after the first one of each window: nothing reaches the server.
-    send = (request) =>
-      Number(new URL(request.url).searchParams.get("page_number")) >= 2
-        ? Promise.resolve(Response.json({ message: "Service Unavailable (simulated)" }, { status: 503 }))
-        : inner(request);
+    let outage = false;
+    // A local outage from the moment the first page of records has arrived: nothing more reaches the server.
+    send = async (request) => {
+      if (outage && isExecutionsListing(request)) {
+        return Response.json({ message: "Service Unavailable (simulated)" }, { status: 503 });
+      }
+      const response = await inner(request);
+      if (isExecutionsListing(request) && ((await response.clone().json()) as { data?: unknown[] }).data?.length) {
+        outage = true;
+      }
+      return response;
+    };
   }
-  const bolna = createBolnaClient({
-    baseUrl: ctx.baseUrl,
-    apiKey: ctx.apiKey,
-    fetch: send,
-    // The simulated outage never heals, so fail fast; real runs keep the client's defaults.
-    ...(values["simulate-failure"] ? { maxRetries: 0 } : {}),
-  });
+  const bolna = createBolnaClient({ baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, fetch: send });
 
   const progress = createProgressReporter(ctx.stderr);
   const exported = bolna.exportExecutions({
     ...what,
-    ...(values["simulate-failure"] ? { retry: { maxAttemptsPerPage: 2, initialDelayMs: 10 } } : {}),
+    // The simulated outage never heals, so fail fast, with pages of 2 so that it strikes mid-export.
+    ...(values["simulate-failure"] ? { pageSize: 2, retry: { maxAttemptsPerPage: 1 } } : {}),
     onProgress: (p) => {
       progress.update(p);
     },
@@ -175,9 +183,9 @@ export async function main(context: ExampleContext): Promise<number> {
     }
   } catch (error) {
     progress.done();
-    // Every record before the failed page was yielded: write them, then save where to pick up. An ExportError
-    // carries its checkpoint; after any other stop (an abort, a bug in this loop) `exported.checkpoint` says the
-    // same: the page holding the first record not yet yielded.
+    // Every record received before the failure was yielded: write them, then save where to pick up. An
+    // ExportError carries its checkpoint; after any other stop (an abort, a bug in this loop) `exported.checkpoint`
+    // says the same: what is left to read, and which records of it were already written.
     await flush();
     const checkpoint = error instanceof ExportError ? error.checkpoint : exported.checkpoint;
     await saveCheckpoint(files.checkpoint, checkpoint);

@@ -28,7 +28,7 @@ export {
   ResponseTooLargeError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
-export { ExportError } from "./extensions/export.js";
+export { ExportError } from "./extensions/export/index.js";
 export type {
   ExecutionExport,
   ExecutionFilters,
@@ -37,7 +37,7 @@ export type {
   ExportPlan,
   ExportProgress,
   ExportRetryOptions,
-} from "./extensions/export.js";
+} from "./extensions/export/index.js";
 export { PagePromise } from "./extensions/pagination.js";
 export { downloadRecording, getRecordingUrl } from "./extensions/recordings.js";
 export type { DownloadRecordingOptions, RecordingArgs, RecordingLeg, RecordingOptions } from "./extensions/recordings.js";

@@ -12,16 +12,21 @@
  */
 import createClient, { type Client } from "openapi-fetch";
 import type { BolnaOperationMethods } from "../generated/methods.js";
-import { operationMetadata, type RateLimitBucket } from "../generated/operations.js";
+import type { RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
-import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
+import {
+  exportExecutions,
+  type ExecutionExport,
+  type ExportExecutionsOptions,
+  type ListExecutionsPage,
+} from "./export/index.js";
 import type { OperationMetadata } from "./metadata.js";
 import { ALL_OPERATIONS } from "./operation-table.js";
-import type { OperationArgs, RequestOptions } from "./operation-types.js";
-import { PagePromise, type PageEnvelope } from "./pagination.js";
+import type { RequestOptions } from "./operation-types.js";
+import { PagePromise } from "./pagination.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { readData } from "./responses.js";
 import { createRouteTable, type RouteTable } from "./routes.js";
@@ -63,22 +68,21 @@ type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE"
 /** The strict-body check and its schemas, loaded the first time an agent operation is called. */
 let strictBody: Promise<typeof import("./strict-body.js")> | undefined;
 
-type ExportFilterName = "status" | "call_type" | "provider" | "answered_by_voice_mail" | "batch_id";
-
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
  * `listAgentExecutions` parameters, so a bad status is a compile error here too.
  */
-export type ExportOptions = Omit<ExportExecutionsOptions, ExportFilterName> &
-  Partial<Pick<OperationArgs<"listAgentExecutions">, ExportFilterName>>;
+export type ExportOptions = ExportExecutionsOptions;
 
 export interface BolnaClient extends BolnaOperationMethods, RawClient {
   /** The resolved base URL (never the key). */
   readonly baseUrl: string;
   /**
-   * Streams every execution of an agent over any date range: splits it into ≤ 7-day windows, fetches pages
-   * in parallel, yields records in order exactly once, retries failed pages, reports progress, and on giving
-   * up throws an `ExportError` whose `checkpoint` resumes the export.
+   * Streams every execution of an agent over any date range, reading several stretches of time in parallel with
+   * bounded memory. Every execution that exists when the export starts and lies in `[from, to]` is yielded
+   * exactly once, even while calls are created, re-run or deleted; calls created during the export at most once.
+   * When a page keeps failing or the server's answers contradict each other, it throws an `ExportError` whose
+   * `checkpoint` resumes the export, instead of truncating or duplicating.
    */
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
@@ -237,17 +241,10 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     use: raw.use,
     eject: raw.eject,
     exportExecutions(exportOptions: ExportOptions) {
-      const maxWindowDays = operationMetadata.listAgentExecutions.maxWindow?.maxDays;
-      return exportExecutions<Execution>(
-        async (query, init) =>
-          (await (client as BolnaClient).listAgentExecutions(
-            query as Parameters<BolnaClient["listAgentExecutions"]>[0],
-            init.signal ? { signal: init.signal } : {},
-          )) as PageEnvelope<Execution>,
-        // The spec's window limit is the default (a resumed export keeps its checkpoint's); a caller may still
-        // ask for narrower windows.
-        exportOptions.resume ? exportOptions : { maxWindowDays, ...exportOptions },
-      );
+      // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
+      // with the export's per-request `maxRetries` / `maxRetryDelayMs`.
+      const listPage: ListExecutionsPage = (query, init) => (client as BolnaClient).listAgentExecutions(query, init);
+      return exportExecutions<Execution>(listPage, exportOptions);
     },
   };
   return client as unknown as BolnaClient;

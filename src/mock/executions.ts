@@ -1,48 +1,114 @@
 /**
- * Makes the stateless Prism list an agent's executions the way a real server pages them, from the spec's named
- * examples, so that a `for await` walk or a bulk `exportExecutions` against the mock ends on its own.
+ * Makes the stateless Prism list an agent's executions the way the live API does, from the spec's example
+ * executions, so that a `for await` walk or a bulk `exportExecutions` against the mock ends on its own.
  *
- * Prism answers every `GET /v2/agent/{agent_id}/executions` with the operation's first example, `firstPage`
- * (page 1 of 2, `has_more: true`), whatever page or window is asked for: a walk would read page 1 forever and an
- * export would list the same executions in every window. The mock therefore picks the example for each request
- * (Prism's `Prefer: example=<name>` header), statelessly, so a resumed export sees what the stopped one saw:
- *  - the example executions count as having happened `EXAMPLE_EXECUTIONS_AGE_MS` before the request. A listing
- *    whose `from`/`to` window holds that instant (or that has no window) is the two-page listing: page 1 is
- *    `firstPage`, page 2 is `lastPage` (`has_more: false`), later pages are `emptyPage`;
- *  - any other window is `emptyPage`. In an export, whose windows share only their edges, one window lists the
- *    three executions and the others are empty, so each execution comes out once.
- * A request that already says `Prefer`, or whose page or dates Prism will refuse anyway, is left alone.
+ * Prism answers every `GET /v2/agent/{agent_id}/executions` with the operation's first example whatever page or
+ * window is asked for, and the examples are dated in the past: a walk would read page 1 forever, and an export,
+ * which checks every answer against its question (records inside the window asked for, in order, `total` and
+ * `has_more` agreeing), would rightly refuse the answers. So Prism still checks the request (auth, parameters) and,
+ * when it accepts it, the mock answers the page itself:
+ *  - the executions are those of the spec's page examples, moved in time (keeping their spacing) so that the newest
+ *    took place `EXAMPLE_EXECUTIONS_AGE_MS` before the mock started: "recent", whatever day it runs, and fixed for
+ *    the life of the mock, so a resumed export sees what the stopped one saw;
+ *  - like the live API, the listing keeps those with `from` ≤ `created_at` ≤ `to`, newest first, and answers page
+ *    `page_number` of `page_size` with `total` and `has_more`.
  */
 import { parseBolnaTimestamp } from "../extensions/datetime.js";
 
-export type ExecutionsExample = "firstPage" | "lastPage" | "emptyPage";
-
-/** The example executions took place this long before each request: "recent", whatever day the mock runs. */
+/** The newest example execution took place this long before the mock started. */
 export const EXAMPLE_EXECUTIONS_AGE_MS = 3_600_000;
 
 const EXECUTIONS_LISTING = /^\/v2\/agent\/[^/]+\/executions\/?$/;
+const PAGE_EXAMPLES = ["ExecutionPageFirst", "ExecutionPageLast"];
+const DEFAULT_PAGE_SIZE = 20;
 
-/** The instant a `from`/`to` value names, `null` when absent, `undefined` when it is not a date-time. */
+interface ExampleExecution {
+  readonly id: string;
+  readonly created_at: string;
+  readonly updated_at?: string;
+  readonly [field: string]: unknown;
+}
+
+export interface ExecutionsPage {
+  page_number: number;
+  page_size: number;
+  total: number;
+  has_more: boolean;
+  data: ExampleExecution[];
+}
+
+/** Microseconds since the epoch of a naive timestamp such as `2026-01-28T13:17:50.116924` (read as UTC). */
+function micros(timestamp: string): number {
+  const fraction = /\.(\d+)$/.exec(timestamp)?.[1] ?? "";
+  return parseBolnaTimestamp(timestamp).getTime() * 1000 + Number(fraction.slice(3, 6).padEnd(3, "0"));
+}
+
+/** The naive microsecond form Bolna writes. */
+function naive(us: number): string {
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, 23)}${String(us - ms * 1000).padStart(3, "0")}`;
+}
+
+/** A query bound in microseconds, `null` when absent, `undefined` when it is not a date-time. */
 function bound(value: string | null): number | null | undefined {
   if (value === null) return null;
   try {
-    return parseBolnaTimestamp(value).getTime();
+    return parseBolnaTimestamp(value).getTime() * 1000;
   } catch {
     return undefined;
   }
 }
 
-/** The example the mock should answer for this request, or `undefined` to let Prism choose. */
-export function executionsExample(method: string, url: URL, now: number): ExecutionsExample | undefined {
-  if (method.toUpperCase() !== "GET" || !EXECUTIONS_LISTING.test(url.pathname)) return undefined;
-  const pageParam = url.searchParams.get("page_number") ?? "1";
-  if (!/^[1-9]\d{0,8}$/.test(pageParam)) return undefined;
-  const from = bound(url.searchParams.get("from"));
-  const to = bound(url.searchParams.get("to"));
-  if (from === undefined || to === undefined) return undefined;
+function positiveInteger(value: string | null, fallback: number): number | undefined {
+  if (value === null) return fallback;
+  return /^[1-9]\d{0,8}$/.test(value) ? Number(value) : undefined;
+}
 
-  const happened = now - EXAMPLE_EXECUTIONS_AGE_MS;
-  if ((from !== null && from > happened) || (to !== null && to < happened)) return "emptyPage";
-  const page = Number(pageParam);
-  return page === 1 ? "firstPage" : page === 2 ? "lastPage" : "emptyPage";
+/** Whether the mock answers this request's page itself (once Prism has accepted the request). */
+export function isExecutionsListing(method: string, url: URL): boolean {
+  return method.toUpperCase() === "GET" && EXECUTIONS_LISTING.test(url.pathname);
+}
+
+/**
+ * The listing of the spec's example executions (read from the bundled spec's page examples), shifted so the newest
+ * took place `EXAMPLE_EXECUTIONS_AGE_MS` before `startedAt`.
+ */
+export function createExecutionsListing(spec: unknown, startedAt: number) {
+  const examples = (spec as { components?: { examples?: Record<string, { value?: { data?: ExampleExecution[] } }> } })
+    .components?.examples;
+  const byId = new Map<string, ExampleExecution>();
+  for (const name of PAGE_EXAMPLES) {
+    for (const item of examples?.[name]?.value?.data ?? []) byId.set(item.id, item);
+  }
+  const all = [...byId.values()];
+  const newest = Math.max(...all.map((item) => micros(item.created_at)));
+  const shift = (startedAt - EXAMPLE_EXECUTIONS_AGE_MS) * 1000 - newest;
+  const executions = all
+    .map((item) => ({
+      ...item,
+      created_at: naive(micros(item.created_at) + shift),
+      ...(item.updated_at === undefined ? {} : { updated_at: naive(micros(item.updated_at) + shift) }),
+    }))
+    .sort((a, b) => micros(b.created_at) - micros(a.created_at));
+
+  /** The page the live API would answer, or `undefined` when the query is one Prism refuses anyway. */
+  return function page(url: URL): ExecutionsPage | undefined {
+    const query = url.searchParams;
+    const from = bound(query.get("from"));
+    const to = bound(query.get("to"));
+    const pageNumber = positiveInteger(query.get("page_number"), 1);
+    const pageSize = positiveInteger(query.get("page_size"), DEFAULT_PAGE_SIZE);
+    if (from === undefined || to === undefined || pageNumber === undefined || pageSize === undefined) return undefined;
+    const matching = executions.filter((item) => {
+      const at = micros(item.created_at);
+      return (from === null || at >= from) && (to === null || at <= to);
+    });
+    return {
+      page_number: pageNumber,
+      page_size: pageSize,
+      total: matching.length,
+      has_more: pageNumber * pageSize < matching.length,
+      data: matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
+    };
+  };
 }

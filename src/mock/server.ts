@@ -24,8 +24,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { executionsExample } from "./executions.js";
-import { MockServerError, startPrism, type PrismProcess } from "./prism.js";
+import { readFileSync } from "node:fs";
+import { createExecutionsListing, isExecutionsListing } from "./executions.js";
+import { bundledSpecPath, MockServerError, startPrism, type PrismProcess } from "./prism.js";
 
 export { MockServerError, PRISM_INSTALL, type MockServerErrorCode } from "./prism.js";
 
@@ -57,18 +58,30 @@ function checkOptions(options: MockServerOptions): { port: number; host: string 
   return { port, host };
 }
 
-/** Forwards a request to Prism, naming the execution-listing example the request should get (if any). */
-function forwardTo(prism: URL, agent: Agent) {
+type ExecutionsPageOf = ReturnType<typeof createExecutionsListing>;
+
+/**
+ * Forwards a request to Prism. An execution listing Prism accepts (200) is answered by the mock's own listing
+ * instead of Prism's fixed example, so pages and windows behave as on the live API; the caller's `Prefer` header
+ * still picks a Prism example as it does everywhere else.
+ */
+function forwardTo(prism: URL, agent: Agent, executionsPage: ExecutionsPageOf) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const target = new URL(incoming.url ?? "/", prism);
     const method = incoming.method ?? "GET";
     const headers: OutgoingHttpHeaders = { ...incoming.headers, host: prism.host };
-    const example = headers["prefer"] === undefined ? executionsExample(method, target, Date.now()) : undefined;
-    if (example !== undefined) headers["prefer"] = `example=${example}`;
+    const listing = headers["prefer"] === undefined && isExecutionsListing(method, target);
 
     const upstream = request(target, { method, headers, agent }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
+      const page = listing && answer.statusCode === 200 ? executionsPage(target) : undefined;
+      if (page === undefined) {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+        return;
+      }
+      answer.resume();
+      outgoing.writeHead(200, { "content-type": "application/json" });
+      outgoing.end(JSON.stringify(page));
     });
     upstream.once("error", (error) => {
       if (outgoing.headersSent) return void outgoing.destroy(error);
@@ -140,7 +153,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     await closeServer(front);
     throw error;
   }
-  forward = forwardTo(new URL(prism.url), agent);
+  const spec: unknown = JSON.parse(readFileSync(bundledSpecPath(), "utf8"));
+  forward = forwardTo(new URL(prism.url), agent, createExecutionsListing(spec, Date.now()));
 
   let closing: Promise<void> | undefined;
   return {

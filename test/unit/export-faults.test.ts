@@ -1,17 +1,20 @@
 /**
  * The bulk export through the real client against a loopback fake Bolna (`bench/fake-bolna.ts`) that fails a
- * sizeable share of requests: every record of the range must arrive exactly once and in listing order, and a page
- * that keeps failing must end the export with a checkpoint that `resume` completes without repeats or gaps.
+ * sizeable share of requests: every record of the range must arrive exactly once, each page request must be tried
+ * at most `retry.maxAttemptsPerPage` times (the transport's retries, not multiplied by the export's), and a stretch
+ * of time the server keeps failing on must end the export with a checkpoint that `resume` completes without
+ * repeats or gaps.
  *
- * The range spans 18.5 days (three windows of at most 7 days). The dataset puts a record exactly on every whole hour,
- * so the records on the two window boundaries are listed by both windows (Bolna's bounds are inclusive) and the
- * records on `from` and `to` themselves are in range. Expected output is computed here, independently of the client:
- * window k covers [from + 7k days, min(from + 7(k+1) days, to)], each listed newest first, a record listed twice
- * kept at its first appearance.
+ * The same with 10% faults while the agent keeps taking calls (every listing request creates one inside the
+ * range), stopped by an outage and resumed; and a 429 asking to wait a day, which must end the export at once.
+ *
+ * The range spans 18.5 days (three windows of at most 7 days). The dataset puts a record exactly on every whole
+ * hour, so records sit on the two window boundaries (Bolna's bounds are inclusive, both windows list them) and on
+ * `from` and `to` themselves. The expected records are computed here from the dataset, independently of the client.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecutionDataset, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
-import { APIConnectionError, APIError } from "../../src/extensions/errors.js";
+import { ExecutionDataset, isCreatedCall, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
+import { APIConnectionError, APIError, RateLimitError } from "../../src/extensions/errors.js";
 import { createBolnaClient, ExportError, type ExportCheckpoint, type ExportProgress } from "../../src/index.js";
 import type { Fault } from "./support/fault-server.js";
 
@@ -28,15 +31,8 @@ const dataset = new ExecutionDataset({
   alignMs: 3_600_000,
 });
 const FAULT_RATE = 0.15;
-/** Fast retries: the transport does not retry (its backoff starts at 500 ms); the export retries every page. */
-const RETRY = { maxAttemptsPerPage: 10, initialDelayMs: 1, maxDelayMs: 10 };
-
-interface Expected {
-  index: number;
-  window: number;
-  /** 1-based page of the window's listing that holds the record (its first appearance). */
-  page: number;
-}
+/** Fast retries: each page request may be tried 10 times, waiting at most 10 ms between tries. */
+const RETRY = { maxAttemptsPerPage: 10, maxDelayMs: 10 };
 
 const windows: Array<{ from: string; to: string }> = [];
 for (let start = Date.parse(FROM); ; start += 7 * DAY) {
@@ -44,32 +40,26 @@ for (let start = Date.parse(FROM); ; start += 7 * DAY) {
   windows.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
   if (end === Date.parse(TO)) break;
 }
+const expectedIds = dataset.listingOrder(FROM, TO).map((index) => dataset.id(index));
 
-const expected: Expected[] = [];
-{
-  const seen = new Set<number>();
-  windows.forEach((window, w) => {
-    dataset.listingOrder(window.from, window.to).forEach((index, position) => {
-      if (seen.has(index)) return;
-      seen.add(index);
-      expected.push({ index, window: w, page: Math.floor(position / PAGE_SIZE) + 1 });
-    });
-  });
-}
-const expectedIds = expected.map((entry) => dataset.id(entry.index));
-
-/** Same ids in the same order, each once; reports the first difference instead of a 13 000-line diff. */
-function expectSequence(actual: ReadonlyArray<{ id: string }>, wanted: readonly string[]): void {
+/** Each id once, exactly the dataset's records of the range. */
+function expectExactlyOnce(actual: ReadonlyArray<{ id: string }>): void {
   const ids = actual.map((record) => record.id);
-  expect(new Set(ids).size, "duplicate ids").toBe(ids.length);
-  const firstDifference = ids.findIndex((id, n) => id !== wanted[n]);
-  expect(firstDifference, `first position where the order differs (of ${wanted.length})`).toBe(-1);
-  expect(ids.length).toBe(wanted.length);
+  expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
+  const wanted = new Set(expectedIds);
+  expect(ids.filter((id) => !wanted.has(id)), "records outside the range").toEqual([]);
+  expect(ids.length).toBe(expectedIds.length);
 }
 
-function pagesOf(window: number): number {
-  const { count } = dataset.range(windows[window]!.from, windows[window]!.to);
-  return Math.max(1, Math.ceil(count / PAGE_SIZE));
+/** How many times each distinct listing query reached the server. */
+function attemptsPerQuery(server: FakeBolna): number[] {
+  const counts = new Map<string, number>();
+  for (const request of server.requests) {
+    if (!request.path.endsWith("/executions")) continue;
+    const key = request.query.toString();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.values()];
 }
 
 function clientFor(server: FakeBolna) {
@@ -86,8 +76,7 @@ function clientFor(server: FakeBolna) {
 describe("exportExecutions against a faulty server", () => {
   it("the expected data spans several windows with records on their shared bounds", () => {
     expect(windows).toHaveLength(3);
-    expect(expected.length).toBeGreaterThanOrEqual(10_000);
-    expect(dataset.range(FROM, TO).count).toBe(expected.length);
+    expect(expectedIds.length).toBeGreaterThanOrEqual(10_000);
     // Both window boundaries hold a record that two windows list.
     for (const boundary of [windows[0]!.to, windows[1]!.to]) expect(dataset.range(boundary, boundary).count).toBe(1);
   });
@@ -99,7 +88,7 @@ describe("exportExecutions against a faulty server", () => {
     });
     afterAll(() => server.close());
 
-    it("yields every record of the range exactly once, in listing order", async () => {
+    it("yields every record of the range exactly once, each page request tried at most maxAttemptsPerPage times", async () => {
       const bolna = clientFor(server);
       let last: ExportProgress | undefined;
       const records: Array<{ id: string; created_at?: string }> = [];
@@ -113,45 +102,38 @@ describe("exportExecutions against a faulty server", () => {
       });
       for await (const record of run) records.push(record);
 
-      expectSequence(records, expectedIds);
-      const wrongTime = records.findIndex((record, n) => record.created_at !== dataset.createdAt(expected[n]!.index));
-      expect(wrongTime, "first record whose created_at is not the dataset's").toBe(-1);
-      // The same set as the server's dataset for the range (no duplicates, same size, so no record missing).
-      const inRange = new Set(dataset.listingOrder(FROM, TO).map((index) => dataset.id(index)));
-      expect(inRange.size).toBe(records.length);
-      expect(records.filter((record) => !inRange.has(record.id))).toEqual([]);
-
+      expectExactlyOnce(records);
       const { stats } = server;
       const failed = Object.values(stats.injected).reduce((a, b) => a + b, 0);
       expect(failed / stats.listRequests).toBeGreaterThanOrEqual(0.1);
       for (const count of Object.values(stats.injected)) expect(count).toBeGreaterThan(0);
       expect(stats.rejected).toBe(0);
-      // Every page of every window was served once (a boundary record makes no extra page here).
-      expect(stats.pagesServed).toBe(windows.reduce((sum, _, w) => sum + pagesOf(w), 0));
+      expect(Math.max(...attemptsPerQuery(server))).toBeLessThanOrEqual(RETRY.maxAttemptsPerPage);
+      // Pages served: the 267 full pages' worth of records, plus what splitting the range into parallel walks costs.
+      expect(stats.pagesServed).toBeLessThanOrEqual(Math.ceil(expectedIds.length / PAGE_SIZE) * 1.15);
 
-      expect(last?.overall).toMatchObject({ windowsDone: 3, windowCount: 3, recordsDone: expected.length });
-      expect(run.checkpoint).toMatchObject({ windowIndex: 3, page: 1, recordsYielded: expected.length });
+      expect(last?.overall).toMatchObject({ windowsDone: 3, windowCount: 3, recordsDone: expectedIds.length });
+      expect(run.checkpoint).toMatchObject({ recordsYielded: expectedIds.length, remaining: [] });
     });
   });
 
   describe.each([
-    { window: 1, page: 40, fault: { status: 503, body: { detail: "Service Unavailable" } } as Fault },
-    { window: 2, page: 1, fault: { reset: true } as Fault },
-    { window: 1, page: pagesOf(1), fault: { status: 500, body: { detail: "Internal Server Error" } } as Fault },
-  ])("a page that keeps failing (window $window, page $page)", ({ window, page, fault }) => {
+    { from: "2026-01-10T00:00:00.000Z", fault: { status: 503, body: { detail: "Service Unavailable" } } as Fault },
+    { from: "2026-01-18T00:00:00.000Z", fault: { reset: true } as Fault },
+    { from: FROM, fault: { status: 500, body: { detail: "Internal Server Error" } } as Fault },
+  ])("a stretch of time the server keeps failing on (requests ending before $from)", ({ from, fault }) => {
     let server: FakeBolna;
     let broken = true;
     beforeAll(async () => {
       server = await startFakeBolna({
         dataset,
         faults: { rate: FAULT_RATE, seed: 2, retryAfterMs: 5 },
-        override: (query) =>
-          broken && query.from === windows[window]!.from && query.pageNumber === page ? fault : undefined,
+        override: (query) => (broken && Date.parse(query.to) < Date.parse(from) + DAY ? fault : undefined),
       });
     });
     afterAll(() => server.close());
 
-    it("stops with a checkpoint there, and resume delivers the rest exactly once", async () => {
+    it("stops with a checkpoint after every record received, and resume delivers the rest exactly once", async () => {
       const bolna = clientFor(server);
       const options = { agent_id: dataset.agentId, from: FROM, to: TO, concurrency: 6, retry: RETRY };
       const before: Array<{ id: string }> = [];
@@ -166,17 +148,14 @@ describe("exportExecutions against a faulty server", () => {
       const { checkpoint, cause } = failure as ExportError;
       if ("status" in fault) expect((cause as APIError).status).toBe(fault.status);
       else expect(cause).toBeInstanceOf(APIConnectionError);
-      // Every record before the failing page, nothing from it or after it.
-      const prefix = expected.filter((entry) => entry.window < window || (entry.window === window && entry.page < page));
-      expectSequence(before, prefix.map((entry) => dataset.id(entry.index)));
       expect(checkpoint).toMatchObject({
-        version: 1,
-        windowIndex: window,
-        page,
-        recordsYielded: prefix.length,
+        version: 2,
+        recordsYielded: before.length,
         plan: { agent_id: dataset.agentId, from: FROM, to: TO, pageSize: PAGE_SIZE },
       });
-      expect(server.stats.scripted).toBe(RETRY.maxAttemptsPerPage);
+      expect(new Set(before.map((record) => record.id)).size).toBe(before.length);
+      // The failing request was tried maxAttemptsPerPage times, not more (no retries nested in retries).
+      expect(Math.max(...attemptsPerQuery(server))).toBe(RETRY.maxAttemptsPerPage);
 
       // The checkpoint survives storage as JSON; the server heals; the same export resumes.
       const stored = JSON.parse(JSON.stringify(checkpoint)) as ExportCheckpoint;
@@ -186,8 +165,83 @@ describe("exportExecutions against a faulty server", () => {
       const resumed = bolna.exportExecutions({ ...options, resume: stored });
       for await (const record of resumed) after.push(record);
 
-      expectSequence([...before, ...after], expectedIds);
-      expect(resumed.checkpoint).toMatchObject({ windowIndex: windows.length, recordsYielded: expected.length });
+      expectExactlyOnce([...before, ...after]);
+      expect(resumed.checkpoint).toMatchObject({ recordsYielded: expectedIds.length, remaining: [] });
+    });
+  });
+
+  describe("10% faults while calls are created inside the range, an outage, then resume", () => {
+    const LIVE_FROM = "2026-01-14T00:00:00.000Z";
+    // The dataset ends at 2026-01-21T00:00Z; the server's clock starts there, so new calls fall inside the range.
+    const LIVE_TO = "2026-01-21T01:00:00.000Z";
+    const OUTAGE_BEFORE = Date.parse("2026-01-16T00:00:00.000Z");
+    let server: FakeBolna;
+    let broken = true;
+    beforeAll(async () => {
+      server = await startFakeBolna({
+        dataset,
+        faults: { rate: 0.1, seed: 3, retryAfterMs: 5 },
+        live: { insertEvery: 1 },
+        override: (query) => (broken && Date.parse(query.to) < OUTAGE_BEFORE ? { status: 503 } : undefined),
+      });
+    });
+    afterAll(() => server.close());
+
+    it("every record that existed yielded exactly once over both runs, every new call at most once", async () => {
+      const bolna = clientFor(server);
+      const options = { agent_id: dataset.agentId, from: LIVE_FROM, to: LIVE_TO, concurrency: 6, retry: RETRY };
+      const records: Array<{ id: string }> = [];
+      const failure = await (async () => {
+        for await (const record of bolna.exportExecutions(options)) records.push(record);
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ExportError);
+      broken = false;
+      const resume = JSON.parse(JSON.stringify((failure as ExportError).checkpoint)) as ExportCheckpoint;
+      for await (const record of bolna.exportExecutions({ ...options, resume })) records.push(record);
+
+      const ids = records.map((record) => record.id);
+      expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
+      const existing = dataset.listingOrder(LIVE_FROM, LIVE_TO).map((index) => dataset.id(index));
+      const got = new Set(ids);
+      expect(existing.filter((id) => !got.has(id)), "existing records never yielded").toEqual([]);
+      expect(ids.filter((id) => !existing.includes(id) && !isCreatedCall(id)), "unknown records").toEqual([]);
+      const { stats } = server;
+      expect(stats.inserted).toBeGreaterThan(50);
+      // Of the requests the outage did not answer, about 10% got a random fault.
+      const failed = Object.values(stats.injected).reduce((a, b) => a + b, 0);
+      expect(failed / (stats.listRequests - stats.scripted)).toBeGreaterThanOrEqual(0.07);
+    });
+  });
+
+  describe("a 429 asking to wait a day (Retry-After: 86400)", () => {
+    const LIMITED_BEFORE = Date.parse("2026-01-05T00:00:00.000Z");
+    let server: FakeBolna;
+    beforeAll(async () => {
+      server = await startFakeBolna({
+        dataset,
+        override: (query) =>
+          Date.parse(query.to) < LIMITED_BEFORE
+            ? { status: 429, headers: { "retry-after": "86400" }, body: { detail: "Too many requests" } }
+            : undefined,
+      });
+    });
+    afterAll(() => server.close());
+
+    it("ends the export at once with a checkpoint instead of waiting, each such request sent once", async () => {
+      const bolna = clientFor(server);
+      const before: Array<{ id: string }> = [];
+      const failure = await (async () => {
+        const options = { agent_id: dataset.agentId, from: FROM, to: TO, retry: { maxAttemptsPerPage: 5 } };
+        for await (const record of bolna.exportExecutions(options)) before.push(record);
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ExportError);
+      const { cause, checkpoint } = failure as ExportError;
+      expect(cause).toBeInstanceOf(RateLimitError);
+      expect((cause as RateLimitError).retryAfterMs).toBe(86_400_000);
+      expect(checkpoint.recordsYielded).toBe(before.length);
+      const limited = server.requests.filter((request) => Date.parse(request.query.get("to") ?? "") < LIMITED_BEFORE);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(Math.max(...attemptsPerQuery(server))).toBe(1);
     });
   });
 });

@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_EXECUTIONS_AGE_MS, executionsExample } from "../../src/mock/executions.js";
+import { parseBolnaTimestamp } from "../../src/extensions/datetime.js";
+import { createExecutionsListing, EXAMPLE_EXECUTIONS_AGE_MS, isExecutionsListing } from "../../src/mock/executions.js";
 
-const NOW = Date.parse("2026-11-28T12:00:00Z");
+const SPEC: unknown = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../src/generated/openapi.json"), "utf8"));
+const STARTED = Date.parse("2026-11-28T12:00:00Z");
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const LISTING = "http://127.0.0.1:4010/v2/agent/3c90c3cc-0d44-4b50-8888-8dd25736052a/executions";
@@ -13,45 +17,56 @@ function listing(query: Record<string, string | number>): URL {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const page = createExecutionsListing(SPEC, STARTED);
+const everything = page(listing({ page_size: 50 }));
 
-describe("executionsExample (which named example the mock answers for an execution listing)", () => {
-  it("gives the two-page listing to a window that holds the examples' instant, then empty pages", () => {
-    const window = { from: iso(NOW - 7 * DAY), to: iso(NOW) };
-    expect(executionsExample("GET", listing(window), NOW)).toBe("firstPage");
-    expect(executionsExample("GET", listing({ ...window, page_number: 1 }), NOW)).toBe("firstPage");
-    expect(executionsExample("GET", listing({ ...window, page_number: 2 }), NOW)).toBe("lastPage");
-    expect(executionsExample("GET", listing({ ...window, page_number: 3 }), NOW)).toBe("emptyPage");
+describe("the mock's execution listing", () => {
+  it("lists the spec's example executions once each, newest first, the newest an hour before the mock started", () => {
+    expect(everything?.total).toBe(3);
+    const ids = everything?.data.map((item) => item.id) ?? [];
+    expect(new Set(ids).size).toBe(3);
+    const times = everything?.data.map((item) => parseBolnaTimestamp(item.created_at).getTime()) ?? [];
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(Math.abs((times[0] ?? 0) - (STARTED - EXAMPLE_EXECUTIONS_AGE_MS))).toBeLessThan(1);
   });
 
-  it("answers every other window with the empty page, whatever the page", () => {
-    const happened = NOW - EXAMPLE_EXECUTIONS_AGE_MS;
-    const before = { from: iso(happened - 7 * DAY), to: iso(happened - 1) };
-    const after = { from: iso(happened + 1), to: iso(NOW) };
-    for (const window of [before, after]) {
-      expect(executionsExample("GET", listing(window), NOW)).toBe("emptyPage");
-      expect(executionsExample("GET", listing({ ...window, page_number: 2 }), NOW)).toBe("emptyPage");
+  it("pages like the live API: page n of page_size, total and has_more", () => {
+    const window = { from: iso(STARTED - 7 * DAY), to: iso(STARTED), page_size: 2 };
+    const first = page(listing({ ...window, page_number: 1 }));
+    const second = page(listing({ ...window, page_number: 2 }));
+    const third = page(listing({ ...window, page_number: 3 }));
+    expect(first).toMatchObject({ page_number: 1, page_size: 2, total: 3, has_more: true });
+    expect(second).toMatchObject({ page_number: 2, total: 3, has_more: false });
+    expect(third).toMatchObject({ page_number: 3, total: 3, has_more: false, data: [] });
+    expect([...(first?.data ?? []), ...(second?.data ?? [])].map((item) => item.id)).toEqual(
+      everything?.data.map((item) => item.id),
+    );
+  });
+
+  it("keeps only executions inside [from, to], bounds included", () => {
+    const newest = everything?.data[0]?.created_at ?? "";
+    const newestMs = parseBolnaTimestamp(newest).getTime();
+    expect(page(listing({ from: iso(newestMs + 1), to: iso(STARTED) }))?.total).toBe(0);
+    expect(page(listing({ from: iso(STARTED - 30 * DAY), to: iso(STARTED - 20 * DAY) }))?.total).toBe(0);
+    const onlyNewest = page(listing({ from: iso(newestMs), to: iso(STARTED) }));
+    expect(onlyNewest?.data.map((item) => item.id)).toEqual([everything?.data[0]?.id]);
+  });
+
+  it("puts every execution in exactly one window of a 30-day export split into 7-day windows", () => {
+    let seen = 0;
+    for (let start = STARTED - 30 * DAY; start < STARTED; start += 7 * DAY + 1) {
+      seen += page(listing({ from: iso(start), to: iso(Math.min(start + 7 * DAY, STARTED)) }))?.total ?? 0;
     }
-  });
-
-  it("puts the examples in exactly one window of a 30-day export split into 7-day windows", () => {
-    const windows: Array<{ from: number; to: number }> = [];
-    for (let start = NOW - 30 * DAY; start < NOW; start += 7 * DAY) windows.push({ from: start, to: Math.min(start + 7 * DAY, NOW) });
-    const firstPages = windows.map((w) => executionsExample("GET", listing({ from: iso(w.from), to: iso(w.to) }), NOW));
-    expect(firstPages).toEqual(["emptyPage", "emptyPage", "emptyPage", "emptyPage", "firstPage"]);
-  });
-
-  it("reads bounds with a numeric offset, and a missing bound as open", () => {
-    expect(executionsExample("GET", listing({ from: "2026-11-28T16:00:00+05:30" }), NOW)).toBe("firstPage");
-    expect(executionsExample("GET", listing({ to: "2026-11-28T10:59:59+00:00" }), NOW)).toBe("emptyPage");
-    expect(executionsExample("GET", listing({}), NOW)).toBe("firstPage");
+    expect(seen).toBe(3);
   });
 
   it("leaves requests Prism will refuse, and every other operation, to Prism", () => {
-    expect(executionsExample("GET", listing({ from: "yesterday" }), NOW)).toBeUndefined();
-    expect(executionsExample("GET", listing({ page_number: 0 }), NOW)).toBeUndefined();
-    expect(executionsExample("GET", listing({ page_number: "two" }), NOW)).toBeUndefined();
-    expect(executionsExample("POST", listing({}), NOW)).toBeUndefined();
-    expect(executionsExample("GET", new URL("http://127.0.0.1:4010/agent/a/executions"), NOW)).toBeUndefined();
-    expect(executionsExample("GET", new URL("http://127.0.0.1:4010/executions/e1"), NOW)).toBeUndefined();
+    expect(page(listing({ from: "yesterday" }))).toBeUndefined();
+    expect(page(listing({ page_number: 0 }))).toBeUndefined();
+    expect(page(listing({ page_size: "two" }))).toBeUndefined();
+    expect(isExecutionsListing("GET", listing({}))).toBe(true);
+    expect(isExecutionsListing("POST", listing({}))).toBe(false);
+    expect(isExecutionsListing("GET", new URL("http://127.0.0.1:4010/agent/a/executions"))).toBe(false);
+    expect(isExecutionsListing("GET", new URL("http://127.0.0.1:4010/executions/e1"))).toBe(false);
   });
 });

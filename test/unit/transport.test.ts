@@ -91,6 +91,18 @@ describe("retries on retry-safe routes", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("applies a per-request maxRetryDelayMs to Retry-After and to backoff", async () => {
+    const { url, requests } = await serve({ status: 429, headers: { "retry-after": "2" } }, { status: 503 }, ok);
+    const { transport, delays } = setup({ maxRetryDelayMs: 60_000 });
+    // The 2 s Retry-After is over this request's 1 s cap: no retry, the 429 comes back.
+    expect((await transport(new Request(`${url}/batches/b1`), { maxRetryDelayMs: 1_000 })).status).toBe(429);
+    expect(delays).toEqual([]);
+    // The backoff after the 503 (500 ms without a cap) is cut to this request's 300 ms.
+    expect((await transport(new Request(`${url}/batches/b1`), { maxRetryDelayMs: 300 })).status).toBe(200);
+    expect(delays).toEqual([300]);
+    expect(requests).toHaveLength(3);
+  });
+
   it("retries 5xx with exponential backoff, then returns the success", async () => {
     const { url, requests } = await serve({ status: 500 }, { status: 503, body: "busy" }, ok);
     const { transport, delays } = setup();

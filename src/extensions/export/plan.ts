@@ -1,0 +1,191 @@
+/**
+ * What an export lists and how it may ask: options checked and fixed into a plan before anything is sent.
+ *
+ * Contract:
+ * - `planExport(options, resumed)` refuses bad options with a `BolnaInputError` naming the option and what is
+ *   allowed, and returns the plan (agent, range, page size, window width, filters), the concurrency and the
+ *   per-request retry settings. The filters and their rules come from the spec's `listAgentExecutions` metadata
+ *   (every query parameter that is not the page, the page size or a window bound), so a new filter in the spec
+ *   needs no code here; a request built from the plan is checked against the same metadata at once, so a bad
+ *   filter value fails here and not on the first request.
+ * - `to` defaults to the moment the export is created. When resuming, `to`, `pageSize` and `maxWindowDays` not
+ *   given come from the checkpoint's plan, and the rest must match it (`assertSamePlan`).
+ * - `windowsOf(plan)` cuts the range into windows no wider than Bolna allows, oldest first, as non-overlapping key
+ *   ranges: a record on the instant two windows share belongs to the later one, `to` itself to the last.
+ * - Retries belong to the client's transport: `retry.maxAttemptsPerPage` becomes the page request's `maxRetries`
+ *   and `retry.maxDelayMs` its `maxRetryDelayMs` (the cap on backoff and on a 429's `Retry-After`).
+ */
+import { operationMetadata } from "../../generated/operations.js";
+import type { operations } from "../../generated/schema.js";
+import { prepareArguments } from "../arguments.js";
+import { ALL_OPERATIONS } from "../operation-table.js";
+import { splitWindow, toUtcDate, toUtcIso } from "../datetime.js";
+import { BolnaInputError } from "../errors.js";
+import { MAX_TIMER_MS } from "../rate-limit.js";
+import { ceilMs, floorMs, isoMs, MICROS_PER_MS } from "./keys.js";
+import type { KeyRange } from "./ranges.js";
+
+const LISTING = operationMetadata.listAgentExecutions;
+/** The same entry as the runtime reads it (defaults filled in), for the argument checks. */
+const LISTING_OPERATION = ALL_OPERATIONS.find((operation) => operation.operationId === "listAgentExecutions");
+type Listing = typeof LISTING;
+type ListingQuery = NonNullable<operations["listAgentExecutions"]["parameters"]["query"]>;
+type NotAFilter =
+  | Listing["pagination"]["pageParam"]
+  | Listing["pagination"]["sizeParam"]
+  | Listing["maxWindow"]["from"]
+  | Listing["maxWindow"]["to"];
+
+/** The listing's filters (`status`, `call_type`, …), as the spec names and types them. */
+export type ExecutionFilterName = Exclude<Extract<Listing["fields"][number], { in: "query" }>["name"], NotAFilter>;
+export type ExecutionFilters = { [K in ExecutionFilterName]?: ListingQuery[K] | undefined };
+
+const NOT_FILTERS: ReadonlySet<string> = new Set([
+  LISTING.pagination.pageParam,
+  LISTING.pagination.sizeParam,
+  LISTING.maxWindow.from,
+  LISTING.maxWindow.to,
+]);
+export const FILTER_NAMES = LISTING.fields
+  .filter((field) => field.in === "query" && !NOT_FILTERS.has(field.name))
+  .map((field) => field.name as ExecutionFilterName);
+
+/** Bolna's widest window per request. */
+export const MAX_WINDOW_DAYS = LISTING.maxWindow.maxDays;
+const MAX_PAGE_SIZE = LISTING.fields.find((field) => field.name === LISTING.pagination.sizeParam)?.maximum ?? 50;
+
+export interface ExportRetryOptions {
+  /** Attempts per page request, the first included (the request's `maxRetries` is one less). Default 4. */
+  maxAttemptsPerPage?: number | undefined;
+  /**
+   * Cap on the wait before a retry: backoff, or a 429's `Retry-After` (a longer `Retry-After` fails the page and
+   * the export stops with a checkpoint). Default: the client's `maxRetryDelayMs`.
+   */
+  maxDelayMs?: number | undefined;
+  /** @deprecated Ignored: the client's transport owns the backoff (500 ms, doubling, up to 8 s). */
+  initialDelayMs?: number | undefined;
+}
+
+/** What an export lists, fixed at its start. */
+export interface ExportPlan extends ExecutionFilters {
+  agent_id: string;
+  from: string;
+  to: string;
+  pageSize: number;
+  maxWindowDays: number;
+}
+
+/** Per-request settings of every page request. */
+export interface PageRequestSettings {
+  maxRetries: number;
+  maxRetryDelayMs?: number;
+}
+
+export interface PlanOptions extends ExecutionFilters {
+  agent_id: string;
+  /** Start of the range (inclusive): a `Date` or an ISO-8601 string with `Z` or an offset. */
+  from: Date | string;
+  /** End of the range (inclusive). Default: the moment the export is created. */
+  to?: Date | string | undefined;
+  /** Pages requested and not yet consumed, at most: the parallelism and the memory bound. 1–16, default 4. */
+  concurrency?: number | undefined;
+  /** Records per page. 1–50, default 50. */
+  pageSize?: number | undefined;
+  /** Widest window one request may cover, in days. At most Bolna's 7 (the default). */
+  maxWindowDays?: number | undefined;
+  retry?: ExportRetryOptions | undefined;
+}
+
+function integerOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BolnaInputError(name, `${name} must be an integer from ${min} to ${max}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** The listing query for one page of the plan (used for requests, and once up front to check the filters). */
+export function listingQuery(
+  plan: ExportPlan,
+  fromMs: number,
+  toMs: number,
+  pageNumber: number,
+): Record<string, unknown> {
+  const query: Record<string, unknown> = {
+    agent_id: plan.agent_id,
+    [LISTING.maxWindow.from]: isoMs(fromMs),
+    [LISTING.maxWindow.to]: isoMs(toMs),
+    [LISTING.pagination.pageParam]: pageNumber,
+    [LISTING.pagination.sizeParam]: plan.pageSize,
+  };
+  for (const name of FILTER_NAMES) if (plan[name] !== undefined) query[name] = plan[name];
+  return query;
+}
+
+export function planExport(
+  options: PlanOptions,
+  resumed: ExportPlan | undefined,
+): { plan: ExportPlan; concurrency: number; request: PageRequestSettings } {
+  const maxWindowDays = options.maxWindowDays ?? resumed?.maxWindowDays ?? MAX_WINDOW_DAYS;
+  if (!(typeof maxWindowDays === "number" && maxWindowDays > 0 && maxWindowDays <= MAX_WINDOW_DAYS)) {
+    throw new BolnaInputError(
+      "maxWindowDays",
+      `maxWindowDays must be a number of days above 0 and at most ${MAX_WINDOW_DAYS} (Bolna's limit); ` +
+        `got ${String(maxWindowDays)}.`,
+    );
+  }
+  const to = options.to ?? resumed?.to;
+  const plan: ExportPlan = {
+    agent_id: options.agent_id,
+    from: toUtcIso(options.from, "from"),
+    to: to === undefined ? new Date().toISOString() : toUtcIso(to, "to"),
+    pageSize: integerOption("pageSize", options.pageSize ?? resumed?.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    maxWindowDays,
+  };
+  for (const name of FILTER_NAMES) {
+    if (options[name] !== undefined) Object.assign(plan, { [name]: options[name] });
+  }
+  // The same checks every request gets, once, before anything is sent (agent_id, filter values, a window).
+  const first = (windowsOf(plan)[0] as ExportWindow).range;
+  prepareArguments(LISTING_OPERATION as NonNullable<typeof LISTING_OPERATION>, listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1));
+
+  const retry = options.retry ?? {};
+  const attempts = integerOption("retry.maxAttemptsPerPage", retry.maxAttemptsPerPage ?? 4, 1, 100);
+  const request: PageRequestSettings = { maxRetries: attempts - 1 };
+  if (retry.maxDelayMs !== undefined) {
+    request.maxRetryDelayMs = integerOption("retry.maxDelayMs", retry.maxDelayMs, 0, MAX_TIMER_MS);
+  }
+  return { plan, concurrency: integerOption("concurrency", options.concurrency ?? 4, 1, 16), request };
+}
+
+/** A resumed export must list what the stopped one did, or the checkpoint's ranges would mean other records. */
+export function assertSamePlan(plan: ExportPlan, resumed: ExportPlan): void {
+  const mine = plan as unknown as Record<string, unknown>;
+  const theirs = resumed as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
+    const now = JSON.stringify(mine[key]) ?? "unset";
+    const then = JSON.stringify(theirs[key]) ?? "unset";
+    if (now !== then) {
+      throw new BolnaInputError(
+        key,
+        `resume: the checkpoint was made with ${key} = ${then}, but this export has ${key} = ${now}. ` +
+          `Resume with the options of the export that stopped.`,
+      );
+    }
+  }
+}
+
+export interface ExportWindow {
+  readonly range: KeyRange;
+  readonly from: string;
+  readonly to: string;
+}
+
+export function windowsOf(plan: ExportPlan): ExportWindow[] {
+  const cut = splitWindow(toUtcDate(plan.from, "from"), toUtcDate(plan.to, "to"), plan.maxWindowDays);
+  return cut.map((window, index) => {
+    const last = index === cut.length - 1;
+    const hi = window.to.getTime() * MICROS_PER_MS - (last ? 0 : 1);
+    const range = { lo: window.from.getTime() * MICROS_PER_MS, hi };
+    return { range, from: window.from.toISOString(), to: window.to.toISOString() };
+  });
+}
