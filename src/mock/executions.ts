@@ -7,15 +7,16 @@
  * which checks every answer against its question (records inside the window asked for, in order, `total` and
  * `has_more` agreeing), would rightly refuse the answers. So Prism still checks the request (auth, parameters) and,
  * when it accepts it, the mock answers the page itself:
- *  - the executions are those of the spec's page examples, moved in time (keeping their spacing) so that the newest
- *    took place `EXAMPLE_EXECUTIONS_AGE_MS` before the mock started: "recent", whatever day it runs, and fixed for
- *    the life of the mock, so a resumed export sees what the stopped one saw;
+ *  - the executions are those of the spec's page examples, moved in time (keeping their order) to one an hour, the
+ *    newest `EXAMPLE_EXECUTIONS_AGE_MS` before the mock started: "recent", whatever day it runs, close enough
+ *    together to share an export's window, and fixed for the life of the mock, so a resumed export sees what the
+ *    stopped one saw;
  *  - like the live API, the listing keeps those with `from` ≤ `created_at` ≤ `to`, newest first, and answers page
  *    `page_number` of `page_size` with `total` and `has_more`.
  */
 import { parseBolnaTimestamp } from "../extensions/datetime.js";
 
-/** The newest example execution took place this long before the mock started. */
+/** The newest example execution took place this long before the mock started, and each older one an hour earlier. */
 export const EXAMPLE_EXECUTIONS_AGE_MS = 3_600_000;
 
 const EXECUTIONS_LISTING = /^\/v2\/agent\/[^/]+\/executions\/?$/;
@@ -80,16 +81,15 @@ export function createExecutionsListing(spec: unknown, startedAt: number) {
   for (const name of PAGE_EXAMPLES) {
     for (const item of examples?.[name]?.value?.data ?? []) byId.set(item.id, item);
   }
-  const all = [...byId.values()];
-  const newest = Math.max(...all.map((item) => micros(item.created_at)));
-  const shift = (startedAt - EXAMPLE_EXECUTIONS_AGE_MS) * 1000 - newest;
-  const executions = all
-    .map((item) => ({
+  const newestFirst = [...byId.values()].sort((a, b) => micros(b.created_at) - micros(a.created_at));
+  const executions = newestFirst.map((item, index) => {
+    const shift = (startedAt - EXAMPLE_EXECUTIONS_AGE_MS * (index + 1)) * 1000 - micros(item.created_at);
+    return {
       ...item,
       created_at: naive(micros(item.created_at) + shift),
       ...(item.updated_at === undefined ? {} : { updated_at: naive(micros(item.updated_at) + shift) }),
-    }))
-    .sort((a, b) => micros(b.created_at) - micros(a.created_at));
+    };
+  });
 
   /** The page the live API would answer, or `undefined` when the query is one Prism refuses anyway. */
   return function page(url: URL): ExecutionsPage | undefined {

@@ -80,8 +80,12 @@ function forwardTo(prism: URL, agent: Agent, executionsPage: ExecutionsPageOf) {
         return;
       }
       answer.resume();
-      outgoing.writeHead(200, { "content-type": "application/json" });
-      outgoing.end(JSON.stringify(page));
+      // Prism's headers (CORS for browsers among them) stay; only those describing its body are replaced.
+      const { "content-length": _length, "content-encoding": _encoding, "transfer-encoding": _transfer, ...kept } =
+        answer.headers;
+      const body = JSON.stringify(page);
+      outgoing.writeHead(200, { ...kept, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      outgoing.end(body);
     });
     upstream.once("error", (error) => {
       if (outgoing.headersSent) return void outgoing.destroy(error);

@@ -98,8 +98,8 @@ describe("npm run mock", () => {
     });
     for await (const execution of exported) ids.push(execution.id);
     expect(ids).toEqual(exampleExecutionIds());
-    // Five windows (4 × 7 days + 2): four empty ones of one page, and the two-page one with the executions.
-    expect(pages).toBe(6);
+    // Five windows (4 × 7 days + 2) of one page each: four empty ones and the newest, with the three executions.
+    expect(pages).toBe(5);
   });
 
   it("honours a Prefer header the caller sends", async () => {

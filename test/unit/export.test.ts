@@ -138,7 +138,7 @@ describe("exportExecutions: what it reads", () => {
       [{ from: "2026-01-01T00:00:00" }, "from"],
       [{ from: TO, to: FROM }, "from"],
       [{ agent_id: "" }, "agent_id"],
-      [{ status: "initiate" as never }, "status"],
+      [{ call_type: "sideways" as never }, "call_type"],
       [{ retry: { maxAttemptsPerPage: 0 } }, "retry.maxAttemptsPerPage"],
     ];
     const api = instrument(new StatefulListing());

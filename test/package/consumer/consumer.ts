@@ -29,7 +29,7 @@ async function totalCost(bolna: BolnaClient, agent_id: string, days: number): Pr
     if (error instanceof ExportError) checkpoint = error.checkpoint;
     else throw error;
   }
-  if (checkpoint !== undefined) console.error(`stopped at window ${checkpoint.windowIndex}`);
+  if (checkpoint !== undefined) console.error(`stopped after ${checkpoint.recordsYielded} records`);
   return cents;
 }
 
