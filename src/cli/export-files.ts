@@ -26,6 +26,8 @@ export interface SavedExport {
   kind: typeof KIND;
   version: 1;
   format: ExportFormat;
+  /** The API the export reads: a resumed export keeps reading it unless `--base-url` says otherwise. */
+  baseUrl: string;
   /** Absolute path of the output, or `null` for stdout. */
   output: string | null;
   /** Bytes of the output that hold exactly `checkpoint.recordsYielded` records (and the CSV header). */
@@ -41,6 +43,7 @@ function isSavedExport(value: unknown): value is SavedExport {
     saved.kind === KIND &&
     saved.version === 1 &&
     (saved.format === "jsonl" || saved.format === "csv") &&
+    typeof saved.baseUrl === "string" &&
     (saved.output === null || typeof saved.output === "string") &&
     typeof saved.outputBytes === "number" &&
     Number.isInteger(saved.outputBytes) &&

@@ -85,7 +85,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   }
   const saved = command.resume === undefined ? undefined : await readSavedExport(command.resume);
   const setup = plan(command, saved);
-  const bolna = createCliClient(command.baseUrl, { maxRetries: 0 });
+  const bolna = createCliClient(command.baseUrl ?? saved?.baseUrl, { maxRetries: 0 });
   const controller = new AbortController();
   const progress = createProgressDisplay(process.stderr, {
     records: saved?.checkpoint.recordsYielded ?? 0,
@@ -114,6 +114,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
       kind: "bolna-api export checkpoint",
       version: 1,
       format: setup.format,
+      baseUrl: bolna.baseUrl,
       output: setup.output,
       outputBytes: sink.bytes,
       ...(setup.columns ? { columns: setup.columns } : {}),
