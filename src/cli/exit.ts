@@ -64,10 +64,12 @@ export function exitStatusFor(error: unknown): number {
 
 /**
  * What to print on stderr: the message of an error the SDK or the CLI threw on purpose (its class first, except for
- * a usage mistake), the stack of anything else (a bug worth reporting).
+ * a usage mistake) or of a system error, the stack of anything else (a bug worth reporting).
  */
 export function describeError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
   if (error instanceof BolnaError) return `${error.name}: ${error.message}`;
+  // A system error (a closed pipe, a full disk) says all there is in its message.
+  if (error instanceof Error && "syscall" in error) return `Error: ${error.message}`;
   return error instanceof Error ? (error.stack ?? String(error)) : String(error);
 }

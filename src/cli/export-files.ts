@@ -154,8 +154,6 @@ class StreamSink extends BufferedSink {
   constructor(stream: NodeJS.WritableStream) {
     super(0);
     this.#stream = stream;
-    // A closed pipe (`| head`) is reported to the pending write; without a listener it would also crash the process.
-    stream.on("error", () => undefined);
   }
 
   protected async writeChunk(chunk: Buffer): Promise<void> {

@@ -87,10 +87,14 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   const setup = plan(command, saved);
   const bolna = createCliClient(command.baseUrl ?? saved?.baseUrl, { maxRetries: 0 });
   const controller = new AbortController();
-  const progress = createProgressDisplay(process.stderr, {
-    records: saved?.checkpoint.recordsYielded ?? 0,
-    windowIndex: saved?.checkpoint.windowIndex ?? 0,
-  });
+  // Records streaming to the same terminal would be interleaved with the redrawn line, so then there is none.
+  const progress =
+    setup.output === null && process.stdout.isTTY
+      ? undefined
+      : createProgressDisplay(process.stderr, {
+          records: saved?.checkpoint.recordsYielded ?? 0,
+          windowIndex: saved?.checkpoint.windowIndex ?? 0,
+        });
   const exported = bolna.exportExecutions({
     ...setup.options,
     signal: controller.signal,

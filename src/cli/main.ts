@@ -61,4 +61,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `bolna-api listAgents | head -1`: a reader that stops early ends the command quietly, as for other Unix tools
+// (an export to stdout too: what was written after the reader stopped is gone, so there is nothing to resume into).
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
 process.exitCode = await main(process.argv.slice(2));
