@@ -1,9 +1,13 @@
 /**
- * What the command line reads from the bundled spec (`src/generated/openapi.json`) rather than from the runtime
- * metadata: the words (summaries, descriptions, tags) for `--help`, which body fields are files, and the response
- * schemas the CSV columns come from. Validation never reads this; it stays with the generated client.
+ * What the command line reads from the bundled spec rather than from the runtime metadata: the words (summaries,
+ * descriptions, tags) for `--help`, which body fields are files, and the response schemas the CSV columns come
+ * from. Validation never reads this; it stays with the generated client.
+ *
+ * The spec is the one the package ships (`bolna-api-client/openapi.json`, resolved through the package's own
+ * exports), read on first use: bundling it into the CLI would ship a second copy of its 250 kB.
  */
-import spec from "../generated/openapi.json" with { type: "json" };
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /** The slice of JSON Schema / OpenAPI this module looks at. */
 export interface SchemaNode {
@@ -53,14 +57,21 @@ interface SpecDocument {
   components: Record<string, Record<string, unknown>>;
 }
 
-const document = spec as unknown as SpecDocument;
+let loaded: SpecDocument | undefined;
+
+function spec(): SpecDocument {
+  loaded ??= JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve("bolna-api-client/openapi.json"), "utf8"),
+  ) as SpecDocument;
+  return loaded;
+}
 
 /** Follows a local `$ref` (`#/components/schemas/Name`) to its target; other nodes come back as they are. */
 function deref<T extends { $ref?: string | undefined }>(node: T): T {
   let current: T = node;
   for (let hops = 0; current.$ref !== undefined; hops++) {
     const [, section, name] = /^#\/components\/([^/]+)\/([^/]+)$/.exec(current.$ref) ?? [];
-    const target = section && name ? document.components[section]?.[name] : undefined;
+    const target = section && name ? spec().components[section]?.[name] : undefined;
     if (target === undefined || hops > 20) throw new Error(`bolna-api: unresolvable $ref ${current.$ref} in the bundled spec`);
     current = target as T;
   }
@@ -115,7 +126,7 @@ function firstParagraph(text: string | undefined): string {
 }
 
 function operationNodes(): OperationNode[] {
-  return Object.values(document.paths).flatMap((methods) => Object.values(methods).filter((op) => op.operationId));
+  return Object.values(spec().paths).flatMap((methods) => Object.values(methods).filter((op) => op.operationId));
 }
 
 let docs: Map<string, OperationDoc> | undefined;
@@ -169,7 +180,7 @@ export function operationDoc(operationId: string): OperationDoc | undefined {
 
 /** The spec's tags in their declared order, for grouping the command list. */
 export function tagOrder(): string[] {
-  return (document.tags ?? []).map((tag) => tag.name);
+  return (spec().tags ?? []).map((tag) => tag.name);
 }
 
 /**
