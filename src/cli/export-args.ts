@@ -8,7 +8,7 @@
 import { operationMetadata } from "../generated/operations.js";
 import type { FieldRule } from "../extensions/metadata.js";
 import { UsageError } from "./exit.js";
-import { CONNECTION_OPTIONS, convertValue, flagName, parseFlags, type OptionSpec } from "./flags.js";
+import { COMMON_OPTIONS, convertValue, flagName, parseFlags, type OptionSpec } from "./flags.js";
 
 const LISTING = operationMetadata.listAgentExecutions;
 
@@ -39,7 +39,7 @@ export const EXPORT_OPTION_DOCS: ReadonlyArray<readonly [flag: string, text: str
 ];
 
 export const EXPORT_OPTIONS = {
-  ...CONNECTION_OPTIONS,
+  ...COMMON_OPTIONS,
   "agent-id": { type: "string" },
   from: { type: "string" },
   to: { type: "string" },

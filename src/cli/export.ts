@@ -170,19 +170,18 @@ async function stop(
   const lines = [interrupted && error instanceof APIUserAbortError ? `Interrupted (${interrupted}).` : describeError(error)];
   try {
     await saveCheckpoint();
-    if (checkpointPath !== undefined) {
-      lines.push(
-        `Checkpoint saved to ${checkpointPath} after ${records} records. Continue with: bolna-api export --resume ${checkpointPath}`,
-      );
-    }
+    lines.push(
+      checkpointPath === undefined
+        ? `${records} records were written. Without --checkpoint FILE this export cannot be resumed; run it again with one.`
+        : `Checkpoint saved to ${checkpointPath} after ${records} records. Continue with: bolna-api export --resume ${checkpointPath}`,
+    );
   } catch (saveError) {
     lines.push(
-      `The checkpoint could not be saved: ${describeError(saveError)}` +
-        (checkpointPath === undefined ? "" : `\nThe last one saved in ${checkpointPath}, if any, still resumes this export correctly.`),
+      checkpointPath === undefined
+        ? `Writing the output failed too: ${describeError(saveError)}`
+        : `The checkpoint could not be saved: ${describeError(saveError)}\n` +
+            `The last one saved in ${checkpointPath}, if any, still resumes this export correctly.`,
     );
-  }
-  if (checkpointPath === undefined) {
-    lines.push(`${records} records were written. Without --checkpoint FILE this export cannot be resumed; run it again with one.`);
   }
   process.stderr.write(`${lines.join("\n")}\n`);
   return interrupted ? EXIT.interrupted : exitStatusFor(error);

@@ -20,8 +20,8 @@ import type { OperationDoc } from "./spec.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
-/** Options every API command accepts. */
-export const CONNECTION_OPTIONS = {
+/** Options every API command accepts (`export` included). */
+export const COMMON_OPTIONS = {
   "base-url": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
@@ -49,7 +49,7 @@ export function parseFlags<O extends OptionSpec>(argv: readonly string[], option
 
 /** The parseArgs options of one operation: its fields, `--body` when it has one, and the connection options. */
 export function operationOptions(meta: OperationMetadata): OptionSpec {
-  const options: OptionSpec = { ...CONNECTION_OPTIONS };
+  const options: OptionSpec = { ...COMMON_OPTIONS };
   for (const field of meta.fields) {
     options[flagName(field.name).slice(2)] = { type: "string", multiple: field.type === "array" };
   }
