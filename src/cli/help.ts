@@ -76,8 +76,6 @@ Usage:
       Call one API operation (listed below) and print its JSON response.
   bolna-api export --agent-id ID --from ISO [--to ISO] [--format jsonl|csv] [--output FILE] ...
       Export every call record (execution) of an agent over any date range.
-  bolna-api mock [--port N]
-      Serve a local mock of the API, for trying the other commands without a key.
   bolna-api <command> --help
       Options of one command.
 
@@ -161,26 +159,5 @@ Example:
 ${CONFIGURATION_HELP}
 
 ${EXIT_STATUS_HELP}
-`;
-}
-
-export function mockHelp(): string {
-  return `bolna-api mock: serve a mock of the Bolna API on this machine, answering from the spec's examples.
-
-Usage:
-  bolna-api mock [--port N] [--host HOST]
-
-Options:
-${columns([
-  ["--port <n>", "Port to listen on. Default 4010; 0 picks a free one."],
-  ["--host <host>", "Interface to listen on. Default 127.0.0.1."],
-  ["-h, --help", "This help."],
-])}
-
-Then, in another terminal:
-  export BOLNA_BASE_URL=http://127.0.0.1:4010 BOLNA_API_KEY=any-value
-  bolna-api listAgents
-
-Stop it with Ctrl-C.
 `;
 }

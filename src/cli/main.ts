@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `bolna-api`: the command line. Dispatches to `export`, `mock` or one API operation, prints errors on stderr and
+ * `bolna-api`: the command line. Dispatches to `export` or one API operation, prints errors on stderr and
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli.js`); the library never
  * imports it.
  */
