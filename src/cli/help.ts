@@ -148,7 +148,8 @@ ${columns([...EXPORT_OPTION_DOCS, ["--base-url <url>", "API base URL (default: B
 Filters (the query parameters of ${listing.operationId}):
 ${columns(EXPORT_FILTERS.map((rule) => fieldRow(rule, doc?.fields.get(rule.name))))}
 
-Progress (records, pages, windows, rate, ETA) is shown on stderr when it is a terminal, and nothing otherwise.
+Progress (records, pages, windows, rate, ETA) is shown on stderr when it is a terminal and the records
+go to a file; nothing is shown otherwise.
 On a failure the output keeps every record written so far and, with --checkpoint, the checkpoint says where
 to continue: run \`bolna-api export --resume FILE\` (as often as needed) to finish the export.
 
