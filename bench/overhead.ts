@@ -7,6 +7,11 @@
  * Each variant makes sequential `GET /v2/agent/{id}` calls to a fake Bolna in its own process (no latency, no
  * limit) and parses the JSON:
  * - `raw`: `fetch(url, { headers })` + `response.json()`, the least any client can do;
+ * - `openapi-fetch`: openapi-fetch's own `GET` with the client's default headers and nothing of ours: the floor
+ *   the client cannot go below while its calls go through openapi-fetch (it builds a `Request`, which `fetch` then
+ *   copies, and merges headers, URL and response parsing on every call);
+ * - `client.GET`: the client's raw `bolna.GET(...)`: openapi-fetch plus our transport (route, timeout, retry
+ *   policy), without the generated method's argument check;
  * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, openapi-fetch (URL, headers,
  *   its `Request`, response parsing), transport (route, timeout, retry policy) and the same JSON parse;
  * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`
@@ -20,6 +25,8 @@
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import createClient from "openapi-fetch";
+import type { paths } from "../src/generated/schema.js";
 import { createBolnaClient } from "../src/index.js";
 import { DEFAULT_AGENT_ID } from "./fake-bolna.js";
 import { startServerProcess } from "./server-process.js";
@@ -38,7 +45,7 @@ export interface OverheadOptions {
 }
 
 export interface OverheadResult {
-  /** Per variant (`raw`, `client`, then the baselines): the median request, in µs. */
+  /** Per variant (`raw`, `openapi-fetch`, `client.GET`, `client`, then the baselines): the median request, in µs. */
   medianUs: Record<string, number>;
   /** Per variant: the mean request, in µs (GC pauses included, but also every stall of a noisy machine). */
   meanUs: Record<string, number>;
@@ -49,6 +56,16 @@ export interface OverheadResult {
 }
 
 const API_KEY = "bench-key";
+
+/** openapi-fetch alone, configured like the client (base URL, the same four default headers). */
+function openapiFetchOf(url: string, agentId: string): () => Promise<void> {
+  const headers = { "User-Agent": "bench", "X-Bolna-Client": "bench", Authorization: `Bearer ${API_KEY}` };
+  const client = createClient<paths>({ baseUrl: url, headers });
+  return async () => {
+    const { error } = await client.GET("/v2/agent/{agent_id}", { params: { path: { agent_id: agentId } } });
+    if (error !== undefined) throw new Error("openapi-fetch: HTTP error");
+  };
+}
 const SLICES = 10;
 
 function median(values: readonly number[]): number {
@@ -64,6 +81,13 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     const bolna = create({ apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false });
     return async (): Promise<void> => void (await bolna.getAgent({ agent_id: agentId }));
   };
+  const rawMethodOf = (create: CreateClient) => {
+    const bolna = create({ apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false });
+    return async (): Promise<void> => {
+      const { error } = await bolna.GET("/v2/agent/{agent_id}", { params: { path: { agent_id: agentId } } });
+      if (error !== undefined) throw new Error("client.GET: HTTP error");
+    };
+  };
   const variants = new Map<string, () => Promise<void>>([
     [
       "raw",
@@ -73,6 +97,8 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
         if (!response.ok) throw new Error(`raw fetch: HTTP ${response.status}`);
       },
     ],
+    ["openapi-fetch", openapiFetchOf(url, agentId)],
+    ["client.GET", rawMethodOf(createBolnaClient)],
     ["client", clientOf(createBolnaClient)],
   ]);
   for (const [name, create] of Object.entries(options.baselines ?? {})) variants.set(name, clientOf(create));
@@ -148,7 +174,7 @@ async function main(): Promise<void> {
     );
     for (const [name, us] of Object.entries(result.medianUs)) {
       console.log(
-        `  ${name.padEnd(9)} median ${us.toFixed(1).padStart(6)} µs  ${(us / raw).toFixed(2)}× raw  ` +
+        `  ${name.padEnd(13)} median ${us.toFixed(1).padStart(6)} µs  ${(us / raw).toFixed(2)}× raw  ` +
           `(+${(us - raw).toFixed(1)} µs)   mean ${(result.meanUs[name] as number).toFixed(1)} µs`,
       );
     }

@@ -25,7 +25,6 @@
 import { fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { defaultMarginMs } from "../src/extensions/rate-limit.js";
 import { createBolnaClient } from "../src/index.js";
 import { ExecutionDataset, MAX_PAGE_SIZE, type DatasetOptions } from "./fake-bolna.js";
 import type { MemoryJob, MemoryResult } from "./memory-child.js";
@@ -381,9 +380,9 @@ async function main(): Promise<void> {
       `¹ The burst floor, floor((requests − 1) / limit) × window + latency, is reached only by firing a whole ` +
         `window's worth of requests at once: concurrency ≥ the limit, i.e. ≥ 500 parallel requests against ` +
         `production's 500/min. No polite client does that, so the ≤ ${STEADY_TARGET.toFixed(2)}× target applies to ` +
-        `the steady-rate floor, requests / limit × window. The limiter also holds each grant ` +
-        `${defaultMarginMs(WINDOW_MS)} ms past the ${WINDOW_MS} ms window (max(2%, 50 ms); 1.2 s of production's ` +
-        `minute) so that latency jitter cannot push the server's count over its limit.`,
+        `the steady-rate floor, requests / limit × window. The limiter holds each slot until one window after its ` +
+        `response arrived (the server cannot have counted the request later), so latency jitter and client stalls ` +
+        `cannot push the server's count over its limit; that costs about the latency (${LATENCY_MS} ms here) per window.`,
       `² The bench uses concurrency ${EXPORT_CONCURRENCY}. At the limit only limit × latency = ` +
         `${(LIMIT * LATENCY_MS) / WINDOW_MS} requests are in flight on average; more concurrency only takes each ` +
         `window's grants faster once it frees up (${EXPORT_CONCURRENCY} in flight take ${LIMIT} grants in ` +

@@ -23,7 +23,6 @@ import {
   type ExportOptions,
 } from "../src/index.js";
 import { runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
-import { mockExecutionsFetch, type Fetch } from "./support/mock-executions.js";
 import { createProgressReporter } from "./support/progress.js";
 
 /** The agent of the spec's examples, used when `--agent` is not given against the mock. */
@@ -129,9 +128,7 @@ export async function main(context: ExampleContext): Promise<number> {
     await writeFile(files.csv, `${CSV_COLUMNS.join(",")}\n`);
   }
 
-  let send: Fetch = ctx.fetch ?? ((request) => fetch(request));
-  // See support/mock-executions.ts: makes the stateless mock list executions like a real server.
-  if (ctx.mock) send = mockExecutionsFetch(what.from, send);
+  let send: (request: Request) => Promise<Response> = ctx.fetch ?? ((request) => fetch(request));
   if (values["simulate-failure"]) {
     const inner = send;
     // A local outage for every page after the first one of each window: nothing reaches the server.

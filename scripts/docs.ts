@@ -6,16 +6,21 @@
  *   cdn.redocly.com to hydrate, which fails offline (reference/toolchain.md §2.1).
  * - Telemetry is off (`REDOCLY_TELEMETRY=off`). Redocly's Node-20 and Redoc-3 banners are left out of the
  *   error message.
+ * - The page is built from a copy of the bundled spec with a `bolna.<method>(...)` TypeScript sample per operation
+ *   (`x-codeSamples`, see docs/code-samples.ts); the shipped spec does not carry them.
+ * - Redoc's "API docs by Redocly" badge loads its logo from a CDN, a broken image offline: the page gets the same
+ *   words as an inline SVG instead.
  *
  * The browser test (test/browser/docs.test.ts) imports `buildDocs` and `bundleSpec` from here, so the test and
  * `npm run docs` use the same command.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { addCodeSamples } from "./docs/code-samples.js";
 
 const require = createRequire(import.meta.url);
 
@@ -76,28 +81,51 @@ function failure(what: string, run: RedoclyRun): Error {
   return new Error(`Redocly ${what} failed: the CLI ${status}.\n${output}`);
 }
 
-/** Renders the API reference with `redocly build-docs <api> --inlineBundle`. Throws if Redocly fails. */
+/** The badge's logo URLs in Redoc's bundle, and the inline image each is replaced with. */
+const REDOCLY_LOGOS = ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://cdn.redoc.ly/redoc/logo-mini.svg"];
+const INLINE_LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="16"><text x="0" y="12" font-family="sans-serif" ' +
+    'font-size="12" fill="#6b7280">Redocly</text></svg>',
+)}`;
+
+/** `redocly bundle <api> --ext json` into `dir`; returns the file's path. */
+async function bundleInto(dir: string, api: string): Promise<string> {
+  const out = join(dir, "openapi.json");
+  const run = await runRedocly(["bundle", api, "--ext", "json", "-o", out]);
+  if (run.code !== 0) throw failure(`bundle ${api}`, run);
+  return out;
+}
+
+/**
+ * Renders the API reference: bundles the spec, adds the code samples, then `redocly build-docs --inlineBundle`.
+ * Throws if Redocly fails.
+ */
 export async function buildDocs(options: BuildDocsOptions = {}): Promise<BuildDocsResult> {
   const api = options.api ?? DOCS_API;
   const output = resolve(ROOT, options.output ?? DOCS_OUTPUT);
-  const run = await runRedocly(["build-docs", api, "--inlineBundle", "-o", output]);
-  if (run.code !== 0) throw failure(`build-docs ${api}`, run);
-  const bytes = await stat(output).then(
-    (info) => info.size,
-    () => 0,
-  );
-  if (bytes === 0) throw failure(`build-docs ${api} (no page was written to ${output})`, run);
-  return { output, bytes };
+  const dir = await mkdtemp(join(tmpdir(), "bolna-docs-"));
+  try {
+    const specFile = await bundleInto(dir, api);
+    const spec = JSON.parse(await readFile(specFile, "utf8")) as Record<string, never>;
+    addCodeSamples(spec);
+    await writeFile(specFile, JSON.stringify(spec));
+    const run = await runRedocly(["build-docs", specFile, "--inlineBundle", "-o", output]);
+    if (run.code !== 0) throw failure(`build-docs ${api}`, run);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const page = await readFile(output, "utf8").catch(() => "");
+  if (page === "") throw new Error(`Redocly build-docs ${api} wrote no page to ${output}.`);
+  const offline = REDOCLY_LOGOS.reduce((html, url) => html.replaceAll(url, INLINE_LOGO), page);
+  await writeFile(output, offline);
+  return { output, bytes: Buffer.byteLength(offline) };
 }
 
 /** The spec as one JSON document (`redocly bundle <api> --ext json`), e.g. to list its operations. */
 export async function bundleSpec(api: string = DOCS_API): Promise<unknown> {
   const dir = await mkdtemp(join(tmpdir(), "bolna-docs-"));
   try {
-    const out = join(dir, "openapi.json");
-    const run = await runRedocly(["bundle", api, "--ext", "json", "-o", out]);
-    if (run.code !== 0) throw failure(`bundle ${api}`, run);
-    return JSON.parse(await readFile(out, "utf8")) as unknown;
+    return JSON.parse(await readFile(await bundleInto(dir, api), "utf8")) as unknown;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

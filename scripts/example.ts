@@ -1,5 +1,5 @@
 /**
- * `npm run example -- <name> [args…]`: runs `examples/<name>.ts` against the Prism mock of the spec (started on a
+ * `npm run example -- <name> [args…]`: runs `examples/<name>.ts` against the mock of the API (started on a
  * free loopback port and stopped afterwards), or against BOLNA_BASE_URL with BOLNA_API_KEY when both are set.
  * Without a name, lists the examples. Exits with the example's status.
  */
@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ExampleContext } from "../examples/support/context.js";
-import { startPrismMock, type PrismMock } from "./lib/prism.js";
+import { startMockServer, type MockServer } from "../src/mock/server.js";
 
 const EXAMPLES_DIR = resolve(import.meta.dirname, "../examples");
 
@@ -47,7 +47,7 @@ async function run(argv: string[]): Promise<number> {
   const module = (await import(pathToFileURL(join(EXAMPLES_DIR, `${name}.ts`)).href)) as ExampleModule;
   const baseUrl = process.env["BOLNA_BASE_URL"]?.trim();
   const apiKey = process.env["BOLNA_API_KEY"]?.trim();
-  let mock: PrismMock | undefined;
+  let mock: MockServer | undefined;
   try {
     let ctx: ExampleContext;
     if (baseUrl && apiKey) {
@@ -56,14 +56,14 @@ async function run(argv: string[]): Promise<number> {
     } else if (module.usesApi === false) {
       ctx = { baseUrl: "http://127.0.0.1:9", apiKey: "unused", mock: true, args };
     } else {
-      mock = await startPrismMock();
-      console.error(`Started a Prism mock of the spec at ${mock.url} (set BOLNA_BASE_URL and BOLNA_API_KEY to use the real API).`);
+      mock = await startMockServer({ port: 0 });
+      console.error(`Started a mock of the API at ${mock.url} (set BOLNA_BASE_URL and BOLNA_API_KEY to use the real API).`);
       // Any key works against the mock; it only checks that one is sent.
       ctx = { baseUrl: mock.url, apiKey: "mock-key", mock: true, args };
     }
     return await module.main(ctx);
   } finally {
-    await mock?.stop();
+    await mock?.close();
   }
 }
 

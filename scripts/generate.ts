@@ -5,6 +5,7 @@
  *                        ─ openapi-typescript ─▶ src/generated/schema.ts
  *                        ─ operations.ts emitter ─▶ src/generated/operations.ts (metadata + typed methods)
  *                        ─ webhooks.ts emitter ─▶ src/generated/webhooks.ts (payload schemas + sender IPs)
+ *                        ─ request-bodies.ts emitter ─▶ src/generated/request-bodies.ts (strict body schemas, lazy)
  *
  * `npm run check:generated` (`--check`) generates the same files in memory and exits 1 with the list of
  * files that differ, so CI fails when someone edits the spec without regenerating (or edits generated code).
@@ -17,7 +18,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { emitOperationsModule, isBinarySchema } from "./generate/operations.js";
+import { emitOperationsModule, isBinarySchema, readOperations } from "./generate/operations.js";
+import { emitRequestBodiesModule, strictBodySchemas } from "./generate/request-bodies.js";
 import { emitWebhooksModule } from "./generate/webhooks.js";
 
 const root = process.cwd();
@@ -67,6 +69,15 @@ async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> 
   return GENERATED_HEADER + astToString(ast);
 }
 
+/** The body schemas of the operations marked `x-bolna-strict-body`, normalized for the client's check. */
+function strictBodies(spec: Record<string, unknown>) {
+  const components = (spec.components ?? {}) as { schemas?: Record<string, unknown> };
+  const bodies = readOperations(spec)
+    .filter(({ meta }) => meta.body?.strict)
+    .map(({ meta, bodySchema }) => ({ operationId: meta.operationId, schema: bodySchema }));
+  return strictBodySchemas(components.schemas ?? {}, bodies);
+}
+
 async function generate(): Promise<Map<string, string>> {
   const bundled = bundleSpec();
   const spec = JSON.parse(bundled) as Record<string, unknown>;
@@ -76,6 +87,7 @@ async function generate(): Promise<Map<string, string>> {
   const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { name: string; version: string };
   files.set("operations.ts", GENERATED_HEADER + emitOperationsModule(spec, pkg));
   files.set("webhooks.ts", GENERATED_HEADER + emitWebhooksModule(spec));
+  files.set("request-bodies.ts", GENERATED_HEADER + emitRequestBodiesModule(strictBodies(spec)));
   return files;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `npm start`: a short tour of the client, runnable without a Bolna account.
  *
- * - Without BOLNA_BASE_URL and BOLNA_API_KEY (both), it starts the Prism mock of the bundled spec on a free loopback
+ * - Without BOLNA_BASE_URL and BOLNA_API_KEY (both), it starts the mock (src/mock/server.ts) on a free loopback
  *   port and tours against it: list agents, create an agent, place a call and read its execution, export an
  *   agent's executions over 15 days (three ≤ 7-day windows), then stops the mock.
  * - With both set, it uses that API and only reads (list agents, export executions) unless `--allow-calls` is
@@ -13,7 +13,6 @@
  * prints one clear line on stderr, stops the mock and exits 1 (2 for bad arguments).
  */
 import { parseArgs } from "node:util";
-import { mockExecutionsFetch } from "../examples/support/mock-executions.js";
 import { createProgressReporter } from "../examples/support/progress.js";
 import {
   APIError,
@@ -22,13 +21,13 @@ import {
   type ExportProgress,
   type OperationArgs,
 } from "../src/index.js";
-import { startPrismMock, type PrismMock } from "./lib/prism.js";
+import { startMockServer, type MockServer } from "../src/mock/server.js";
 
 const DAY_MS = 86_400_000;
-/** The export ends "now", fixed once so the printed range, the mock's fetch and the export agree. */
+/** The export ends "now", fixed once so the printed range and the export agree. */
 const exportEnd = Date.now();
 
-/** A small but complete agent: the spec's Alfred example, trimmed to what the API requires. */
+/** A small but complete agent: only what the API requires, plus a welcome message and a prompt. */
 const TOUR_AGENT: OperationArgs<"createAgent"> = {
   agent_config: {
     agent_name: "Alfred (bolna-api-client tour)",
@@ -193,13 +192,13 @@ async function main(): Promise<number> {
   const baseUrl = process.env["BOLNA_BASE_URL"]?.trim();
   const apiKey = process.env["BOLNA_API_KEY"]?.trim();
   const live = Boolean(baseUrl && apiKey);
-  let mock: PrismMock | undefined;
+  let mock: MockServer | undefined;
   let stopping = false;
   const onSignal = (): void => {
     if (stopping) return;
     stopping = true;
     console.error("\nInterrupted; stopping.");
-    void (mock?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    void (mock?.close() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
 
@@ -216,16 +215,10 @@ async function main(): Promise<number> {
       );
     } else {
       say("BOLNA_BASE_URL and BOLNA_API_KEY are not both set, so the tour runs against a local mock.");
-      mock = await startPrismMock();
-      say(`Started a Prism mock of the spec at ${mock.url}: it answers with the spec's examples, and no`);
-      say("request leaves this machine. Any API key works against it.");
-      const from = new Date(exportEnd - options.days * DAY_MS);
-      bolna = createBolnaClient({
-        baseUrl: mock.url,
-        apiKey: "mock-key",
-        // Prism is stateless: without this the export could not end (see examples/support/mock-executions.ts).
-        fetch: mockExecutionsFetch(from),
-      });
+      mock = await startMockServer({ port: 0 });
+      say(`Started a mock of the API at ${mock.url} (Prism serving the spec's examples): no request leaves`);
+      say("this machine, and any API key works against it.");
+      bolna = createBolnaClient({ baseUrl: mock.url, apiKey: "mock-key" });
     }
     say();
     await tour(bolna, live, options);
@@ -238,7 +231,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     if (mock !== undefined) {
-      await mock.stop();
+      await mock.close();
       say("Mock stopped.");
     }
   }

@@ -6,6 +6,7 @@ export { createBolnaClient } from "./extensions/client.js";
 export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
 export { DEFAULT_BASE_URL } from "./extensions/config.js";
 export { parseBolnaTimestamp } from "./extensions/datetime.js";
+export { defineAgent } from "./extensions/define-agent.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -18,15 +19,19 @@ export {
   ConfigurationError,
   ConflictError,
   InternalServerError,
+  InvalidResponseError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
 export { ExportError } from "./extensions/export.js";
 export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
 export { PagePromise } from "./extensions/pagination.js";
 export type { PageEnvelope } from "./extensions/pagination.js";
+export type { Exact } from "./extensions/exact.js";
 export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";
 export type {
   BolnaOperationMethods,

@@ -8,7 +8,13 @@
  * It refuses a spec that leaves out an `x-bolna-*` extension or whose flattened method arguments would collide
  * (a path parameter and a body property with the same name), so nothing falls back to a silent default.
  */
-import type { FieldRule, FieldType, HttpMethod, OperationMetadata } from "../../src/extensions/metadata.js";
+import type {
+  FieldRule,
+  FieldType,
+  HttpMethod,
+  OperationMetadata,
+  ResponseShape,
+} from "../../src/extensions/metadata.js";
 
 type Json = Record<string, unknown>;
 
@@ -74,8 +80,26 @@ function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], requ
   if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
   if (typeof schema.minLength === "number") rule.minLength = schema.minLength;
   if (typeof schema.maxLength === "number") rule.maxLength = schema.maxLength;
-  if (schema["x-bolna-offset-datetime"] === true) rule.offsetDateTime = true;
+  if (schema["x-bolna-offset-datetime"] === true) rule.dateTime = "offset";
+  else if (schema.format === "date-time") rule.dateTime = "utc";
   return rule;
+}
+
+/** The top-level shape of each 2xx response, which the client checks before returning the data. */
+function successShapes(doc: Json, op: Json): Record<string, ResponseShape> {
+  const shapes: Record<string, ResponseShape> = {};
+  for (const [status, raw] of Object.entries(isObject(op.responses) ? op.responses : {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const content = deref(doc, raw).content;
+    if (!isObject(content) || Object.keys(content).length === 0) {
+      shapes[status] = "none";
+      continue;
+    }
+    const json = content["application/json"];
+    const type = isObject(json) && json.schema !== undefined ? flattenAllOf(doc, json.schema).type : undefined;
+    shapes[status] = type === "object" || type === "array" ? type : "any";
+  }
+  return shapes;
 }
 
 function requireExtension<T>(op: Json, key: string, where: string, check: (v: unknown) => v is T): T {
@@ -116,11 +140,15 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     for (const [name, propSchema] of Object.entries(isObject(schema.properties) ? schema.properties : {})) {
       fields.push(ruleFromSchema(doc, name, "body", required.has(name), propSchema));
     }
+    const strict = op["x-bolna-strict-body"] === true;
+    if (strict && mediaType !== "application/json") throw new SpecError(`${where}: x-bolna-strict-body needs a JSON body`);
     body = {
       mediaType,
       required: requestBody.required === true,
-      open: schema.additionalProperties !== false,
+      // A strict body is closed at the top too: an unknown argument is refused by name rather than sent.
+      open: schema.additionalProperties !== false && !strict,
       minProperties: typeof schema.minProperties === "number" ? schema.minProperties : 0,
+      strict,
     };
   }
 
@@ -151,6 +179,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     maxWindow: isObject(maxWindow)
       ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
       : null,
+    success: successShapes(doc, op),
   };
 }
 
@@ -161,8 +190,21 @@ interface OperationDocs {
   deprecated: boolean;
 }
 
-export function readOperations(doc: Json): Array<{ meta: OperationMetadata; docs: OperationDocs }> {
-  const out: Array<{ meta: OperationMetadata; docs: OperationDocs }> = [];
+/** An operation's metadata, its JSDoc text and its request-body schema as written (`undefined` without a body). */
+interface ReadOperation {
+  meta: OperationMetadata;
+  docs: OperationDocs;
+  bodySchema: unknown;
+}
+
+function bodySchemaOf(doc: Json, op: Json): unknown {
+  if (op.requestBody === undefined) return undefined;
+  const content = deref(doc, deref(doc, op.requestBody).content);
+  return Object.values(content).map((media) => deref(doc, media).schema)[0];
+}
+
+export function readOperations(doc: Json): ReadOperation[] {
+  const out: ReadOperation[] = [];
   for (const [path, rawItem] of Object.entries(deref(doc, doc.paths))) {
     const pathItem = deref(doc, rawItem);
     for (const method of METHODS) {
@@ -173,7 +215,7 @@ export function readOperations(doc: Json): Array<{ meta: OperationMetadata; docs
         description: String(op.description ?? ""),
         deprecated: op.deprecated === true,
       };
-      out.push({ meta: readOperation(doc, path, method, pathItem, op), docs });
+      out.push({ meta: readOperation(doc, path, method, pathItem, op), docs, bodySchema: bodySchemaOf(doc, op) });
     }
   }
   const ids = new Set<string>();
@@ -211,13 +253,19 @@ export function emitOperationsModule(doc: Json, pkg: { name: string; version: st
   const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, meta]));
   const methods = ops.map(({ meta, docs }) => {
     const id = meta.operationId;
-    const args = `args${argsAreOptional(meta) ? "?" : ""}: OperationArgs<"${id}">`;
+    const optional = argsAreOptional(meta) ? "?" : "";
     const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<OperationData<"${id}">>`;
-    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${id}(${args}, options?: RequestOptions): ${result};`;
+    // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
+    // that literal) and every key is checked against the alternative it selects.
+    const signature = meta.body?.strict
+      ? `${id}<const A extends OperationArgs<"${id}">>(args${optional}: A & Exact<A, OperationArgs<"${id}">>`
+      : `${id}(args${optional}: OperationArgs<"${id}">`;
+    return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
   });
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
   const buckets = [...new Set(ops.map(({ meta }) => meta.rateLimit.bucket))].sort().map((b) => JSON.stringify(b));
-  return `import type { OperationMetadata } from "../extensions/metadata.js";
+  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
+  return `${exactImport}import type { OperationMetadata } from "../extensions/metadata.js";
 import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
 
 export const SDK_NAME = ${JSON.stringify(pkg.name)};

@@ -25,7 +25,7 @@ function valueLabel(rule: FieldRule, doc: FieldDoc | undefined): string {
     case "object":
       return "JSON|@file.json";
     case "string":
-      return rule.offsetDateTime ? "date-time" : "string";
+      return rule.dateTime ? "date-time" : "string";
     case undefined:
     case "array":
       return "value";
@@ -44,7 +44,7 @@ function fieldNotes(rule: FieldRule, doc: FieldDoc | undefined): string[] {
   else if (rule.minimum !== undefined) notes.push(`At least ${rule.minimum}.`);
   else if (rule.maximum !== undefined) notes.push(`At most ${rule.maximum}.`);
   if (rule.type === "array") notes.push("Repeat the flag once per item, or give one JSON array.");
-  if (rule.offsetDateTime) notes.push("ISO 8601 with a UTC offset; a Z suffix is sent as +00:00.");
+  if (rule.dateTime === "offset") notes.push("ISO 8601 with a UTC offset; a Z suffix is sent as +00:00.");
   if (doc?.default !== undefined) notes.push(`Default: ${JSON.stringify(doc.default)}.`);
   if (doc?.deprecated && !/^deprecated/i.test(doc.description)) notes.push("Deprecated.");
   return notes;

@@ -3,11 +3,16 @@
  * openapi-fetch's `{ path, query, body }`, before anything is sent.
  *
  * Every refusal is a `BolnaInputError` naming the field, what was wrong and what is allowed. The checks are
- * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the two
- * the live API punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna) and a `Z`-suffixed
- * `scheduled_at` (answered with HTTP 500), which is rewritten to `+00:00` instead of refused.
+ * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the ones the
+ * live API or the URL parser punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna), and a path
+ * parameter `.` or `..` (the URL would resolve it to another route). Date-times accept a `Date` or a string and are
+ * sent in one canonical form (see `datetime.ts`), e.g. a `Z`-suffixed `scheduled_at` (answered with HTTP 500) is
+ * rewritten to `+00:00`.
+ *
+ * Only the argument object's own properties count: an inherited one is neither sent nor enough for a required
+ * parameter, and an own `__proto__` key is refused.
  */
-import { assertWindow, toOffsetDateTime } from "./datetime.js";
+import { assertWindow, toOffsetDateTime, toUtcIso } from "./datetime.js";
 import { BolnaInputError } from "./errors.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
 
@@ -55,7 +60,7 @@ function checkType(operationId: string, rule: FieldRule, value: unknown): void {
       case "object":
         return typeof value === "object" && value !== null && !Array.isArray(value);
       case "string":
-        return typeof value === "string" || (rule.offsetDateTime === true && value instanceof Date);
+        return typeof value === "string" || (rule.dateTime !== undefined && value instanceof Date);
       default:
         return typeof value === rule.type;
     }
@@ -69,9 +74,10 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     fail(operationId, rule.name, "must not be null.");
   }
   checkType(operationId, rule, value);
-  if (rule.offsetDateTime) {
+  if (rule.dateTime) {
     try {
-      return toOffsetDateTime(value as string | Date, rule.name);
+      const dateTime = value as string | Date;
+      return rule.dateTime === "offset" ? toOffsetDateTime(dateTime, rule.name) : toUtcIso(dateTime, rule.name);
     } catch (error) {
       // Its message already names the field and what is allowed; add which call it was.
       throw new BolnaInputError(rule.name, `${operationId}: ${(error as Error).message}`);
@@ -90,6 +96,8 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     const length = [...value].length;
     if (length < minLength) fail(operationId, rule.name, minLength === 1 ? "must not be empty." : `must be at least ${minLength} characters; got ${length}.`);
     if (rule.maxLength !== undefined && length > rule.maxLength) fail(operationId, rule.name, `must be at most ${rule.maxLength} characters; got ${length}.`);
+    // The URL parser resolves these segments: `{ batch_id: ".." }` would turn `DELETE /batches/..` into `DELETE /`.
+    if (rule.in === "path" && (value === "." || value === "..")) fail(operationId, rule.name, `must not be ${describe(value)}.`);
   }
   if (rule.pattern && typeof value === "string" && !compiledPattern(rule.pattern).test(value)) {
     fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
@@ -98,10 +106,15 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
 }
 
 export function prepareArguments(meta: OperationMetadata, args: Record<string, unknown> = {}): SplitArguments {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    fail(meta.operationId, "arguments", `must be an object of named arguments; got ${describe(args)}.`);
+  }
   const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
   const rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
   for (const [name, value] of Object.entries(args)) {
     if (value === undefined) continue;
+    // Copying it onto the body would replace the body's prototype instead of adding a property.
+    if (name === "__proto__") fail(meta.operationId, name, "is not an argument name the client can send.");
     const rule = rules.get(name);
     if (!rule) {
       if (split.body && meta.body?.open) {
@@ -116,7 +129,9 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
     else split[rule.in][name] = checked;
   }
   for (const rule of meta.fields) {
-    if (rule.required && args[rule.name] === undefined) fail(meta.operationId, rule.name, "is required.");
+    if (rule.required && (!Object.hasOwn(args, rule.name) || args[rule.name] === undefined)) {
+      fail(meta.operationId, rule.name, "is required.");
+    }
   }
   if (meta.maxWindow) {
     const { from, to, maxDays } = meta.maxWindow;

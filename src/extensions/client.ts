@@ -27,6 +27,7 @@ import type { OperationMetadata } from "./metadata.js";
 import type { OperationArgs, RequestOptions } from "./operation-types.js";
 import { PagePromise, type PageEnvelope } from "./pagination.js";
 import { createRateLimiter } from "./rate-limit.js";
+import { readData } from "./responses.js";
 import { createRouteTable, type RouteTable } from "./routes.js";
 import { createTransport, type Transport } from "./transport.js";
 
@@ -41,15 +42,17 @@ export interface BolnaClientOptions {
   headers?: Record<string, string>;
   /** Retries after the first attempt, for transient failures. Default 2. */
   maxRetries?: number;
-  /** Per-attempt timeout in milliseconds. Default 60 000. */
+  /** Per-attempt timeout in milliseconds, covering the response headers and the whole body. Default 60 000. */
   timeoutMs?: number;
   /** Cap on a retry's wait (backoff, or a server's `Retry-After`; a longer one ends the retries). Default 60 000. */
   maxRetryDelayMs?: number;
+  /** Largest response body the client reads; a larger one is a `ResponseTooLargeError`. Default 32 MiB. */
+  maxResponseBytes?: number;
   /**
    * Client-side rate limiting under Bolna's documented per-minute limits (on by default). `false` turns it off;
    * `limits` overrides the requests per window of a bucket (`agent-executions`, `agent`, `call`, `default`);
-   * `windowMs` shortens the window (tests, benchmarks). The limiter keeps each grant max(2% of the window, 50 ms)
-   * longer than the window, so latency jitter cannot push the server's count over its limit.
+   * `windowMs` shortens the window (tests, benchmarks). A request holds its slot until one window after its
+   * response arrived, so latency and client stalls cannot push the server's count over its limit.
    */
   rateLimit?: false | { limits?: Partial<Record<RateLimitBucket, number>>; windowMs?: number };
   /** Pages a paginated call may read before it gives up. Default 1 000. */
@@ -59,6 +62,9 @@ export interface BolnaClientOptions {
 }
 
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
+
+/** The strict-body check and its schemas, loaded the first time an agent operation is called. */
+let strictBody: Promise<typeof import("./strict-body.js")> | undefined;
 
 type ExportFilterName = "status" | "call_type" | "provider" | "answered_by_voice_mail" | "batch_id";
 
@@ -80,7 +86,8 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
 
-const ALL_OPERATIONS: readonly OperationMetadata[] = Object.values(operationMetadata);
+// Marked pure so that a bundle importing only an error class or a helper drops the operation table.
+const ALL_OPERATIONS: readonly OperationMetadata[] = /* @__PURE__ */ Object.values(operationMetadata);
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
@@ -107,6 +114,7 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     maxRetries: options.maxRetries,
     timeoutMs: options.timeoutMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
+    maxResponseBytes: options.maxResponseBytes,
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
     route(method, url) {
       const meta = routes.match(method, url);
@@ -150,22 +158,32 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
 
   async function send(meta: OperationMetadata, args: Record<string, unknown> | undefined, opts: RequestOptions) {
     const { path, query, body } = prepareArguments(meta, args);
+    if (meta.body?.strict && body !== undefined) {
+      strictBody ??= import("./strict-body.js");
+      (await strictBody).assertStrictBody(meta.operationId, body);
+    }
     let sent: Request | undefined;
     const init: Record<string, unknown> = {
       params: { path, query },
+      // Read as text: `readData` parses it, so a malformed body becomes a typed error rather than a SyntaxError.
+      parseAs: "text",
       fetch: (req: Request) => {
         sent = req;
-        return transport(req, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries });
+        return transport(req, {
+          signal: opts.signal,
+          timeoutMs: opts.timeoutMs,
+          maxRetries: opts.maxRetries,
+          maxRetryDelayMs: opts.maxRetryDelayMs,
+        });
       },
     };
     if (body !== undefined) init.body = body;
     if (opts.headers) init.headers = opts.headers;
     if (meta.body?.mediaType === "multipart/form-data") init.bodySerializer = toFormData;
     const { data, error, response } = await request(meta.method, meta.path, init);
-    if (!response.ok) {
-      throw createAPIError(response, error, sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` });
-    }
-    return data;
+    const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
+    if (!response.ok) throw createAPIError(response, error, described);
+    return readData(meta, response, data as string | undefined, described);
   }
 
   const methods: Record<string, unknown> = {};
@@ -174,7 +192,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     methods[meta.operationId] = pagination
       ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
           // Passed on as given: a non-number is refused by the argument check of the first request.
-          const firstPage = (args[pagination.pageParam] ?? 1) as number;
+          const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
               send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<

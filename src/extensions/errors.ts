@@ -1,20 +1,97 @@
 /**
- * The errors the SDK throws, and how an HTTP error response becomes one.
+ * The errors the SDK throws, and how a response the client cannot return becomes one.
  *
  * Contract:
  * - Everything the SDK throws on purpose is a `BolnaError`, so `catch (e) { if (e instanceof BolnaError) … }` is enough.
- * - A non-2xx response becomes an `APIError` subclass chosen by status (`createAPIError`). It carries `status`,
- *   `headers`, the parsed `body` and a one-line message such as
+ * - A response the client cannot return as data is an `APIError`: a non-2xx status (a subclass chosen by status in
+ *   `createAPIError`), a redirect (`RedirectError`, never followed), a body over the size cap
+ *   (`ResponseTooLargeError`) or a body that is not what the spec promises (`InvalidResponseError`). It carries
+ *   `status`, `headers`, a bounded `body` and a one-line message such as
  *   `404 Not Found: Batch is not queued or running (GET /batches/abc)`.
- * - Failures without a response are `APIConnectionError` (network), `APIConnectionTimeoutError` (per-attempt timeout)
- *   or `APIUserAbortError` (the caller's signal).
- * - No message ever contains the API key: the key travels only in the `Authorization` header, messages name the
- *   path but never the headers, and a bearer token echoed back in a body is redacted.
+ * - Failures without a response are `APIConnectionError` (network), `APIConnectionTimeoutError` (per-attempt
+ *   deadline, which covers reading the body) or `APIUserAbortError` (the caller's signal).
+ * - No error shows the API key: an error built for a request redacts the request's bearer token from its message,
+ *   body, headers and URL when it is created, and its `toJSON()` and `util.inspect` views redact its causes too.
+ *   Messages have control characters (ANSI escapes, line breaks) replaced, so a body cannot forge log lines.
  */
+import { boundedBody, readErrorMessage } from "./error-body.js";
+import { parseRetryAfterMs } from "./retry-policy.js";
+import { redactHeaders, redactorFor, redactValue, type Redact } from "./redact.js";
+
+/** The request that produced an error, as far as messages and error fields need it. */
+export interface RequestDescription {
+  method: string;
+  url: string;
+  /** When present (e.g. a `Request` is passed), its bearer token is redacted from everything the error shows. */
+  headers?: Headers;
+}
+
+export interface BolnaErrorOptions {
+  cause?: unknown;
+  /** The request the error is about: its bearer token is redacted from the error. */
+  request?: RequestDescription | undefined;
+}
+
+/** ANSI escape sequences (colours, cursor moves), removed whole. */
+const ANSI_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+/** C0 and C1 controls (line breaks, ESC, …) and the marks that reorder text on a terminal, replaced by a space. */
+const CONTROL_CHARACTERS = / *[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+ */g;
+
+/** A message that prints as one line of plain text, whatever the server put in it. */
+function plainLine(message: string): string {
+  return message.replace(ANSI_SEQUENCES, "").replace(CONTROL_CHARACTERS, " ");
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /** Base class of every error the SDK throws. */
 export class BolnaError extends Error {
   override name = "BolnaError";
+  readonly #redact: Redact;
+
+  constructor(message: string, options: BolnaErrorOptions = {}) {
+    const redact = redactorFor(options.request?.headers);
+    super(plainLine(redact(message)), "cause" in options ? { cause: options.cause } : undefined);
+    this.#redact = redact;
+  }
+
+  /** A copy of a JSON-like value with the request's key redacted, for subclasses storing what the server sent. */
+  protected redacted(value: unknown): unknown {
+    return redactValue(value, this.#redact);
+  }
+
+  protected redactedHeaders(headers: Headers): Headers {
+    return redactHeaders(headers, this.#redact);
+  }
+
+  /** `JSON.stringify(error)`: name, message, the error's fields and its cause chain, with the key redacted. */
+  toJSON(): Record<string, unknown> {
+    const view: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) view[key] = value instanceof Headers ? Object.fromEntries(value) : value;
+    if (this.cause !== undefined) view.cause = viewOfCause(this.cause);
+    return redactValue(view, this.#redact) as Record<string, unknown>;
+  }
+
+  /** What `console.log(error)` and `util.inspect(error)` print in Node: the stack, then `toJSON()`'s fields. */
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const details = Object.keys(fields).length > 0 ? ` ${inspect(fields, options)}` : "";
+    return this.#redact(`${this.stack ?? `${this.name}: ${this.message}`}${details}`);
+  }
+}
+
+/** Causes shown below an error; a longer (or circular) chain is cut there. */
+const MAX_CAUSES = 8;
+
+/** A cause as plain data: an SDK error's own view, another error's name, message, code and causes. */
+function viewOfCause(cause: unknown, depth = 1): unknown {
+  if (cause instanceof BolnaError) return cause.toJSON();
+  if (!(cause instanceof Error)) return cause;
+  const { code } = cause as { code?: unknown };
+  const view: Record<string, unknown> = { name: cause.name, message: cause.message };
+  if (code !== undefined) view.code = code;
+  if (cause.cause !== undefined && depth < MAX_CAUSES) view.cause = viewOfCause(cause.cause, depth + 1);
+  return view;
 }
 
 /** The caller passed something the API would reject (or mishandle); nothing was sent. */
@@ -35,20 +112,18 @@ export class ConfigurationError extends BolnaError {
   override name = "ConfigurationError";
 }
 
-/** The request that produced an error, as far as messages and error fields need it. */
-export interface RequestDescription {
-  method: string;
-  url: string;
-  /** When present (e.g. a `Request` is passed), its bearer token is redacted from the message. */
-  headers?: Headers;
-}
-
-/** The server answered with a non-2xx status. Subclasses narrow the status. */
+/**
+ * The server answered with something the client cannot return as data. Subclasses narrow the reason (a status, a
+ * redirect, an oversized or malformed body).
+ */
 export class APIError extends BolnaError {
   override name = "APIError";
   readonly status: number;
   readonly headers: Headers;
-  /** Parsed JSON when the body was JSON, the raw text otherwise, `undefined` when empty. */
+  /**
+   * Parsed JSON when the body was JSON, the raw text otherwise, `undefined` when empty. A body over 16 KiB or nested
+   * over 64 levels is kept as a text excerpt ending in `…`.
+   */
   readonly body: unknown;
   readonly method: string;
   readonly url: string;
@@ -56,13 +131,13 @@ export class APIError extends BolnaError {
   readonly requestId: string | undefined;
 
   constructor(message: string, status: number, headers: Headers, body: unknown, request: RequestDescription) {
-    super(message);
+    super(message, { request });
     this.status = status;
-    this.headers = headers;
-    this.body = body;
+    this.headers = this.redactedHeaders(headers);
+    this.body = this.redacted(boundedBody(body));
     this.method = request.method;
-    this.url = request.url;
-    this.requestId = headers.get("x-request-id") ?? undefined;
+    this.url = this.redacted(request.url) as string;
+    this.requestId = this.headers.get("x-request-id") ?? undefined;
   }
 }
 
@@ -113,18 +188,68 @@ export class InternalServerError extends APIError {
   override name = "InternalServerError";
 }
 
+/**
+ * A 3xx. The client never follows redirects: one could replay the request (a call's phone number and `user_data`)
+ * to another host, or turn a `POST /call` that already dialled into a `GET` that looks like success. To follow one,
+ * fetch `location` yourself; do not send the `Authorization` header to another host.
+ */
+export class RedirectError extends APIError {
+  override name = "RedirectError";
+  /**
+   * The `Location` header resolved against the request URL, or `undefined` when the server sent none (or a browser
+   * hid it). It is kept as sent (a pre-signed storage URL needs its query), with only the API key redacted.
+   */
+  readonly location: string | undefined;
+
+  constructor(message: string, status: number, headers: Headers, body: unknown, request: RequestDescription) {
+    super(message, status, headers, body, request);
+    this.location = locationOf(this.headers, request.url);
+  }
+}
+
+/** The response body was larger than the client's `maxResponseBytes`; `body` holds its first bytes as text. */
+export class ResponseTooLargeError extends APIError {
+  override name = "ResponseTooLargeError";
+  readonly maxResponseBytes: number;
+
+  constructor(response: Response, excerpt: string, maxResponseBytes: number, request: RequestDescription) {
+    const limit = `${maxResponseBytes.toLocaleString("en-US")} bytes`;
+    super(
+      `${statusLine(response)}: the response body is larger than maxResponseBytes (${limit}); raise the client's ` +
+        `maxResponseBytes if this answer is expected (${describeRequest(request)})`,
+      response.status,
+      response.headers,
+      excerpt,
+      request,
+    );
+    this.maxResponseBytes = maxResponseBytes;
+  }
+}
+
+/**
+ * A 2xx whose body is not what the spec promises: not JSON, empty, or of the wrong top-level shape (an object where
+ * the spec says array, …). `body` holds an excerpt of what arrived.
+ */
+export class InvalidResponseError extends APIError {
+  override name = "InvalidResponseError";
+
+  constructor(response: Response, problem: string, body: unknown, request: RequestDescription) {
+    super(`${statusLine(response)}: ${problem} (${describeRequest(request)})`, response.status, response.headers, body, request);
+  }
+}
+
 /** The request failed without a response (DNS, refused or reset connection, …). `cause` holds the original error. */
 export class APIConnectionError extends BolnaError {
   override name = "APIConnectionError";
 }
 
-/** One attempt took longer than the per-attempt timeout (and retries, if allowed, did too). */
+/** One attempt (sending, and reading the whole body) took longer than the per-attempt timeout, and so did any retries. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = "APIConnectionTimeoutError";
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number, request: RequestDescription) {
-    super(`Request timed out after ${timeoutMs} ms (${describeRequest(request)})`);
+    super(`Request timed out after ${timeoutMs} ms (${describeRequest(request)})`, { request });
     this.timeoutMs = timeoutMs;
   }
 }
@@ -132,72 +257,6 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 /** The caller's `AbortSignal` fired. Never retried. `cause` holds the signal's reason. */
 export class APIUserAbortError extends BolnaError {
   override name = "APIUserAbortError";
-}
-
-/** Longest error text copied from a body into a message; bodies can be whole HTML error pages. */
-const MAX_MESSAGE_CHARS = 500;
-
-/**
- * The human-readable part of a Bolna error body, or `undefined` when there is none.
- *
- * Bolna's bodies are heterogeneous, so this reads, in order: `message`; `detail` (a string, or FastAPI's
- * `[{loc, msg}]` list as `loc: msg; …`); `error` when it is a string (it is sometimes an integer code);
- * raw text; and, for any other non-empty object, its JSON.
- */
-export function readErrorMessage(body: unknown): string | undefined {
-  if (typeof body === "string") return cap(body);
-  if (typeof body !== "object" || body === null) return undefined;
-  const fields = body as Record<string, unknown>;
-  return (
-    asText(fields["message"]) ??
-    readDetail(fields["detail"]) ??
-    asText(fields["error"]) ??
-    (Object.keys(fields).length > 0 ? cap(JSON.stringify(body)) : undefined)
-  );
-}
-
-function readDetail(detail: unknown): string | undefined {
-  if (!Array.isArray(detail)) return asText(detail);
-  const parts = detail.map((item: unknown) => {
-    if (typeof item !== "object" || item === null) return String(item);
-    const { loc, msg } = item as { loc?: unknown; msg?: unknown };
-    const where = Array.isArray(loc) ? loc.join(".") : undefined;
-    const what = typeof msg === "string" ? msg : JSON.stringify(item);
-    return where ? `${where}: ${what}` : what;
-  });
-  return cap(parts.join("; "));
-}
-
-function asText(value: unknown): string | undefined {
-  return typeof value === "string" ? cap(value) : undefined;
-}
-
-function cap(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return undefined;
-  return trimmed.length > MAX_MESSAGE_CHARS ? `${trimmed.slice(0, MAX_MESSAGE_CHARS)}…` : trimmed;
-}
-
-/**
- * Milliseconds the server asked us to wait, or `undefined` when absent, unparsable, negative or in the past.
- * Reads `retry-after-ms` (non-standard, used by some gateways) first, then `Retry-After` as (possibly
- * fractional) seconds or as an HTTP date relative to `now`.
- */
-export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
-  const ms = parseNonNegative(headers.get("retry-after-ms"));
-  if (ms !== undefined) return ms;
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter === null) return undefined;
-  const seconds = parseNonNegative(retryAfter);
-  if (seconds !== undefined) return seconds * 1000;
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) || date < now ? undefined : date - now;
-}
-
-const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
-
-function parseNonNegative(value: string | null): number | undefined {
-  return value !== null && DECIMAL.test(value) ? Number(value) : undefined;
 }
 
 type APIErrorClass = new (
@@ -220,7 +279,10 @@ const CLASS_BY_STATUS: Readonly<Record<number, APIErrorClass>> = {
 /** Wording of a 403 body that means "bad key", not "not allowed". */
 const BAD_CREDENTIAL = /token|api[\s_-]?key|credential|unrecogni[sz]ed|unauthori[sz]ed|unauthenticated/i;
 
-function classFor(status: number, message: string | undefined): APIErrorClass {
+function classFor(response: Response, message: string | undefined): APIErrorClass {
+  const { status } = response;
+  // A browser hides a manual redirect behind an opaque response with status 0.
+  if ((status >= 300 && status < 400) || response.type === "opaqueredirect") return RedirectError;
   if (status === 403) {
     return message !== undefined && BAD_CREDENTIAL.test(message) ? AuthenticationError : PermissionDeniedError;
   }
@@ -230,6 +292,13 @@ function classFor(status: number, message: string | undefined): APIErrorClass {
 
 /** Used when `Response.statusText` is empty (HTTP/2, or a `Response` built in code). */
 const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: "OK",
+  201: "Created",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -244,19 +313,48 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Timeout",
 };
 
+/** `404 Not Found`, or the bare status when the reason phrase is unknown. */
+function statusLine(response: Response): string {
+  const statusText = response.statusText || STATUS_TEXT[response.status];
+  return statusText ? `${response.status} ${statusText}` : String(response.status);
+}
+
+/** `Location` resolved against the request URL (kept raw if it does not resolve). */
+function locationOf(headers: Headers, requestUrl: string): string | undefined {
+  const location = headers.get("location");
+  if (location === null) return undefined;
+  try {
+    return new URL(location, requestUrl).href;
+  } catch {
+    return location;
+  }
+}
+
+/** What a redirect's message says: where it points (origin and path, never the query: it may carry a signature). */
+function describeRedirect(location: string | undefined): string {
+  if (location === undefined) return "a redirect without a Location (or one the browser hid), which the client does not follow";
+  let where: string;
+  try {
+    const url = new URL(location);
+    where = `${url.origin}${url.pathname}`;
+  } catch {
+    where = JSON.stringify(location.split("?")[0]);
+  }
+  return `redirected to ${where}, which the client does not follow`;
+}
+
 /**
  * The `APIError` subclass for a non-2xx `response` whose body the caller has already read and parsed
  * (`body`: JSON value, raw text, or `undefined`). Passing the `Request` itself as `request` also redacts its
- * bearer token from the message should the server echo it.
+ * bearer token from the error should the server echo it.
  */
 export function createAPIError(response: Response, body: unknown, request: RequestDescription): APIError {
-  const { status } = response;
-  const detail = readErrorMessage(body);
-  const statusText = response.statusText || STATUS_TEXT[status];
-  const head = statusText ? `${status} ${statusText}` : String(status);
-  const message = `${head}${detail === undefined ? "" : `: ${detail}`} (${describeRequest(request)})`;
-  const ErrorClass = classFor(status, detail);
-  return new ErrorClass(redactBearer(message, request.headers), status, response.headers, body, request);
+  const bounded = boundedBody(body);
+  const readable = readErrorMessage(bounded);
+  const ErrorClass = classFor(response, readable);
+  const detail = ErrorClass === RedirectError ? describeRedirect(locationOf(response.headers, request.url)) : readable;
+  const message = `${statusLine(response)}${detail === undefined ? "" : `: ${detail}`} (${describeRequest(request)})`;
+  return new ErrorClass(message, response.status, response.headers, bounded, request);
 }
 
 /** `GET /batches/abc`: the path only, so neither the host nor query values end up in logs. */
@@ -268,9 +366,4 @@ export function describeRequest(request: RequestDescription): string {
     path = request.url.split("?")[0] ?? "";
   }
   return `${request.method.toUpperCase()} ${path}`;
-}
-
-function redactBearer(message: string, headers: Headers | undefined): string {
-  const token = headers?.get("authorization")?.replace(/^\s*bearer\s+/i, "").trim();
-  return token ? message.split(token).join("[redacted]") : message;
 }

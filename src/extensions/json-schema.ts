@@ -7,10 +7,16 @@
  * which fields were bad.
  *
  * Supported: local `$ref` into `#/components/schemas/*`, `type` (string or array, `integer`), `enum`, `const`,
- * `required`, `properties`, `additionalProperties`, `items`, `pattern`, `minimum`, `maximum`, `minLength`,
- * `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`, `oneOf`. Anything else (`format`, annotations) is
- * ignored, exactly as JSON Schema treats unknown keywords. The contract tests check that it agrees with Ajv
- * on every example in the spec.
+ * `required`, `properties`, `additionalProperties`, `propertyNames`, `minProperties`, `maxProperties`, `items`,
+ * `contains`, `pattern`, `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`,
+ * `oneOf`, `not`. Anything else (`format`, annotations) is ignored, exactly as JSON Schema treats unknown keywords.
+ * The contract tests check that it agrees with Ajv on every example in the spec. Properties are looked up as own
+ * properties only, in the value and in the schema (a payload key `constructor` is not `Object.prototype.constructor`).
+ *
+ * It is also the client's check of strict request bodies (the agent operations), so its messages aim at people
+ * writing configuration: an unknown key names its closest declared neighbour, and when no `oneOf`/`anyOf`
+ * alternative matches, the issues reported are those of the alternative the value selects by its constants
+ * (`provider: "elevenlabs"`, `condition_type: "event"`), not of whichever came closest by count.
  */
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
@@ -45,8 +51,122 @@ function child(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function resolve(schema: unknown, schemas: Schemas): unknown {
+  const ref = isPlainObject(schema) && typeof schema.$ref === "string" ? schema.$ref : undefined;
+  return ref?.startsWith(REF_PREFIX) ? schemas[ref.slice(REF_PREFIX.length)] : schema;
+}
+
+function quoteAll(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(", ");
+}
+
+/** Edit distance, to suggest the declared key a misspelt one was meant to be. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+function notAllowed(name: string, declared: readonly string[]): string {
+  const near = declared
+    .map((candidate) => ({ candidate, d: distance(name.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ candidate, d }) => d <= Math.max(1, Math.floor(Math.min(name.length, candidate.length) / 3)))
+    .sort((x, y) => x.d - y.d)[0];
+  return near ? `is not allowed here (did you mean "${near.candidate}"?)` : "is not allowed here";
+}
+
+/**
+ * What a `not` or `contains` schema asks for, in words, for the shapes the spec uses (a constant or a list of
+ * values, possibly on one required property); `undefined` for anything else.
+ */
+function describeShape(schema: unknown, schemas: Schemas): string | undefined {
+  const s = resolve(schema, schemas);
+  if (!isPlainObject(s)) return undefined;
+  if ("const" in s) return `equal ${JSON.stringify(s.const)}`;
+  if (Array.isArray(s.enum)) return `be one of ${quoteAll(s.enum)}`;
+  const required = Array.isArray(s.required) ? s.required : [];
+  const properties = isPlainObject(s.properties) ? s.properties : {};
+  const [name] = Object.keys(properties);
+  if (name !== undefined && Object.keys(properties).length === 1 && required.includes(name)) {
+    const inner = describeShape(properties[name], schemas);
+    return inner && `have \`${name}\` ${inner.replace(/^be /, "")}`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a `oneOf`/`anyOf` alternative is the one `value` selects: every property the alternative fixes with
+ * `const` agrees (or is optional and absent), and the value is not what its `not` excludes (a catch-all for
+ * "any other provider"). `undefined` when the alternative fixes nothing, so it cannot be selected this way.
+ */
+function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | undefined {
+  const b = resolve(branch, schemas);
+  if (!isPlainObject(b) || !isPlainObject(value)) return undefined;
+  const required = Array.isArray(b.required) ? b.required : [];
+  let decisive = false;
+  let agrees = true;
+  for (const [name, sub] of Object.entries(isPlainObject(b.properties) ? b.properties : {})) {
+    const prop = resolve(sub, schemas);
+    if (!isPlainObject(prop) || !("const" in prop)) continue;
+    decisive = true;
+    if (Object.hasOwn(value, name) ? !deepEqual(value[name], prop.const) : required.includes(name)) agrees = false;
+  }
+  if (b.not !== undefined) {
+    decisive = true;
+    const excluded: SchemaIssue[] = [];
+    validateNode(b.not as JsonSchema, value, "$", schemas, excluded);
+    if (excluded.length === 0) agrees = false;
+  }
+  return decisive ? agrees : undefined;
+}
+
+/** The constant values a property takes across the alternatives, when every decisive alternative fixes it. */
+function discriminator(branches: readonly unknown[], schemas: Schemas): { name: string; values: unknown[] } | undefined {
+  const fixed = branches.map((branch) => {
+    const b = resolve(branch, schemas);
+    const properties = isPlainObject(b) && isPlainObject(b.properties) ? b.properties : {};
+    return Object.entries(properties).flatMap(([name, sub]) => {
+      const prop = resolve(sub, schemas);
+      return isPlainObject(prop) && "const" in prop ? [[name, prop.const] as const] : [];
+    });
+  });
+  const [first] = fixed;
+  const name = first?.find(([candidate]) => fixed.every((pairs) => pairs.some(([n]) => n === candidate)))?.[0];
+  return name === undefined ? undefined : { name, values: fixed.flatMap((pairs) => pairs.filter(([n]) => n === name).map(([, v]) => v)) };
+}
+
+/** The issues to report when no alternative matched: the selected one's, else the discriminating property's. */
+function unmatched(branches: readonly unknown[], results: readonly SchemaIssue[][], value: unknown, path: string, schemas: Schemas): SchemaIssue[] {
+  const closest = (indexes: number[]) =>
+    indexes.reduce((best, i) => ((results[i] as SchemaIssue[]).length < (results[best] as SchemaIssue[]).length ? i : best));
+  const selected = branches.flatMap((branch, i) => (selects(branch, value, schemas) === true ? [i] : []));
+  if (selected.length > 0) return results[closest(selected)] as SchemaIssue[];
+  const tag = isPlainObject(value) ? discriminator(branches, schemas) : undefined;
+  if (tag && isPlainObject(value)) {
+    const got = Object.hasOwn(value, tag.name) ? `; got ${JSON.stringify(value[tag.name])}` : "";
+    return [{ path: child(path, tag.name), message: `must be one of ${quoteAll(tag.values)}${got}` }];
+  }
+  // Alternatives of the value's own JSON type first: an array that breaks the array alternative is not "not a string".
+  const sameType = branches.flatMap((branch, i) => {
+    const b = resolve(branch, schemas);
+    const types = isPlainObject(b) && b.type !== undefined ? [b.type].flat() : undefined;
+    return types === undefined || types.some((t) => matchesType(value, String(t))) ? [i] : [];
+  });
+  return results[closest(sameType.length > 0 ? sameType : branches.map((_, i) => i))] as SchemaIssue[];
 }
 
 function validateNode(schema: JsonSchema, value: unknown, path: string, schemas: Schemas, out: SchemaIssue[]): void {
@@ -60,7 +180,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
 
   if (typeof s.$ref === "string") {
     const name = s.$ref.startsWith(REF_PREFIX) ? s.$ref.slice(REF_PREFIX.length) : undefined;
-    const target = name === undefined ? undefined : schemas[name];
+    const target = name === undefined ? undefined : ownValue(schemas, name);
     if (target === undefined) issue(`references unknown schema ${s.$ref}`);
     else validateNode(target, value, path, schemas, out);
   }
@@ -93,19 +213,38 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     if (s.items !== undefined) {
       value.forEach((item, i) => validateNode(s.items as JsonSchema, item, child(path, i), schemas, out));
     }
+    if (s.contains !== undefined && !value.some((item) => validateJsonSchema(s.contains as JsonSchema, item, schemas).length === 0)) {
+      const shape = describeShape(s.contains, schemas);
+      issue(`must contain at least one item that ${shape ? shape.replace(/^have /, "has ") : "matches the required shape"}`);
+    }
   }
   if (isPlainObject(value)) {
     const properties = (isPlainObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
-      if (!(name in value)) out.push({ path: child(path, name), message: "is required" });
+      if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
     }
+    const count = Object.keys(value).length;
+    if (typeof s.minProperties === "number" && count < s.minProperties) issue(`must have at least ${s.minProperties} entries`);
+    if (typeof s.maxProperties === "number" && count > s.maxProperties) issue(`must have at most ${s.maxProperties} entries`);
     for (const [name, propValue] of Object.entries(value)) {
-      const propSchema = properties[name];
+      if (s.propertyNames !== undefined) {
+        const [keyIssue] = validateJsonSchema(s.propertyNames as JsonSchema, name, schemas);
+        if (keyIssue) {
+          out.push({ path: child(path, name), message: `is not an allowed key here (the key ${keyIssue.message})` });
+          continue; // its value is not worth checking under a key that cannot stay
+        }
+      }
+      const propSchema = ownValue(properties, name);
       if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), schemas, out);
+      else if (s.additionalProperties === false) out.push({ path: child(path, name), message: notAllowed(name, Object.keys(properties)) });
       else if (s.additionalProperties !== undefined) {
         validateNode(s.additionalProperties as JsonSchema, propValue, child(path, name), schemas, out);
       }
     }
+  }
+  if (s.not !== undefined && validateJsonSchema(s.not as JsonSchema, value, schemas).length === 0) {
+    const shape = describeShape(s.not, schemas);
+    issue(shape ? `must not ${shape}` : "matches a shape that is not allowed here");
   }
 
   if (Array.isArray(s.allOf)) for (const sub of s.allOf) validateNode(sub as JsonSchema, value, path, schemas, out);
@@ -119,9 +258,8 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     });
     const passing = results.filter((r) => r.length === 0).length;
     if (passing === 0) {
-      // Report the branch that came closest, so the message points at a field rather than "no match".
-      const closest = results.reduce((best, r) => (r.length < best.length ? r : best));
-      out.push(...closest);
+      // Report the branch the value selects (or came closest), so the message points at a field, not "no match".
+      out.push(...unmatched(branches, results, value, path, schemas));
     } else if (keyword === "oneOf" && passing > 1) {
       issue(`matches ${passing} of the oneOf alternatives; exactly one is allowed`);
     }

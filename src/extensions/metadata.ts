@@ -24,9 +24,15 @@ export interface FieldRule {
   readonly pattern?: string;
   readonly minLength?: number;
   readonly maxLength?: number;
-  /** `x-bolna-offset-datetime`: must be sent with a numeric UTC offset, never `Z`. */
-  readonly offsetDateTime?: boolean;
+  /**
+   * A date-time, which also accepts a `Date` and is sent in one canonical form: `utc` (`format: date-time`) as
+   * `YYYY-MM-DDTHH:mm:ss.sssZ`; `offset` (`x-bolna-offset-datetime`) with a numeric UTC offset, never `Z`.
+   */
+  readonly dateTime?: "utc" | "offset";
 }
+
+/** The top-level JSON type a 2xx response body must have: `none` for no body, `any` when the spec does not say. */
+export type ResponseShape = "object" | "array" | "none" | "any";
 
 export interface OperationMetadata {
   readonly operationId: string;
@@ -40,9 +46,16 @@ export interface OperationMetadata {
     readonly open: boolean;
     /** Fewer properties than this is refused (e.g. a PATCH that changes nothing). */
     readonly minProperties: number;
+    /**
+     * `x-bolna-strict-body`: the whole body is checked against its schema (nested objects, alternatives, unknown
+     * keys) before sending, with the schemas of `src/generated/request-bodies.ts`.
+     */
+    readonly strict: boolean;
   };
   readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
   readonly retrySafe: boolean;
   readonly pagination: null | { readonly items: string; readonly pageParam: string; readonly sizeParam: string };
   readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
+  /** The body shape of each documented 2xx status, e.g. `{ "200": "array" }`. */
+  readonly success: Readonly<Record<string, ResponseShape>>;
 }

@@ -20,18 +20,19 @@ type BodyContent<K extends OperationKey> = [NonNullable<operations[K]["requestBo
     ? C[keyof C]
     : unknown;
 
-/** Body properties marked `x-bolna-offset-datetime` also accept a `Date` (sent as `+00:00`). */
-type OffsetFields<K extends OperationKey> = Extract<
+/** Date-time parameters and body properties (query `from`/`to`, `scheduled_at`, …) also accept a `Date`. */
+type DateFields<K extends OperationKey> = Extract<
   (typeof operationMetadata)[K]["fields"][number],
-  { readonly offsetDateTime: true }
+  { readonly dateTime: string }
 >["name"];
-type AcceptDates<T, F extends PropertyKey> = { [P in keyof T]: P extends F ? T[P] | Date : T[P] };
 
-type Flatten<T> = { [P in keyof T]: T[P] } & {};
+/** Flattens an intersection into one object type, a date-time property also accepting a `Date`. */
+type FlattenAcceptingDates<T, F extends PropertyKey> = { [P in keyof T]: P extends F ? T[P] | Date : T[P] } & {};
 
 /** The single argument object of a generated method: path params, query params and body properties. */
-export type OperationArgs<K extends OperationKey> = Flatten<
-  PathArgs<K> & QueryArgs<K> & AcceptDates<BodyContent<K>, OffsetFields<K>>
+export type OperationArgs<K extends OperationKey> = FlattenAcceptingDates<
+  PathArgs<K> & QueryArgs<K> & BodyContent<K>,
+  DateFields<K>
 >;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204;
@@ -59,6 +60,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries after the first attempt; overrides the client's `maxRetries`. */
   maxRetries?: number;
+  /** Cap on a retry's wait for this call; overrides the client's `maxRetryDelayMs`. */
+  maxRetryDelayMs?: number;
   /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
   headers?: Record<string, string>;
 }

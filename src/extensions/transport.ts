@@ -2,19 +2,21 @@
  * The retrying `fetch` that openapi-fetch calls. Retries live here because openapi-fetch's middleware cannot resend.
  *
  * Contract, per call:
- * - Every attempt first takes a slot from the rate limiter (bucket from `route`), then sends the request (a fresh
- *   clone when it has a body) with its own timeout (`timeoutMs`, until the response headers arrive) linked to the
- *   caller's signal (`request.signal` and/or `overrides.signal`): the global `fetch` gets that signal as its `init`,
- *   an injected one a `Request` carrying it.
- * - Retried, up to `maxRetries` times, on a `retrySafe` route: network errors, timeouts, 408, 409, 429 and 5xx.
- *   On a route that is not retry-safe (e.g. `POST /call`, which dials a real phone) only what cannot have reached
- *   the server is retried: 429, and a connection that failed before the request was sent (refused, DNS, connect
- *   timeout). Bolna documents no idempotency key, so a reset, a timeout or a 5xx there may mean the call happened.
- * - Waits `retry-after-ms` / `Retry-After` when the server sends one (above `maxRetryDelayMs`: no retry, the
- *   response is returned), else exponential backoff with jitter. The discarded body is cancelled before waiting.
+ * - Every attempt first takes a slot from the rate limiter (bucket from `route`) and frees it when the response
+ *   headers arrive or the attempt fails. It sends the request (a fresh clone when it has a body) with
+ *   `redirect: "manual"`, so a 3xx comes back as it is and is never followed (see `RedirectError`).
+ * - Each attempt has its own deadline (`timeoutMs`) covering the headers *and* the whole body, linked to the caller's
+ *   signal (`request.signal` and/or `overrides.signal`), which therefore also works mid-body: the global `fetch` gets
+ *   the signal as its `init`, an injected one a `Request` carrying it. Both also reject the attempt at once, so they
+ *   hold even with a fetch that ignores its signal.
+ * - The returned `Response` holds its body in memory, read in full under that deadline; more than `maxResponseBytes`
+ *   throws `ResponseTooLargeError` (never retried).
+ * - What is retried, how long to wait and the cap on the wait are the retry policy's (`retry-policy.ts`), with
+ *   `maxRetries` and `maxRetryDelayMs` from the transport's options or the request's overrides. A discarded body is
+ *   cancelled before waiting.
  * - Returns the last `Response`, whatever its status (turning it into an `APIError` is the caller's job). Throws
- *   `APIUserAbortError` as soon as the caller aborts (also mid-backoff; never retried), `APIConnectionTimeoutError`
- *   or `APIConnectionError` (with `cause`) when the last attempt got no response.
+ *   `APIUserAbortError` as soon as the caller aborts (also mid-backoff or mid-body; never retried),
+ *   `APIConnectionTimeoutError` or `APIConnectionError` (with `cause`) when the last attempt got no complete response.
  */
 import {
   APIConnectionError,
@@ -22,10 +24,20 @@ import {
   APIUserAbortError,
   BolnaInputError,
   ConfigurationError,
+  ResponseTooLargeError,
   describeRequest,
-  parseRetryAfterMs,
 } from "./errors.js";
-import { MAX_TIMER_MS, sleep, type RateLimiter, type Sleep } from "./rate-limit.js";
+import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
+import { readBody } from "./read-body.js";
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  backoffMs,
+  failedBeforeSend,
+  isRetryableFailure,
+  retryDelayAfter,
+  type AttemptFailure,
+} from "./retry-policy.js";
 
 /** What the generated metadata knows about the operation a request belongs to. */
 export interface RouteInfo {
@@ -39,10 +51,12 @@ export interface TransportOptions {
   fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;
-  /** Per attempt, until the response headers arrive. Default 60 000. */
+  /** Per attempt, until the whole body has arrived. Default 60 000. */
   timeoutMs?: number | undefined;
   /** Cap on backoff and on server-requested waits; a longer `Retry-After` ends the retries. Default 60 000. */
   maxRetryDelayMs?: number | undefined;
+  /** Largest response body read; a larger one is a `ResponseTooLargeError`. Default 32 MiB. */
+  maxResponseBytes?: number | undefined;
   route: (method: string, url: URL) => RouteInfo;
   /** Omit to send without client-side rate limiting. */
   rateLimiter?: RateLimiter | undefined;
@@ -56,87 +70,104 @@ export interface TransportOptions {
 export interface RequestOverrides {
   maxRetries?: number | undefined;
   timeoutMs?: number | undefined;
+  maxRetryDelayMs?: number | undefined;
   signal?: AbortSignal | undefined;
 }
 
 export type Transport = (request: Request, overrides?: RequestOverrides) => Promise<Response>;
 
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 8_000;
-/** Jitter only shortens a wait, by up to this fraction, so clients that failed together spread out. */
-const JITTER = 0.25;
+/** Well above the largest real answer (a page of 50 executions with transcripts is a few MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-/**
- * Error codes (on the error or its `cause` chain) meaning no byte of the request reached the server, so even a
- * call that must not run twice can be retried. A reset or a socket error after connecting is not among them.
- */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+/** What one attempt produced: a final response, a response to retry after a wait, or a failure. */
+type Outcome =
+  | { response: Response }
+  | { retryInMs: number }
+  | { error: APIConnectionError; failure: AttemptFailure };
 
-/** What one attempt produced: a response, or a failure and whether policy allows another attempt. */
-type Outcome = { response: Response } | { error: APIConnectionError; retryable: boolean };
+interface AttemptSettings {
+  timeoutMs: number;
+  maxRetryDelayMs: number;
+  /** False on the last allowed attempt: whatever arrives is final. */
+  mayRetry: boolean;
+  retry: number;
+}
+
+const NOT_LIMITED: Release = () => undefined;
 
 export function createTransport(options: TransportOptions): Transport {
   const injectedFetch = options.fetch;
-  // `fetch(request, { signal })` is specified as `fetch(new Request(request, { signal }))`, and building that Request
-  // is one of the costliest steps of a request, so the global fetch gets the signal as `init` and builds it once.
-  // An injected fetch takes only a Request, so it gets one carrying the signal.
+  // `fetch(request, init)` is specified as `fetch(new Request(request, init))`, and building that Request is one of
+  // the costliest steps of a request, so the global fetch gets the signal as `init` and builds it once. An injected
+  // fetch takes only a Request, so it gets one carrying the signal.
   const send = injectedFetch
-    ? (request: Request, signal: AbortSignal) => injectedFetch(new Request(request, { signal }))
-    : (request: Request, signal: AbortSignal) => globalThis.fetch(request, { signal });
-  const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? 2, 0, configError);
+    ? (request: Request, signal: AbortSignal) => injectedFetch(new Request(request, { signal, redirect: "manual" }))
+    : (request: Request, signal: AbortSignal) => globalThis.fetch(request, { signal, redirect: "manual" });
+  const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES, 0, configError);
   const defaultTimeoutMs = setting("timeoutMs", options.timeoutMs ?? 60_000, 1, configError);
-  const maxRetryDelayMs = setting("maxRetryDelayMs", options.maxRetryDelayMs ?? 60_000, 0, configError);
+  const defaultMaxRetryDelayMs = setting(
+    "maxRetryDelayMs",
+    options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+    0,
+    configError,
+  );
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new ConfigurationError(`maxResponseBytes must be a positive integer (got ${maxResponseBytes})`);
+  }
   const { route, rateLimiter } = options;
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? sleep;
 
-  function backoffMs(retry: number): number {
-    const base = Math.min(BASE_BACKOFF_MS * 2 ** retry, MAX_BACKOFF_MS, maxRetryDelayMs);
-    return base * (1 - random() * JITTER);
-  }
-
-  /** How long to wait before retrying after `response`, or `undefined` to return it as it is. */
-  function retryDelayFor(response: Response, info: RouteInfo, retry: number): number | undefined {
-    const { status } = response;
-    const retryable = status === 429 || (info.retrySafe && (status === 408 || status === 409 || status >= 500));
-    if (!retryable) return undefined;
-    const requested = parseRetryAfterMs(response.headers);
-    if (requested === undefined) return backoffMs(retry);
-    return requested <= maxRetryDelayMs ? requested : undefined;
-  }
-
-  async function attempt(request: Request, info: RouteInfo, timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    if (signal.aborted) throw userAbort(request, signal);
+  async function attempt(request: Request, info: RouteInfo, settings: AttemptSettings, signal: AbortSignal): Promise<Outcome> {
+    const release = rateLimiter
+      ? await abortable(request, signal, () => rateLimiter.acquire(info.bucket, info.requestsPerMinute, signal))
+      : NOT_LIMITED;
+    if (signal.aborted) {
+      release({ sent: false });
+      throw userAbort(request, signal);
+    }
     // A body can be read only once, so an attempt with one sends a copy (which keeps FormData's boundary header).
     const source = request.body === null ? request : request.clone();
-    // One controller per attempt, aborted by the caller's signal or by the timeout (a listener and a timer cost far
-    // less than the `AbortSignal.any` every request would otherwise pay for). Either also rejects the attempt at
-    // once, so both hold even with a fetch that ignores its signal.
+    // One controller per attempt, aborted by the caller's signal or by the deadline (a listener and a timer cost far
+    // less than the `AbortSignal.any` every request would otherwise pay for).
     const controller = new AbortController();
-    let rejectAttempt: (reason: unknown) => void = () => undefined;
-    const stop = (reason?: unknown): void => {
-      controller.abort(reason);
-      rejectAttempt(reason);
-    };
-    const onAbort = (): void => stop(signal.reason);
+    const stopper: Stopper = { controller, reject: undefined };
+    const onAbort = (): void => stop(stopper, signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(stop, timeoutMs);
+    const timer = setTimeout(stop, settings.timeoutMs, stopper);
     try {
-      const response = await new Promise<Response>((resolve, reject) => {
-        rejectAttempt = reject;
-        send(source, controller.signal).then(resolve, reject);
-      });
-      return { response };
+      let response: Response;
+      try {
+        response = await unlessStopped(send(source, controller.signal), stopper);
+      } catch (error) {
+        // A refused connection never reached the server, so it frees its slot at once; anything else may have.
+        release({ sent: !failedBeforeSend(error) });
+        throw error;
+      }
+      release();
+      const retryInMs = settings.mayRetry
+        ? retryDelayAfter(response, info.retrySafe, settings.retry, settings.maxRetryDelayMs, random)
+        : undefined;
+      if (retryInMs !== undefined) {
+        // Free the connection now rather than when the garbage collector finds the abandoned body.
+        await response.body?.cancel().catch(() => undefined);
+        return { retryInMs };
+      }
+      // fetch errors the body stream when its signal aborts; an injected fetch may not, so that read is guarded.
+      const reading = readBody(response, maxResponseBytes, request, controller.signal);
+      return { response: await (injectedFetch ? unlessStopped(reading, stopper) : reading) };
     } catch (error) {
+      if (error instanceof ResponseTooLargeError) throw error;
       if (signal.aborted) throw userAbort(request, signal);
       if (controller.signal.aborted) {
-        // The server may have started on it, so only a retry-safe route may try again.
-        return { error: new APIConnectionTimeoutError(timeoutMs, request), retryable: info.retrySafe };
+        return { error: new APIConnectionTimeoutError(settings.timeoutMs, request), failure: { kind: "timeout" } };
       }
       const failure = new APIConnectionError(`Connection error (${describeRequest(request)}): ${causeText(error)}`, {
         cause: error,
+        request,
       });
-      return { error: failure, retryable: info.retrySafe || failedBeforeSend(error) };
+      return { error: failure, failure: { kind: "connection", error } };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
@@ -144,9 +175,9 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   /** Runs `step`, turning a rejection caused by the caller's abort into `APIUserAbortError`. */
-  async function abortable(request: Request, signal: AbortSignal, step: () => Promise<void>): Promise<void> {
+  async function abortable<T>(request: Request, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
     try {
-      await step();
+      return await step();
     } catch (error) {
       if (signal.aborted) throw userAbort(request, signal);
       throw error;
@@ -156,44 +187,46 @@ export function createTransport(options: TransportOptions): Transport {
   return async function transport(request, overrides = {}) {
     const maxRetries = setting("maxRetries", overrides.maxRetries ?? defaultMaxRetries, 0, inputError);
     const timeoutMs = setting("timeoutMs", overrides.timeoutMs ?? defaultTimeoutMs, 1, inputError);
+    const maxRetryDelayMs = setting("maxRetryDelayMs", overrides.maxRetryDelayMs ?? defaultMaxRetryDelayMs, 0, inputError);
     const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
     const info = route(request.method, new URL(request.url));
 
     for (let retry = 0; ; retry++) {
       if (signal.aborted) throw userAbort(request, signal);
-      if (rateLimiter) {
-        await abortable(request, signal, () => rateLimiter.acquire(info.bucket, info.requestsPerMinute, signal));
-      }
-      const outcome = await attempt(request, info, timeoutMs, signal);
-      const canRetry = retry < maxRetries;
+      const mayRetry = retry < maxRetries;
+      const outcome = await attempt(request, info, { timeoutMs, maxRetryDelayMs, mayRetry, retry }, signal);
+      if ("response" in outcome) return outcome.response;
       let delayMs: number;
-      if ("response" in outcome) {
-        const retryIn = canRetry ? retryDelayFor(outcome.response, info, retry) : undefined;
-        if (retryIn === undefined) return outcome.response;
-        // Free the connection now rather than when the garbage collector finds the abandoned body.
-        await outcome.response.body?.cancel().catch(() => undefined);
-        delayMs = retryIn;
+      if ("retryInMs" in outcome) {
+        delayMs = outcome.retryInMs;
       } else {
-        if (!canRetry || !outcome.retryable) throw outcome.error;
-        delayMs = backoffMs(retry);
+        if (!mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe)) throw outcome.error;
+        delayMs = backoffMs(retry, maxRetryDelayMs, random);
       }
       await abortable(request, signal, () => wait(delayMs, signal));
     }
   };
 }
 
-/** True when the failure is known to have happened before any of the request reached the server. */
-function failedBeforeSend(error: unknown): boolean {
-  // undici wraps the socket error: TypeError("fetch failed", { cause: Error{ code: "ECONNREFUSED" } }).
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === "string") return NOT_SENT_CODES.has(code);
-    // Node's happy-eyeballs connect reports one failure per address in an AggregateError.
-    if (Array.isArray(errors) && errors.length > 0) return errors.every(failedBeforeSend);
-    current = cause;
-  }
-  return false;
+/** One attempt's way to stop: its controller (the fetch's signal) and the rejection of the step it is waiting on. */
+interface Stopper {
+  controller: AbortController;
+  reject: ((reason: unknown) => void) | undefined;
+}
+
+/** Aborts the attempt's fetch and rejects the step it waits on at once, even if that step ignores the signal. */
+function stop(stopper: Stopper, reason?: unknown): void {
+  stopper.controller.abort(reason);
+  stopper.reject?.(reason);
+}
+
+/** `work`, or a rejection as soon as the attempt is stopped. */
+function unlessStopped<T>(work: Promise<T>, stopper: Stopper): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    stopper.reject = reject;
+    if (stopper.controller.signal.aborted) reject(stopper.controller.signal.reason);
+    work.then(resolve, reject);
+  });
 }
 
 /** `fetch failed: connect ECONNREFUSED 127.0.0.1:443` — undici's own message hides the useful part in `cause`. */
@@ -203,7 +236,7 @@ function causeText(error: unknown): string {
 }
 
 function userAbort(request: Request, signal: AbortSignal): APIUserAbortError {
-  return new APIUserAbortError(`Request was aborted (${describeRequest(request)})`, { cause: signal.reason });
+  return new APIUserAbortError(`Request was aborted (${describeRequest(request)})`, { cause: signal.reason, request });
 }
 
 type InvalidSetting = (field: string, message: string) => Error;

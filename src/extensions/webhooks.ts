@@ -4,9 +4,11 @@
  * Bolna POSTs the execution object to an agent's `webhook_url` on every status change. Deliveries are not
  * signed, can repeat (Bolna retries on non-2xx or timeout) and can arrive out of order, so a receiver needs:
  *  - `parseExecutionWebhook(body)`: JSON text/bytes/object → typed `Execution`, or a `WebhookValidationError`
- *    listing every bad field (validated against the spec's webhook schema, unknown extra keys allowed);
+ *    listing every bad field (validated against the spec's webhook schema, unknown extra keys allowed). It returns
+ *    a copy without `__proto__`, `constructor` and `prototype` keys at any depth, so spreading or `Object.assign`
+ *    of the result cannot change a prototype; a payload nested deeper than 64 levels is refused;
  *  - `createWebhookDeduplicator()`: drops repeats keyed on (`id`, `status`), never on `id` alone, because each
- *    status of one call is a separate, meaningful event;
+ *    status of one call is a separate, meaningful event; `status: null` and `status: ""` are different keys;
  *  - `BOLNA_WEBHOOK_IPS` / `isBolnaWebhookIp(ip)`: the documented sender addresses, the only origin check
  *    Bolna offers besides custom headers you configure yourself.
  * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
@@ -45,12 +47,29 @@ function decode(body: unknown): unknown {
   }
 }
 
+/** Keys that reach an object's prototype when copied with `Object.assign` or a spread, or mutate a class. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+/** Far deeper than any execution object; deeper payloads are refused rather than walked. */
+const MAX_DEPTH = 64;
+
+/** A copy of a JSON value without prototype keys; plain objects and arrays only. */
+function withoutPrototypeKeys(value: unknown, depth = 0): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_DEPTH) {
+    throw new WebhookValidationError([{ path: "$", message: `is nested more than ${MAX_DEPTH} levels deep` }]);
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutPrototypeKeys(item, depth + 1));
+  const entries = Object.entries(value).filter(([key]) => !PROTOTYPE_KEYS.has(key));
+  // fromEntries defines own data properties, so no key of the copy can reach its prototype.
+  return Object.fromEntries(entries.map(([key, item]) => [key, withoutPrototypeKeys(item, depth + 1)]));
+}
+
 /**
  * Parses and validates one execution-status webhook delivery. Pass the raw body (string or bytes) or an
  * already-parsed object. Throws `WebhookValidationError` with every bad field.
  */
 export function parseExecutionWebhook(body: unknown): Execution {
-  const value = decode(body);
+  const value = withoutPrototypeKeys(decode(body));
   const schema = webhookBodySchemas[EXECUTION_WEBHOOK];
   if (schema === undefined) throw new BolnaError(`The spec defines no ${EXECUTION_WEBHOOK} webhook.`);
   const issues = validateJsonSchema(schema, value, webhookComponentSchemas);
@@ -77,7 +96,8 @@ export function createWebhookDeduplicator(options: { maxEntries?: number } = {})
   const seen = new Set<string>();
   return {
     isDuplicate(event) {
-      const key = `${event.id}\u0000${event.status ?? ""}`;
+      // JSON of a pair cannot collide however the parts are chosen, and keeps null apart from "".
+      const key = JSON.stringify([event.id, event.status ?? null]);
       if (seen.has(key)) return true;
       seen.add(key);
       // A Set iterates in insertion order, so the first key is the oldest.

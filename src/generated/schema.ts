@@ -703,7 +703,9 @@ export interface paths {
          * Create an agent
          * @description Creates a Voice AI agent from an `agent_config` plus `agent_prompts` and returns its id.
          *
-         *     **Reconciliation.** Success is documented as **200** by the OAS and seed 004 and as **201 Created** by the newer docs errors page; both are declared, treat any 2xx as success (facts §4 #25, medium confidence). `tools_config` requires `input` and `output` (MCP zod schema, OAS), which seed 004's example omits; the example here adds them. `agent_welcome_message` and `webhook_url` are optional despite seed 004's "required" (its own example sends `webhook_url: null`).
+         *     **Checked before sending:** the whole body is validated against `AgentRequest` (types, required fields, closed lists, unknown keys, graph edges), and a problem is refused with a `BolnaInputError` naming its path; Bolna itself would silently drop a misspelt key.
+         *
+         *     **Reconciliation.** Success is documented as **200** by the OAS and seed 004 and as **201 Created** by the newer docs errors page; both are declared, treat any 2xx as success (facts §4 #25, medium confidence).
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (whether that limit is shared across endpoints or counted per endpoint is undocumented; the client shares one bucket to stay safe). **Not retry-safe:** a retried create can create a second agent.
          */
@@ -723,14 +725,14 @@ export interface paths {
         };
         /**
          * Get an agent
-         * @description Returns one agent's full configuration. The live response mirrors the create body (`agent_config`, `agent_prompts`) next to flat summary fields (CLI, "confirmed against the live GET"); prompts are at `agent_prompts.task_1.system_prompt`.
+         * @description Returns one agent's full configuration: `agent_config` and `agent_prompts` with the same types as the create body (prompts at `agent_prompts.task_1.system_prompt`), next to flat summary fields. Fields Bolna adds later are passed through, not refused.
          *
          *     **Rate limit:** `agent` bucket, 500 requests/min per organization (documented limit for `/v2/agent/{agent_id}`, all methods together).
          */
         get: operations["getAgent"];
         /**
          * Replace an agent
-         * @description Replaces the agent's whole definition: fields you omit are **dropped**, not kept. Use `patchAgent` to change a few fields. The official clients never use PUT, but the OAS and seed 004 document it.
+         * @description Replaces the agent's whole definition: fields you omit are **dropped**, not kept. Use `patchAgent` to change a few fields. The body is checked before sending exactly as for `createAgent`.
          *
          *     **Rate limit:** `agent` bucket, 500 requests/min per organization (documented limit for `/v2/agent/{agent_id}`).
          */
@@ -747,7 +749,7 @@ export interface paths {
         head?: never;
         /**
          * Update some fields of an agent
-         * @description Changes only the fields sent. Supported: `agent_name`, `agent_welcome_message`, `webhook_url`, `synthesizer`, `ingest_source_config`, `telephony_provider` and `agent_prompts` (seed 004, OAS, MCP). This is also how to set the webhook: `{"agent_config": {"webhook_url": "https://..."}}`. An empty body gets 400 `{"error": "No valid fields provided", "status": "failure"}`.
+         * @description Changes only the fields sent: `agent_name`, `agent_welcome_message`, `webhook_url`, `synthesizer`, `ingest_source_config`, `telephony_provider` and `calling_guardrails` in `agent_config`, and `agent_prompts`. Bolna ignores any other key, so the client refuses it (use `replaceAgent` to change tasks). This is also how to set the webhook: `{"agent_config": {"webhook_url": "https://..."}}`. An empty body gets 400 `{"error": "No valid fields provided", "status": "failure"}`.
          *
          *     **Rate limit:** `agent` bucket, 500 requests/min per organization (documented limit for `/v2/agent/{agent_id}`).
          */
@@ -827,9 +829,7 @@ export interface paths {
         };
         /**
          * List all agents
-         * @description Returns every agent of the account as a **bare array**.
-         *
-         *     **Reconciliation.** The live endpoint takes **no query parameters** and does not paginate (MCP: "the live endpoint takes no page_number/page_size params (returns the full array)"; CLI paginates client-side). A third-party audit (CALEVATE F-1) suspects a server-side cap of 20 agents; official live testing says otherwise (**UNCERTAIN**, facts §3.1). Seed 004's authentication example uses the v1 path `/agent/all`; the v2 path is used here.
+         * @description Returns every agent of the account as a **bare array**, each trimmed to summary fields (only `id` is always present; use `getAgent` for the full configuration). The endpoint takes no query parameters and does not paginate; a server-side cap of 20 agents is suspected but not confirmed.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint is undocumented; the client shares one bucket).
          */
@@ -912,75 +912,76 @@ export interface components {
         };
         /**
          * Agent
-         * @description An agent as returned by `GET /v2/agent/{agent_id}` and, trimmed, by `GET /v2/agent/all`. The live GET response mirrors the create shape (`agent_config`, `agent_prompts`; CLI "confirmed against the live GET") and also has flat summary fields (`id`, `agent_name`, `agent_status`, ...; OAS `AgentV2`). The list returns only some of them (CLI `AgentSummary`: `id`, `agent_name`, `agent_status`, `created_at`), so only `id` is guaranteed.
+         * @description An agent as `getAgent` returns it: the configuration as created (`agent_config`, `agent_prompts`), with the same types as the create body, next to flat summary fields. `listAgents` returns a trimmed version of each agent, so only `id` is always present. Fields Bolna adds to responses later are passed through to you, not refused.
          */
         Agent: {
-            /** @description The configuration as submitted (see `AgentConfig`), not re-validated in responses. */
-            agent_config?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description The configuration as created or last replaced. */
+            agent_config?: components["schemas"]["AgentConfig"] | null;
+            /** @description Name of the agent. */
             agent_name?: string;
-            /** @description Prompts per task, e.g. `{"task_1": {"system_prompt": "..."}}`. */
-            agent_prompts?: {
-                [key: string]: {
-                    system_prompt?: string;
-                };
-            } | null;
-            /** @description Processing state of the agent: `seeding` or `processed` per the OAS (the CLI's tests use `active` / `inactive`); an open string. */
+            /** @description Prompts per task: `agent_prompts.task_1.system_prompt` is the conversation prompt. */
+            agent_prompts?: components["schemas"]["AgentPrompts"] | null;
+            /** @description Processing state of the agent, e.g. `seeding` (being set up) or `processed` (ready); other values may appear. */
             agent_status?: string | null;
+            /** @description Free-form category, e.g. `other`. */
             agent_type?: string | null;
-            agent_welcome_message?: string | null;
+            /** @description The agent's first message. */
+            agent_welcome_message?: components["schemas"]["LocalizedText"] | null;
             created_at?: components["schemas"]["Timestamp"];
-            /** @description Agent id (UUID). */
+            /** @description Agent id (a UUID). */
             id: string;
-            ingest_source_config?: {
-                [key: string]: unknown;
-            } | null;
-            /** @description The agent's tasks (same shape as `AgentTask` in requests, not re-validated in responses). */
-            tasks?: {
-                [key: string]: unknown;
-            }[] | null;
+            ingest_source_config?: components["schemas"]["IngestSourceConfig"];
+            /** @description The agent's tasks (the same as `agent_config.tasks`). */
+            tasks?: components["schemas"]["AgentTask"][] | null;
             updated_at?: components["schemas"]["Timestamp"];
+            /** @description Where the agent's status webhooks go. */
             webhook_url?: string | null;
         };
         /**
          * AgentConfig
-         * @description Agent configuration. Required: `agent_name` and `tasks` (MCP zod schema, OAS `AgentConfigV2`). Seed 004 also lists `agent_welcome_message` and `webhook_url` as required, but its own example sends `webhook_url: null` and neither official client requires them, so both are optional here.
+         * @description The agent's settings. Only `agent_name` and `tasks` are required. The first task is the conversation; further tasks (`extraction`, `summarization`) run on the transcript after the call.
          */
         AgentConfig: {
-            /** @description Name of the agent. */
+            /** @description Name of the agent, shown in the dashboard and usable in prompts. */
             agent_name: string;
-            /** @description Free-form agent category, e.g. `other`. */
+            /** @description Free-form category of the agent, e.g. `other` (the default). */
             agent_type?: string;
-            /** @description First thing the agent says. May contain `{variables}` filled from `user_data`. */
-            agent_welcome_message?: string;
+            /** @description First thing the agent says when the call connects. May contain `{variables}` filled from the call's `user_data`. A per-language map plays the variant of the call's starting language. */
+            agent_welcome_message?: components["schemas"]["LocalizedText"];
             calling_guardrails?: components["schemas"]["CallingGuardrails"];
+            /** @description SIP trunk inbound calls only: name of a SIP header whose value is used, instead of the caller's number, to look the caller up in `ingest_source_config`. Falls back to the number when the header is absent. `null` clears it. */
+            ingest_lookup_key?: string | null;
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
-            /** @description The agent's tasks. Task 1 is the conversation; later tasks (extraction, summarization) run after the call. */
+            /** @description SIP trunk inbound calls only: map of SIP header name (case-sensitive, e.g. `X-CALLERNO`) to the prompt variable its value is stored in (e.g. `caller_no`, then usable as `{caller_no}`). Other telephony providers ignore it. `null` clears it. */
+            sip_header_variables?: {
+                [key: string]: string;
+            } | null;
+            /** @description The agent's tasks, in order. Prompts are matched by position: `agent_prompts.task_1` is the first task's. */
             tasks: components["schemas"]["AgentTask"][];
             /**
              * Format: uri
-             * @description URL that receives the execution object on every status change (see the `executionStatus` webhook). `null` disables delivery.
+             * @description URL that receives the execution object (see the `executionStatus` webhook) on every status change of every call. `null` turns delivery off. Bolna sends from `13.203.39.153`, `13.126.9.249` and `13.202.133.53`.
              */
             webhook_url?: string | null;
         };
         /**
          * AgentConfigPatch
-         * @description The agent settings that `PATCH /v2/agent/{agent_id}` can change.
+         * @description The agent settings that `PATCH /v2/agent/{agent_id}` changes. Bolna ignores every other key in a PATCH, so the client refuses them; use `PUT` (`replaceAgent`) to change tasks, prompts structure or anything else.
          */
         AgentConfigPatch: {
+            /** @description New name of the agent. */
             agent_name?: string;
-            agent_welcome_message?: string;
+            /** @description New first message of the agent. */
+            agent_welcome_message?: components["schemas"]["LocalizedText"];
+            calling_guardrails?: components["schemas"]["CallingGuardrails"];
             ingest_source_config?: components["schemas"]["IngestSourceConfig"];
+            /** @description New voice settings of the conversation task (replaces the current ones). */
             synthesizer?: components["schemas"]["Synthesizer"];
-            /**
-             * @description Changing it also switches the audio format (`wav`, or `ulaw` for `sip-trunk`).
-             * @enum {string}
-             */
-            telephony_provider?: "twilio" | "plivo" | "exotel" | "vobiz" | "sip-trunk" | "default";
+            /** @description Telephony provider of the agent. Changing it also switches the audio format of the task's input and output (`wav` for `twilio`, `plivo`, `exotel` and `vobiz`, `ulaw` for `sip-trunk`). */
+            telephony_provider?: components["schemas"]["TelephonyProvider"];
             /**
              * Format: uri
-             * @description Where status webhooks go; `null` turns them off.
+             * @description Where status webhooks go; `null` turns them off. Bolna sends from `13.203.39.153`, `13.126.9.249` and `13.202.133.53`.
              */
             webhook_url?: string | null;
         };
@@ -999,13 +1000,19 @@ export interface components {
             voice_id?: string;
         };
         /**
+         * AgentFlowType
+         * @description How replies are produced; `streaming` (the default and the only value) for live calls.
+         * @enum {string}
+         */
+        AgentFlowType: "streaming";
+        /**
          * AgentList
-         * @description Every agent of the account, as a bare array. The live endpoint takes no `page_number`/`page_size` (MCP, CLI: "does not paginate server-side"). A third-party audit (CALEVATE F-1) believes the server caps the list at 20; official live testing says it does not (**UNCERTAIN**). If you have more than 20 agents and see exactly 20, that is why.
+         * @description Every agent of the account, as a bare array; the endpoint does not paginate. A server-side cap of 20 agents is suspected but not confirmed: if you have more than 20 agents and see exactly 20, that is why.
          */
         AgentList: components["schemas"]["Agent"][];
         /**
          * AgentPatchRequest
-         * @description Partial update of an agent. Only the keys listed in `AgentConfigPatch` can be changed this way (seed 004, OAS `AgentConfigPatchRequest`, MCP `update_agent`); send at least one. An empty body is answered with 400 `{"error": "No valid fields provided", "status": "failure"}`.
+         * @description Partial update of an agent: the listed `agent_config` keys and/or prompts. Send at least one; an empty body is answered with 400 `{"error": "No valid fields provided", "status": "failure"}`.
          */
         AgentPatchRequest: {
             agent_config?: components["schemas"]["AgentConfigPatch"];
@@ -1013,38 +1020,43 @@ export interface components {
         };
         /**
          * AgentPrompts
-         * @description Prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`.
+         * @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it).
          */
         AgentPrompts: {
-            task_1?: components["schemas"]["AgentTaskPrompt"];
-        } & {
             [key: string]: components["schemas"]["AgentTaskPrompt"];
         };
         /**
          * AgentRequest
-         * @description Full agent definition, the body of `POST /v2/agent` (create) and `PUT /v2/agent/{agent_id}` (full replace: fields you omit are dropped). Deeply nested provider settings are typed loosely on purpose: Bolna's agent schema is large and provider-dependent, and the official CLI passes it through untyped rather than risk dropping fields.
+         * @description A whole agent: the body of `POST /v2/agent` (create) and of `PUT /v2/agent/{agent_id}` (replace; fields you leave out are dropped, not kept).
+         *
+         *     The client checks the whole body against this schema before sending it: a value of the wrong type, a missing required field, a misspelt key or a value outside a closed list is refused with a `BolnaInputError` that names its path (e.g. `agent_config.tasks[0].task_config.call_terminate`). Bolna itself silently drops keys it does not know, so a typo would otherwise only show up as an agent that behaves differently. Objects that carry your own data (tool parameters, HTTP headers, per-language maps, settings of a provider this spec does not describe) accept any key.
          */
         AgentRequest: {
             agent_config: components["schemas"]["AgentConfig"];
             agent_prompts: components["schemas"]["AgentPrompts"];
+            /** @description Optional label of the tool that created the agent, for Bolna's own attribution (Bolna's AI-assistant connector sends `mcp`). Not shown to callers. */
+            creation_source?: string;
         };
         /**
          * AgentTask
-         * @description One task of an agent.
+         * @description One task of an agent: what it is built from (`tools_config`), the order its parts run in (`toolchain`) and, for the conversation, how the call behaves (`task_config`).
          */
         AgentTask: {
             task_config?: components["schemas"]["TaskConfig"];
             /**
-             * @description Kind of task (OAS `TasksConfigV2`, MCP). The v1-only `webhook` type is not accepted by the v2 API.
+             * @description `conversation` is the call itself (the first task); `extraction` and `summarization` run on the transcript after the call.
              * @enum {string}
              */
             task_type: "conversation" | "extraction" | "summarization";
-            toolchain?: components["schemas"]["Toolchain"];
+            toolchain: components["schemas"]["Toolchain"];
             tools_config: components["schemas"]["ToolsConfig"];
         };
-        /** AgentTaskPrompt */
+        /**
+         * AgentTaskPrompt
+         * @description The prompt of one task.
+         */
         AgentTaskPrompt: {
-            /** @description The system prompt of the task. May contain `{variables}`. */
+            /** @description The system prompt. May contain `{variables}`, filled from the call's `user_data` and from built-ins such as `{agent_id}`, `{call_sid}`, `{from_number}` and `{to_number}`. */
             system_prompt: string;
         };
         /** AgentUpdated */
@@ -1054,14 +1066,125 @@ export interface components {
             status?: string;
         };
         /**
+         * AnthropicLlmProvider
+         * @description Anthropic Claude models, e.g. `claude-sonnet-5`.
+         */
+        AnthropicLlmProvider: {
+            /** @constant */
+            provider: "anthropic";
+        };
+        /**
+         * ApiIngestSource
+         * @description Caller lookup through your API: Bolna sends `GET <source_url>?contact_number=...&agent_id=...&execution_id=...` with the bearer token and merges the JSON it gets back into the prompt variables.
+         */
+        ApiIngestSource: {
+            /** @description Bearer token Bolna sends to the endpoint. */
+            source_auth_token: string;
+            /** @description Optional label. */
+            source_name?: string | null;
+            /** @constant */
+            source_type: "api";
+            /**
+             * Format: uri
+             * @description The GET endpoint.
+             */
+            source_url: string;
+        };
+        /**
+         * ApiTool
+         * @description One tool as the LLM sees it (OpenAI function-calling style), by `key`: `transfer_call` hands the call to a phone number, `custom_task` calls your HTTP API. Other built-in keys (calendar tools, tools Bolna adds later) are accepted as they are.
+         */
+        ApiTool: {
+            /** @description When the LLM should call the tool; be specific, it is what the LLM decides on. */
+            description?: string;
+            /** @description Unique name in `snake_case`; the key of its entry in `tools_params`, and how prompts refer to it (`@name`). */
+            name: string;
+            parameters?: components["schemas"]["ApiToolParameters"];
+            /** @description What the agent says while the tool runs, as one string or a per-language map. */
+            pre_call_message?: components["schemas"]["LocalizedText"];
+        } & (components["schemas"]["TransferCallTool"] | components["schemas"]["CustomTaskTool"] | components["schemas"]["OtherApiTool"]);
+        /**
+         * ApiToolParameters
+         * @description The tool's arguments as a JSON Schema object, which the LLM fills from the conversation (it keeps asking for those in `required`). Variables the prompt already has (`{from_number}`, `{call_sid}`, your `user_data`) are filled in without asking.
+         */
+        ApiToolParameters: {
+            /** @description One JSON Schema per argument (`string`, `integer`, `number` or `boolean`, with a `description`). */
+            properties?: {
+                [key: string]: unknown;
+            };
+            required?: string[];
+            /** @constant */
+            type?: "object";
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * ApiToolParams
+         * @description How Bolna runs a tool: the HTTP request it makes, with the LLM's arguments substituted into `param` as `%(name)s` (text), `%(name)i` (integer) or `%(name)f` (decimal).
+         */
+        ApiToolParams: {
+            /** @description Value of the `Authorization` header Bolna sends, e.g. `Bearer <token>`. */
+            api_token?: string | null;
+            /** @description Further request headers. */
+            headers?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description HTTP method. Default `GET`.
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description Graph agents with `scope: node`: ids of the nodes where the LLM may call the tool. */
+            nodes?: string[];
+            /** @description The request's parameters (query for `GET`, JSON body otherwise) with `%(name)s` placeholders, as an object (or its JSON text). For a transfer: `call_transfer_number` and `call_sid`. */
+            param?: {
+                [key: string]: unknown;
+            } | string;
+            /** @description Turns on a webhook fired just before the tool runs (fire-and-forget): this template, with `%(name)s` placeholders, is merged into the execution object that is posted. A transfer also offers `%(reason)s`, `%(summary)s` and `%(call_transfer_number)s`. */
+            pre_call_webhook_param?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Where that webhook goes; default the agent's `webhook_url`. Ignored without `pre_call_webhook_param`. */
+            pre_call_webhook_url?: string | null;
+            /**
+             * @description Graph agents: `global` (the default) offers the tool on every node, `node` only on the `nodes` listed.
+             * @enum {string}
+             */
+            scope?: "global" | "node";
+            /** @description Your endpoint; `null` for a call transfer. */
+            url?: string | null;
+        };
+        /**
+         * ApiTools
+         * @description Functions the LLM may call during the call: each tool's description for the LLM in `tools`, and how Bolna runs it in `tools_params`, keyed by the tool's `name`. `null` (the default) gives the agent no tools.
+         */
+        ApiTools: {
+            /** @description The tools as the LLM sees them (a JSON string of that array is accepted too). */
+            tools: components["schemas"]["ApiTool"][] | string;
+            /** @description How to run each tool, keyed by the tool's `name`. */
+            tools_params: {
+                [key: string]: components["schemas"]["ApiToolParams"];
+            };
+        } | null;
+        /**
+         * AssemblyAiTranscriber
+         * @description AssemblyAI (`universal`).
+         */
+        AssemblyAiTranscriber: {
+            /** @constant */
+            provider: "assembly";
+        };
+        /**
          * AudioIO
-         * @description Audio input or output handler of a conversation task.
+         * @description Where the conversation's audio comes from (`input`) or goes to (`output`).
          */
         AudioIO: {
-            /** @description `wav`, or `ulaw` for SIP trunks. */
-            format: string;
-            /** @description Telephony provider, e.g. `twilio`, `plivo`, `exotel`, `vobiz`, `sip-trunk`, `default`. */
-            provider: string;
+            /**
+             * @description Audio encoding on the line (default `wav`); `ulaw` for `sip-trunk`.
+             * @enum {string}
+             */
+            format: "wav" | "ulaw";
+            provider: components["schemas"]["TelephonyProvider"];
         };
         /**
          * AvailablePhoneNumber
@@ -1080,6 +1203,53 @@ export interface components {
         };
         /** AvailablePhoneNumberList */
         AvailablePhoneNumberList: components["schemas"]["AvailablePhoneNumber"][];
+        /**
+         * AzureLlmProvider
+         * @description Azure-hosted OpenAI models served by Bolna, e.g. `model: azure/gpt-4.1-mini` with `family: openai`.
+         */
+        AzureLlmProvider: {
+            /** @constant */
+            provider: "azure";
+        } & components["schemas"]["ReasoningModelSettings"];
+        /**
+         * AzureOpenAiLlmProvider
+         * @description Your Azure OpenAI deployment; `model` is the deployment name. GPT-5 models need `temperature: 1`.
+         */
+        AzureOpenAiLlmProvider: {
+            /** @constant */
+            provider: "azure-openai";
+        } & components["schemas"]["ReasoningModelSettings"];
+        /**
+         * AzureSynthesizer
+         * @description Microsoft Azure neural voices.
+         */
+        AzureSynthesizer: {
+            /** @constant */
+            provider: "azuretts";
+            provider_config: components["schemas"]["AzureVoiceConfig"];
+        };
+        /**
+         * AzureTranscriber
+         * @description Microsoft Azure speech recognition.
+         */
+        AzureTranscriber: {
+            /** @constant */
+            provider: "azure";
+        };
+        /**
+         * AzureVoiceConfig
+         * @description A Microsoft Azure neural voice.
+         */
+        AzureVoiceConfig: {
+            /** @description Locale of the voice, e.g. `en-IN`. */
+            language: string;
+            /** @description Azure speech model. */
+            model: string;
+            /** @description Speaking rate, `1.0` is normal. Default `1.0`. */
+            speed?: number;
+            /** @description Azure voice name. */
+            voice: string;
+        };
         /**
          * Batch
          * @description A batch of calls created from a CSV.
@@ -1160,12 +1330,14 @@ export interface components {
         };
         /**
          * CallingGuardrails
-         * @description Hours (recipient's local time) between which outbound calls may be placed; calls outside are rescheduled.
+         * @description Hours, in the recipient's local time, between which outbound calls may be placed. A call requested outside the window is rescheduled to the next allowed start. `make_call` can bypass it per call (`bypass_call_guardrails`).
          */
         CallingGuardrails: {
+            /** @description Last allowed hour, 24-hour clock (`21` = 9 PM); at least `call_start_hour`. */
             call_end_hour?: number;
+            /** @description First allowed hour, 24-hour clock (`9` = 9 AM). */
             call_start_hour?: number;
-        };
+        } | null;
         /**
          * CallStatus
          * @description Acknowledgement of `POST /call` (`status: queued`) and `POST /call/{execution_id}/stop` (`status: stopped`). The official CLI also accepts `id` in place of `execution_id`, so neither is marked required; read `execution_id ?? id`.
@@ -1179,6 +1351,31 @@ export interface components {
             message?: string;
             /** @description `queued` after `POST /call` (the only value in the OAS enum), `stopped` after a stop. */
             status?: string;
+        };
+        /**
+         * CartesiaSynthesizer
+         * @description Cartesia Sonic voices.
+         */
+        CartesiaSynthesizer: {
+            /** @constant */
+            provider: "cartesia";
+            provider_config: components["schemas"]["CartesiaVoiceConfig"];
+        };
+        /**
+         * CartesiaVoiceConfig
+         * @description A Cartesia voice.
+         */
+        CartesiaVoiceConfig: {
+            /** @description Language code of the speech, e.g. `hi` or `en`; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description `sonic-3.5` (recommended), `sonic-3` or `sonic-preview` (Sonic 3.6 beta). */
+            model: string;
+            /** @description Speaking rate, `1.0` is normal. Default `1.0`. */
+            speed?: number;
+            /** @description Display name of the voice. */
+            voice?: string;
+            /** @description Id of the voice. */
+            voice_id: string;
         };
         /**
          * ContextDetails
@@ -1305,6 +1502,86 @@ export interface components {
             name: string;
         };
         /**
+         * CsvIngestSource
+         * @description Caller lookup in a CSV uploaded in the dashboard; it needs a `contact_number` column with numbers in E.164.
+         */
+        CsvIngestSource: {
+            /** @description File name of the uploaded CSV. */
+            source_name: string;
+            /** @constant */
+            source_type: "csv";
+            /** @description Optional location of the file. */
+            source_url?: string | null;
+        };
+        /**
+         * CustomLlmProvider
+         * @description Your own OpenAI-compatible model server, registered with `addCustomModel`; `model` is the name you gave it and `base_url` its endpoint.
+         */
+        CustomLlmProvider: {
+            /** @constant */
+            provider: "custom";
+        };
+        /**
+         * CustomTaskTool
+         * @description Calls your HTTP API with values the LLM collected; the reply goes back to the LLM.
+         */
+        CustomTaskTool: {
+            /** @description When the LLM should call the tool (required for custom tools). */
+            description: string;
+            /** @constant */
+            key: "custom_task";
+            parameters: components["schemas"]["ApiToolParameters"];
+        };
+        /**
+         * DeepgramSynthesizer
+         * @description Deepgram Aura voices.
+         */
+        DeepgramSynthesizer: {
+            /** @constant */
+            provider: "deepgram";
+            provider_config: components["schemas"]["DeepgramVoiceConfig"];
+        };
+        /**
+         * DeepgramTranscriber
+         * @description Deepgram: `nova-3` (recommended), `nova-2` and its domain variants, or the Flux models (`flux`, `flux-multilingual`) whose built-in turn detection is tuned with the `eot_*` settings.
+         */
+        DeepgramTranscriber: {
+            /** @description Flux only: confidence at which the LLM starts answering speculatively before the turn ends; `null` (the default) turns it off. `0.4` to `0.5` gives the lowest latency. */
+            eager_eot_threshold?: number | null;
+            /** @description Flux only: confidence needed to end the turn; `0.5` answers sooner, `0.9` waits longer. Default `0.7`. */
+            eot_threshold?: number;
+            /** @description Flux only: milliseconds of silence after which the turn ends regardless. Default `1000`. */
+            eot_timeout_ms?: number;
+            /** @description BCP-47 language, e.g. `en`, `hi`, or `multi-hi` for Hindi mixed with English. */
+            language: string;
+            /** @description `nova-3` (recommended), `nova-3-medical`, `nova-2` (30+ languages), a `nova-2-...` domain model, `flux` or `flux-multilingual`. */
+            model: string;
+            /** @constant */
+            provider: "deepgram";
+        };
+        /**
+         * DeepgramVoiceConfig
+         * @description A Deepgram Aura voice.
+         */
+        DeepgramVoiceConfig: {
+            /** @description Model and voice, e.g. `aura-asteria-en` (Aura) or an `aura-2-...` model. */
+            model: string;
+            /** @description Sample rate in Hz, as a string. Default `'24000'`. */
+            sampling_rate?: string;
+            /** @description Voice name, e.g. `Asteria`. */
+            voice: string;
+            /** @description Voice id, when your dashboard shows one. */
+            voice_id?: string;
+        };
+        /**
+         * DeepSeekLlmProvider
+         * @description DeepSeek models, e.g. `deepseek-v4-flash`.
+         */
+        DeepSeekLlmProvider: {
+            /** @constant */
+            provider: "deepseek";
+        };
+        /**
          * DispositionResult
          * @description The result of one disposition (extraction question) in the current, category-grouped `extracted_data` form. Field types are documented loosely by Bolna; values not matching these types are still accepted by `ExtractedData` through its legacy flat branch.
          */
@@ -1330,6 +1607,43 @@ export interface components {
          * @example +19876543210
          */
         E164PhoneNumber: string;
+        /**
+         * ElevenLabsSynthesizer
+         * @description ElevenLabs voices (`eleven_turbo_v2_5` for low-latency English, `eleven_flash_v2_5`, or the expressive `eleven_v3_conversational`).
+         */
+        ElevenLabsSynthesizer: {
+            /** @constant */
+            provider: "elevenlabs";
+            provider_config: components["schemas"]["ElevenLabsVoiceConfig"];
+        };
+        /**
+         * ElevenLabsTranscriber
+         * @description ElevenLabs Scribe (`scribe_v2_realtime`).
+         */
+        ElevenLabsTranscriber: {
+            /** @constant */
+            provider: "elevenlabs";
+        };
+        /**
+         * ElevenLabsVoiceConfig
+         * @description An ElevenLabs voice. Bolna picks the voice by `voice_id` (stable; from the voice library or your own cloned voices once your ElevenLabs account is connected); `voice` is its display name.
+         */
+        ElevenLabsVoiceConfig: {
+            /** @description `eleven_turbo_v2_5` (recommended), `eleven_flash_v2_5` (fastest) or `eleven_v3_conversational` (most expressive, 74 languages). */
+            model: string;
+            /** @description How closely to stick to the original voice. Default `0.75`. Ignored by `eleven_v3_conversational`. */
+            similarity_boost?: number;
+            /** @description Speaking rate, `1.0` is normal. Default `1.0`. Ignored by `eleven_v3_conversational`. */
+            speed?: number;
+            /** @description Style exaggeration. Default `0`. Ignored by `eleven_v3_conversational`. */
+            style?: number;
+            /** @description Voice stability. Default `0.5`. On `eleven_v3_conversational` only the presets `0.0` (creative), `0.5` (natural) and `1.0` (robust) exist; other values are rounded to the nearest. */
+            temperature?: number;
+            /** @description Display name of the voice; send it too, some Bolna versions require it. */
+            voice?: string;
+            /** @description The ElevenLabs voice id. */
+            voice_id: string;
+        };
         /**
          * ErrorBody
          * @description Error body. Bolna uses several shapes and this one schema accepts all of them:
@@ -1358,6 +1672,16 @@ export interface components {
             message?: string;
             /** @description `failure` in the `{error, status}` shape. */
             status?: string;
+        };
+        /**
+         * EventGraphEdge
+         * @description An edge taken when your backend posts the named event to the live call; the agent then speaks on the new node without waiting for the caller. The event's `properties` become context variables. Ignored by speech routing.
+         */
+        EventGraphEdge: {
+            /** @constant */
+            condition_type: "event";
+            /** @description The event to wait for, e.g. `payment_completed`. */
+            event_name: string;
         };
         /**
          * Execution
@@ -1519,6 +1843,30 @@ export interface components {
          */
         ExecutionStatusValue: components["schemas"]["ExecutionStatus"] | string;
         /**
+         * ExpressionCondition
+         * @description One comparison. Built-in variables include `recipient_data.current_hour` (0-23), `current_minute`, `current_weekday` (lowercase name), `current_day`, `current_month`, `current_year` (all under `recipient_data`, and only filled when the call's `user_data` has a `timezone`), `recipient_data.user_number`, `detected_language`, `_node_turns`, `_total_turns` and `_silence_repeats`; any `user_data` key is under `recipient_data`, extracted edge parameters and event properties by their own name.
+         */
+        ExpressionCondition: {
+            /**
+             * @description `eq`/`neq` equality, `gt`/`gte`/`lt`/`lte` numbers, `contains` text, `in`/`not_in` a list in `value`, `exists`/`not_exists` presence (no `value`).
+             * @enum {string}
+             */
+            operator: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "contains" | "in" | "not_in" | "exists" | "not_exists";
+            /** @description What the variable is compared with (a list for `in` and `not_in`); leave out for `exists` and `not_exists`. */
+            value?: unknown;
+            /** @description The variable, in dot notation, without braces (e.g. `recipient_data.current_hour`). */
+            variable: string;
+        };
+        /**
+         * ExpressionGraphEdge
+         * @description An edge taken, without any LLM call, when its rule on context variables holds.
+         */
+        ExpressionGraphEdge: {
+            /** @constant */
+            condition_type: "expression";
+            expression: components["schemas"]["GraphExpression"];
+        };
+        /**
          * ExtractedData
          * @description Data extracted from the conversation after the call, or `null` (not configured, or not ready before `completed`). Two forms exist and both are accepted:
          *     * **Current (category) form**, from dispositions (docs changelog Mar/Apr 2026; SKL `create-disposition`):
@@ -1538,6 +1886,128 @@ export interface components {
             [key: string]: unknown;
         } | null;
         /**
+         * GladiaTranscriber
+         * @description Gladia (Solaria).
+         */
+        GladiaTranscriber: {
+            /** @constant */
+            provider: "gladia";
+        };
+        /**
+         * GoogleLlmProvider
+         * @description Google Gemini models, e.g. `gemini-2.5-flash`.
+         */
+        GoogleLlmProvider: {
+            /** @constant */
+            provider: "google";
+        };
+        /**
+         * GoogleSheetIngestSource
+         * @description Caller lookup in a publicly readable Google Sheet with a `contact_number` column; Bolna reads the latest rows on every call.
+         */
+        GoogleSheetIngestSource: {
+            /** @description Name of the sheet. */
+            source_name: string;
+            /** @constant */
+            source_type: "google_sheet";
+            /**
+             * Format: uri
+             * @description Link to the sheet.
+             */
+            source_url: string;
+        };
+        /**
+         * GraphEdge
+         * @description A transition out of a node, by `condition_type`: `llm` (the default) is judged by the routing LLM from `condition`; `expression` fires when its rule on context variables holds; `unconditional` is always taken; `event` fires when your backend posts that event to the live call (`POST /v1/call/{run_id}/events`).
+         */
+        GraphEdge: components["schemas"]["GraphEdgeFields"] & (components["schemas"]["LlmGraphEdge"] | components["schemas"]["ExpressionGraphEdge"] | components["schemas"]["UnconditionalGraphEdge"] | components["schemas"]["EventGraphEdge"]);
+        /**
+         * GraphEdgeFields
+         * @description What every edge of a graph agent has, whatever decides when it is taken.
+         */
+        GraphEdgeFields: {
+            /** @description When to take the edge, as a factual statement ("Caller gave their order number"). On `llm` edges this is what the routing LLM judges; on the other kinds only a label. May contain `{variables}`. */
+            condition?: string;
+            /** @description Description of the routing tool; default built from `condition`. */
+            function_description?: string | null;
+            /** @description Name of the routing tool for this edge; default `transition_to_<to_node_id>`. */
+            function_name?: string | null;
+            /** @description Short label shown on the arrow in the dashboard editor. */
+            label?: string | null;
+            /** @description Values the routing LLM extracts from the caller's reply when it takes the edge, as `{name: type}` (e.g. `{"order_id": "string"}`); afterwards they are variables usable as `{order_id}`, in expressions and in tool parameters as `%(order_id)s`. */
+            parameters?: {
+                [key: string]: "string" | "number" | "integer" | "boolean";
+            } | null;
+            /** @description Order among edges of the same kind, lowest first. Default `0` for expression, unconditional and event edges, `100` for `llm` edges. Expression and unconditional edges are always checked before any `llm` edge. */
+            priority?: number | null;
+            /** @description Id of the node this edge leads to; it must exist in `nodes`. */
+            to_node_id: string;
+        };
+        /**
+         * GraphExpression
+         * @description A rule over context variables; all conditions must hold (`and`) or any one (`or`).
+         */
+        GraphExpression: {
+            conditions: components["schemas"]["ExpressionCondition"][];
+            /**
+             * @description How the conditions combine. Default `and`.
+             * @enum {string}
+             */
+            logic?: "and" | "or";
+        };
+        /**
+         * GraphLlmAgent
+         * @description A graph agent: the call moves through nodes, each with its own job, along edges chosen by rules, by a routing LLM or by events your backend sends. Its whole flow is in `llm_config`.
+         */
+        GraphLlmAgent: {
+            agent_flow_type?: components["schemas"]["AgentFlowType"];
+            /** @constant */
+            agent_type: "graph_agent";
+            llm_config: components["schemas"]["GraphLlmConfig"];
+        };
+        /**
+         * GraphLlmConfig
+         * @description A graph agent's flow and models. The call starts at `current_node_id`; after each caller turn, rule-based edges (`expression`, `unconditional`) are checked first, in `priority` order, and only if none matches does the routing LLM pick among the `llm` edges. `event` edges fire when your backend posts the event to the live call. The response LLM takes the same settings as a simple agent's (`temperature: 1` on GPT-5 models).
+         */
+        GraphLlmConfig: {
+            /** @description The global prompt, sent with every LLM call: persona, language rules, guardrails, pronunciation. Keep it short; put step-specific instructions in the nodes. */
+            agent_information: string;
+            /** @description Default values of context variables. The call's `user_data` overrides them; edge `parameters` and event `properties` add to them during the call. */
+            context_data?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Id of the node every call starts on. */
+            current_node_id: string;
+            /** @description All nodes of the graph; ids must be unique and every edge must point at one of them. */
+            nodes: components["schemas"]["GraphNode"][];
+            /** @description Knowledgebase for every node that has no `rag_config` of its own. */
+            rag_config?: components["schemas"]["RagConfig"];
+            /** @description Prompt prepended to every routing request. May contain `{variables}` from the call's context (missing ones render as `NULL`). */
+            routing_instructions?: string | null;
+            /** @description Cap on the routing reply's tokens. Default `250` (`150` on GPT-5 models). */
+            routing_max_tokens?: number | null;
+            /** @description Routing LLM. Default `gpt-4.1-mini` on OpenAI and Azure, `llama-3.3-70b-versatile` on Groq. */
+            routing_model?: string | null;
+            /** @description Provider of the routing LLM. Default `groq` when a Groq key is configured, else `openai`. */
+            routing_provider?: string | null;
+            /** @description Reasoning effort of a GPT-5 routing model (same values and rules as `reasoning_effort`). */
+            routing_reasoning_effort?: components["schemas"]["ReasoningEffort"];
+            /** @description Types of the variables compared in expression edges, keyed exactly as the condition writes them (e.g. `recipient_data.age`). Both sides are converted before comparing, so `"18"` matches `18` and `"yes"` matches `true`; an undeclared variable's type is guessed. */
+            variable_types?: {
+                [key: string]: "string" | "number" | "boolean";
+            } | null;
+        } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
+        /**
+         * GraphNode
+         * @description One step of a graph agent, by `node_type`: an LLM node (the default) answers with the response LLM, a static node plays a pre-rendered message, a router node only picks the next node.
+         */
+        GraphNode: components["schemas"]["LlmGraphNode"] | components["schemas"]["StaticGraphNode"] | components["schemas"]["RouterGraphNode"];
+        /**
+         * GraphNodeId
+         * @description The node's unique id, used by edges (`to_node_id`) and by `current_node_id`.
+         */
+        GraphNodeId: string;
+        /**
          * InboundMapping
          * @description The number's inbound routing after setup (with `url`) or unlink (`url: null`).
          */
@@ -1550,15 +2020,16 @@ export interface components {
         };
         /**
          * IngestSourceConfig
-         * @description Where an inbound agent looks up caller data. Required keys depend on `source_type`: `api` needs `source_url` and `source_auth_token`; `csv` needs `source_name`; `google_sheet` needs `source_name` and `source_url`.
+         * @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup.
          */
-        IngestSourceConfig: {
-            source_auth_token?: string | null;
-            source_name?: string | null;
-            /** @enum {string} */
-            source_type?: "api" | "csv" | "google_sheet";
-            source_url?: string | null;
-        } | null;
+        IngestSourceConfig: components["schemas"]["ApiIngestSource"] | components["schemas"]["CsvIngestSource"] | components["schemas"]["GoogleSheetIngestSource"] | null;
+        /**
+         * JsonValue
+         * @description Any JSON value (a setting of a provider or tool this spec does not describe).
+         */
+        JsonValue: string | number | boolean | {
+            [key: string]: unknown;
+        } | unknown[] | null;
         /**
          * Knowledgebase
          * @description A knowledgebase. `POST /knowledgebase` returns the first five fields (`rag_id`, `file_name`, `source_type`, `status`, `language_support`); get and list return the rest. Ids are opaque strings (the OAS shows both 32-hex and dashed-UUID forms).
@@ -1586,43 +2057,149 @@ export interface components {
         /** KnowledgebaseList */
         KnowledgebaseList: components["schemas"]["Knowledgebase"][];
         /**
-         * LlmAgent
-         * @description LLM settings of a task.
+         * KnowledgebaseLlmAgent
+         * @description An agent that answers from one or more knowledgebases (created with `createKnowledgebase`) next to its system prompt; each turn retrieves the most relevant chunks before the LLM answers.
          */
-        LlmAgent: {
-            /** @description `streaming` (the only documented v2 value). */
-            agent_flow_type?: string;
-            /** @description `simple_llm_agent` or `knowledgebase_agent` (open string: newer agent types exist). */
-            agent_type?: string;
-            llm_config?: components["schemas"]["LlmConfig"];
+        KnowledgebaseLlmAgent: {
+            agent_flow_type?: components["schemas"]["AgentFlowType"];
+            /** @constant */
+            agent_type: "knowledgebase_agent";
+            llm_config: components["schemas"]["KnowledgebaseLlmConfig"];
             routes?: components["schemas"]["Routes"];
         };
         /**
+         * KnowledgebaseLlmConfig
+         * @description The LLM of a knowledgebase agent and the knowledgebases it answers from.
+         */
+        KnowledgebaseLlmConfig: {
+            vector_store: components["schemas"]["VectorStore"];
+        } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
+        /**
+         * KnowledgebaseSelection
+         * @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through.
+         */
+        KnowledgebaseSelection: {
+            /**
+             * @deprecated
+             * @description One knowledgebase; use `vector_ids`.
+             */
+            vector_id?: string;
+            /** @description Knowledgebases searched together. */
+            vector_ids?: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * LlmAgent
+         * @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`).
+         */
+        LlmAgent: components["schemas"]["SimpleLlmAgent"] | components["schemas"]["KnowledgebaseLlmAgent"] | components["schemas"]["GraphLlmAgent"];
+        /**
          * LlmConfig
-         * @description Model settings. For a `knowledgebase_agent`, add `vector_store` with the knowledgebase `vector_id`s.
+         * @description The LLM of a simple agent (and of extraction and summarization tasks): shared model settings plus the provider's own, chosen by `provider`.
          */
         LlmConfig: {
-            agent_flow_type?: string;
-            base_url?: string | null;
+            /** @description What an `extraction` task should extract. Default `null`. */
             extraction_details?: string | null;
-            family?: string;
-            frequency_penalty?: number;
-            max_tokens?: number;
-            min_p?: number;
-            /** @description e.g. `gpt-4.1-mini`. */
-            model?: string;
-            presence_penalty?: number;
-            /** @description e.g. `openai`, `azure`, `custom`. */
-            provider?: string;
-            request_json?: boolean;
+            /** @description What a `summarization` task should cover. Default `null`. */
             summarization_details?: string | null;
-            temperature?: number;
-            top_k?: number;
-            top_p?: number;
-            /** @description `{provider: lancedb, provider_config: {vector_ids: [...]}}` for knowledgebase agents. */
-            vector_store?: {
-                [key: string]: unknown;
+        } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
+        /**
+         * LlmGraphEdge
+         * @description An edge the routing LLM takes when the caller's reply matches its `condition`.
+         */
+        LlmGraphEdge: {
+            /**
+             * @description `llm` (the default when left out).
+             * @constant
+             */
+            condition_type?: "llm";
+        };
+        /**
+         * LlmGraphNode
+         * @description A step where the response LLM answers, following the node's `prompt` and the agent's `agent_information`.
+         */
+        LlmGraphNode: {
+            /** @description Optional note on the node's purpose. */
+            description?: string | null;
+            /** @description Transitions out of this node; none (the default) ends the flow here. */
+            edges?: components["schemas"]["GraphEdge"][];
+            /** @description Sample replies per language code (`en`, `hi`, ...) that guide tone and phrasing. */
+            examples?: {
+                [key: string]: string;
             } | null;
+            /** @description Name of a tool the LLM must call when the node is entered, e.g. a transfer tool, or `end_call` to hang up here. It must be defined in `api_tools` (except `end_call`). */
+            function_call?: string | null;
+            id: components["schemas"]["GraphNodeId"];
+            /**
+             * @description `llm` (the default when left out).
+             * @constant
+             */
+            node_type?: "llm";
+            /** @description This node's barge-in threshold; `null` (the default) uses the task's. */
+            number_of_words_for_interruption?: number | null;
+            /** @description What the agent does and says at this step. May contain `{variables}` and `@tool_name` references. Default empty. */
+            prompt?: string;
+            rag_config?: components["schemas"]["RagConfig"];
+            repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
+            /** @description Routing LLM for this node's edges; `null` (the default) uses the agent's. */
+            routing_model?: string | null;
+        };
+        /**
+         * LlmProvider
+         * @description The LLM provider and its own settings, chosen by `provider`. A provider this spec does not list is accepted too (`OtherLlmProvider`), with any extra settings.
+         */
+        LlmProvider: components["schemas"]["OpenAiLlmProvider"] | components["schemas"]["AzureOpenAiLlmProvider"] | components["schemas"]["AzureLlmProvider"] | components["schemas"]["AnthropicLlmProvider"] | components["schemas"]["GoogleLlmProvider"] | components["schemas"]["DeepSeekLlmProvider"] | components["schemas"]["OpenRouterLlmProvider"] | components["schemas"]["CustomLlmProvider"] | components["schemas"]["OtherLlmProvider"];
+        /**
+         * LlmSettings
+         * @description Model settings every LLM provider shares. Part of `LlmConfig`, `KnowledgebaseLlmConfig` and `GraphLlmConfig`, next to the provider's own settings.
+         */
+        LlmSettings: {
+            agent_flow_type?: components["schemas"]["AgentFlowType"];
+            /** @description Endpoint of the model's API; default OpenAI's (`https://api.openai.com/v1`). */
+            base_url?: string | null;
+            /** @description Model family, e.g. `openai`. Default `openai`. */
+            family?: string;
+            /**
+             * @deprecated
+             * @description Accepted for compatibility only; not sent to OpenAI or Azure models. Default `0`.
+             */
+            frequency_penalty?: number;
+            /** @description Cap on the tokens of each reply (default `100`; around `150` suits voice). On GPT-5 models reasoning tokens come out of the same budget. */
+            max_tokens?: number;
+            /**
+             * @deprecated
+             * @description Accepted for compatibility only; not sent to OpenAI or Azure models. Default `0.1`.
+             */
+            min_p?: number;
+            /** @description The model, e.g. `gpt-5.4-mini`, `gpt-4.1-mini`, `claude-sonnet-5`, `gemini-2.5-flash`. For Azure, the deployment name (keep the model name in it, e.g. `prod-gpt-5.4-mini`, so Bolna applies the right defaults). */
+            model?: string;
+            /**
+             * @deprecated
+             * @description Accepted for compatibility only; not sent to OpenAI or Azure models. Default `0`.
+             */
+            presence_penalty?: number;
+            /** @description Ask the model for JSON output. Default `false`. */
+            request_json?: boolean;
+            /** @description Sampling temperature, default `0.1`. GPT-5 models accept only `1` and refuse any other value, so send `1` explicitly for them. */
+            temperature?: number;
+            /**
+             * @deprecated
+             * @description Accepted for compatibility only; not sent to OpenAI or Azure models. Default `0`.
+             */
+            top_k?: number;
+            /**
+             * @deprecated
+             * @description Accepted for compatibility only; not sent to OpenAI or Azure models. Default `0.9`.
+             */
+            top_p?: number;
+        };
+        /**
+         * LocalizedText
+         * @description Text the agent speaks: one string for every language, or a map from language code (`en`, `hi`, `ta`, ...) to the text in that language. With a map Bolna plays the variant of the caller's detected language, else `en`, else the first entry; write each variant in its own script.
+         */
+        LocalizedText: string | {
+            [key: string]: string;
         };
         /**
          * MakeCallRequest
@@ -1651,6 +2228,179 @@ export interface components {
             };
         };
         /**
+         * MayaSynthesizer
+         * @description Maya Research voices for Indian languages; one WebSocket per call, language switches without reconnecting.
+         */
+        MayaSynthesizer: {
+            /** @constant */
+            provider: "maya";
+            provider_config: components["schemas"]["MayaVoiceConfig"];
+        };
+        /**
+         * MayaVoiceConfig
+         * @description A Maya voice; both voices speak every supported language.
+         */
+        MayaVoiceConfig: {
+            /** @description `hi`, `bn`, `gu`, `kn`, `ml`, `mr`, `or`, `pa`, `ta`, `te`, `en` (Indian English) or `auto` (detected per utterance); region codes such as `hi-IN` are shortened. Default `en`. */
+            language?: string;
+            /** @description `Maya 2 Native`. */
+            model: string;
+            /** @description The same name as `voice_id` (Bolna fixes its case). */
+            voice?: string;
+            /** @description `Ananya` (female) or `Arjun` (male). */
+            voice_id: string;
+        };
+        /**
+         * MultilingualConfig
+         * @description One agent that speaks several languages: a transcriber, voice, prompt and name per language, switched together when the LLM calls the built-in `switch_language` tool (which Bolna adds) or when Bolna detects the caller's language. The task's own `transcriber` and `synthesizer` are the base each language starts from. Bolna refuses fewer than 2 languages or an `active_language` that is not one of them (`Invalid multilingual config`). `null` (the default) keeps the agent single-language.
+         */
+        MultilingualConfig: {
+            /** @description Language code the call starts in; one of the keys of `languages`. Default `en`. */
+            active_language?: string;
+            /** @description Must be `true` to take effect; with `false` the object is ignored. Default `false`. */
+            enabled: boolean;
+            /** @description Per-language settings keyed by ISO 639-1 code: `en`, `hi`, `bn`, `as`, `fr`, `gu`, `id`, `kn`, `ms`, `ml`, `mr`, `od`, `pa`, `es`, `ta`, `te`, `ur`, `nl`. At least 2. */
+            languages: {
+                [key: string]: components["schemas"]["MultilingualLanguage"];
+            };
+            /** @description When the LLM should switch language (the `switch_language` tool's description), e.g. "Default to Hindi; switch only after two full sentences in another language". */
+            switch_tool_description?: string | null;
+        } | null;
+        /**
+         * MultilingualLanguage
+         * @description The settings used while the agent speaks one language.
+         */
+        MultilingualLanguage: {
+            /** @description The agent's name in this language (heard in handoff messages); use a real, pronounceable name. */
+            agent_name?: string | null;
+            /** @description What the agent says when it switches to this language; may contain `{agent_name}` and `{language}`. */
+            handoff_message?: string | null;
+            synthesizer: components["schemas"]["MultilingualSynthesizer"];
+            /** @description The prompt while speaking this language, written in its own script. Keep `agent_prompts.task_1` in sync with the starting language's. */
+            system_prompt?: string | null;
+            transcriber?: components["schemas"]["MultilingualTranscriber"];
+        };
+        /**
+         * MultilingualSynthesizer
+         * @description The voice of one language. With the same `provider` as the task's synthesizer only the keys given here change (including single keys of `provider_config`); with another provider it replaces the base voice entirely. For `sarvam`, `smallest`, `cartesia`, `openai`, `pixa` and `polly` Bolna fills `provider_config.language` itself.
+         */
+        MultilingualSynthesizer: {
+            /** @description Characters buffered before the first audio chunk, for this language. */
+            buffer_size?: number | null;
+            /** @description Text-to-speech provider for this language, e.g. `sarvam`. */
+            provider: string;
+            /** @description The provider's voice settings (e.g. `voice_id`, `model`), whole or only the keys that differ from the base. */
+            provider_config: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MultilingualTranscriber
+         * @description Speech recognition for one language, merged onto the task's transcriber; `language` is converted to the provider's form (Sarvam `hi` becomes `hi-IN`). Left out, the base transcriber is used with the entry's language code. Any provider setting may be added (e.g. `provider`, `model`, `language_hints`).
+         */
+        MultilingualTranscriber: {
+            /** @description Language code for this entry's transcriber. */
+            language: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * OpenAiLlmProvider
+         * @description OpenAI models (`gpt-5.4-mini` recommended for voice). GPT-5 models need `temperature: 1`.
+         */
+        OpenAiLlmProvider: {
+            /** @constant */
+            provider: "openai";
+        } & components["schemas"]["ReasoningModelSettings"];
+        /**
+         * OpenAiSynthesizer
+         * @description OpenAI text-to-speech voices.
+         */
+        OpenAiSynthesizer: {
+            /** @constant */
+            provider: "openai";
+            provider_config: components["schemas"]["OpenAiVoiceConfig"];
+        };
+        /**
+         * OpenAiTranscriber
+         * @description OpenAI's streaming transcription (GPT Realtime Whisper), with its own voice-activity detection.
+         */
+        OpenAiTranscriber: {
+            /**
+             * @description Trade-off between speed and accuracy, `minimal` fastest. Default `medium`.
+             * @enum {string}
+             */
+            delay?: "minimal" | "low" | "medium" | "high" | "xhigh";
+            /** @description Near-field noise reduction, for offices and call centres. Default `false`. */
+            noise_reduction?: boolean;
+            /** @constant */
+            provider: "openai";
+        };
+        /**
+         * OpenAiVoiceConfig
+         * @description An OpenAI text-to-speech voice.
+         */
+        OpenAiVoiceConfig: {
+            /** @description Language code of the speech; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description Text-to-speech model. */
+            model: string;
+            /** @description Voice name. */
+            voice: string;
+        };
+        /**
+         * OpenRouterLlmProvider
+         * @description Any model on OpenRouter by its full slug, e.g. `openai/gpt-4o-mini`.
+         */
+        OpenRouterLlmProvider: {
+            /** @constant */
+            provider: "openrouter";
+        };
+        /**
+         * OtherApiTool
+         * @description A built-in tool this spec does not describe (any `key` other than the listed ones), passed on as it is.
+         */
+        OtherApiTool: {
+            /** @description The tool's key as Bolna knows it. */
+            key: string;
+        } & {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
+        /**
+         * OtherLlmProvider
+         * @description A provider this spec does not describe (for example one Bolna adds later, or `groq`): any `provider` name other than the listed ones, with any extra settings, passed to Bolna as they are.
+         */
+        OtherLlmProvider: {
+            /** @description The provider's name as Bolna knows it. */
+            provider: string;
+        } & {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
+        /**
+         * OtherSynthesizer
+         * @description A text-to-speech provider this spec does not describe (for example one Bolna adds later): any `provider` name other than the listed ones, with its `provider_config` passed to Bolna as it is.
+         */
+        OtherSynthesizer: {
+            /** @description The provider's name as Bolna knows it. */
+            provider: string;
+            /** @description The provider's settings. */
+            provider_config: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * OtherTranscriber
+         * @description A speech-recognition provider this spec does not describe (for example one Bolna adds later): any `provider` name other than the listed ones, with any extra settings, passed to Bolna as they are.
+         */
+        OtherTranscriber: {
+            /** @description The provider's name as Bolna knows it. */
+            provider: string;
+        } & {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
+        /**
          * PhoneNumber
          * @description A number on the account (`GET /phone-numbers/all`). Note the differences from `PurchasedPhoneNumber`: here `price` is display text (`"$5.0"`) and `renewal_at` is human text (`"17th Dec, 2024"`), not a timestamp; `id` is 32 hex characters here but a dashed UUID in the buy response. Treat ids as opaque strings.
          */
@@ -1676,6 +2426,70 @@ export interface components {
         };
         /** PhoneNumberList */
         PhoneNumberList: components["schemas"]["PhoneNumber"][];
+        /**
+         * PixaSynthesizer
+         * @description Pixa voices.
+         */
+        PixaSynthesizer: {
+            /** @constant */
+            provider: "pixa";
+            provider_config: components["schemas"]["PixaVoiceConfig"];
+        };
+        /**
+         * PixaTranscriber
+         * @description Pixa (`pixa-1`, Hindi-optimised, or `whisper-1`).
+         */
+        PixaTranscriber: {
+            /** @constant */
+            provider: "pixa";
+        };
+        /**
+         * PixaVoiceConfig
+         * @description A Pixa voice.
+         */
+        PixaVoiceConfig: {
+            /** @description Language code of the speech, e.g. `hi` or `en`; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description The Pixa model. */
+            model: string;
+            /** @description Penalty against repeated sounds. Default `1.3`. */
+            repetition_penalty?: number;
+            /** @description Sampling top-p. Default `0.95`. */
+            top_p?: number;
+            /** @description Display name of the voice. */
+            voice?: string;
+            /** @description Id of the voice. */
+            voice_id: string;
+        };
+        /**
+         * PollySynthesizer
+         * @description Amazon Polly voices.
+         */
+        PollySynthesizer: {
+            /** @constant */
+            provider: "polly";
+            provider_config: components["schemas"]["PollyVoiceConfig"];
+        };
+        /**
+         * PollyVoiceConfig
+         * @description An Amazon Polly voice.
+         */
+        PollyVoiceConfig: {
+            /**
+             * @description Polly engine.
+             * @enum {string}
+             */
+            engine: "neural" | "generative" | "standard";
+            /** @description Language of the voice, e.g. `en-US`. */
+            language: string;
+            /**
+             * @description Sample rate in Hz, as a string. Default `'8000'`.
+             * @enum {string}
+             */
+            sampling_rate?: "8000" | "16000";
+            /** @description Voice name, e.g. `Matthew`. */
+            voice: string;
+        };
         /** Provider */
         Provider: {
             created_at?: components["schemas"]["Timestamp"];
@@ -1710,6 +2524,39 @@ export interface components {
             updated_at?: components["schemas"]["Timestamp"];
         };
         /**
+         * RagConfig
+         * @description Knowledgebase retrieval for a graph agent, for the whole agent or for one node (a node's own setting wins). The latest caller message retrieves chunks that are added to the prompt; if retrieval fails the node still answers, without them.
+         */
+        RagConfig: {
+            /** @description Chunks retrieved per turn. Default `10`. */
+            similarity_top_k?: number;
+            vector_store: components["schemas"]["VectorStore"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * ReasoningEffort
+         * @description How much a GPT-5 model reasons before answering; `null` (the default) picks the lowest-latency effort the model supports, which is what voice wants. The accepted values differ per model: `minimal` only on `gpt-5`, `gpt-5-mini` and `gpt-5-nano` (later models use `none` instead), `xhigh` not on the `-mini` and `-nano` models, and `gpt-5.5-pro` accepts only `medium` and above. An unsupported value is refused by Bolna with 400.
+         * @enum {string|null}
+         */
+        ReasoningEffort: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | null;
+        /**
+         * ReasoningModelSettings
+         * @description Settings of OpenAI's GPT-5 models, for the `openai`, `azure-openai` and `azure` providers.
+         */
+        ReasoningModelSettings: {
+            /** @description Token count at which the conversation context is compacted; only with the Responses API. Default `null`. */
+            compact_threshold?: number | null;
+            reasoning_effort?: components["schemas"]["ReasoningEffort"];
+            /** @description Run the model through OpenAI's Responses API. Default `false`; always on for `gpt-5.4`, `gpt-5.5` and `gpt-5.6` whatever this says. */
+            use_responses_api?: boolean;
+            /**
+             * @description How long the answers run; GPT-5 models only. Default `null` (the model's `low`, which suits voice).
+             * @enum {string|null}
+             */
+            verbosity?: "low" | "medium" | "high" | null;
+        };
+        /**
          * RetryConfig
          * @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string.
          */
@@ -1740,19 +2587,94 @@ export interface components {
             retry_on_voicemail?: boolean;
         };
         /**
+         * RimeSynthesizer
+         * @description Rime voices (Arcana, Mist v2).
+         */
+        RimeSynthesizer: {
+            /** @constant */
+            provider: "rime";
+            provider_config: components["schemas"]["RimeVoiceConfig"];
+        };
+        /**
+         * RimeVoiceConfig
+         * @description A Rime voice.
+         */
+        RimeVoiceConfig: {
+            /** @description Language code of the speech, e.g. `hi` or `en`; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description `arcana` or `mistv2`. */
+            model: string;
+            /** @description Display name of the voice. */
+            voice?: string;
+            /** @description Id of the voice. */
+            voice_id: string;
+        };
+        /**
+         * RouterGraphEdge
+         * @description An edge of a router node; like `GraphEdge`, but never an `event` edge (a call never waits on a router).
+         */
+        RouterGraphEdge: components["schemas"]["GraphEdgeFields"] & (components["schemas"]["LlmGraphEdge"] | components["schemas"]["ExpressionGraphEdge"] | components["schemas"]["UnconditionalGraphEdge"]);
+        /**
+         * RouterGraphNode
+         * @description A silent step that only picks the next node, within the same turn: first its expression edges (in `priority` order), then one routing-LLM call over its `llm` edges, then its unconditional catch-all. It never speaks, so it has no prompt or message, and it may not have event edges.
+         */
+        RouterGraphNode: {
+            /** @description The classification objective shown to the routing LLM (a router has no prompt). */
+            description?: string | null;
+            /** @description Its transitions; at least one must be the `unconditional` catch-all, taken when nothing else matches. */
+            edges: components["schemas"]["RouterGraphEdge"][];
+            id: components["schemas"]["GraphNodeId"];
+            /** @constant */
+            node_type: "router";
+        };
+        /**
          * Routes
-         * @description Semantic routing layer that answers matching utterances with a fixed response, without calling the LLM.
+         * @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails).
          */
         Routes: {
-            /** @description A fastembed model, e.g. `snowflake/snowflake-arctic-embed-m`. */
+            /** @description Any fastembed model. Default `snowflake/snowflake-arctic-embed-m`. */
             embedding_model?: string;
-            routes?: {
-                /** @description One response, or one per utterance. */
-                response: string | string[];
-                route_name: string;
-                score_threshold?: number;
-                utterances: string[];
-            }[];
+            routes?: components["schemas"]["SemanticRoute"][];
+        } | null;
+        /**
+         * SarvamSynthesizer
+         * @description Sarvam Bulbul voices for Indian languages.
+         */
+        SarvamSynthesizer: {
+            /** @constant */
+            provider: "sarvam";
+            provider_config: components["schemas"]["SarvamVoiceConfig"];
+        };
+        /**
+         * SarvamTranscriber
+         * @description Sarvam, for Indian languages: `saarika:v2.5`, `saaras:v2.5` (translates to English), `saaras:v3` or `saaras:v4` (with language detection).
+         */
+        SarvamTranscriber: {
+            /**
+             * @description Language with region, or `unknown` to detect it.
+             * @enum {string}
+             */
+            language: "en-IN" | "hi-IN" | "bn-IN" | "ta-IN" | "te-IN" | "gu-IN" | "kn-IN" | "ml-IN" | "mr-IN" | "pa-IN" | "od-IN" | "unknown";
+            /** @description `saarika:v2.5`, `saaras:v2.5`, `saaras:v3` or `saaras:v4`. */
+            model: string;
+            /** @constant */
+            provider: "sarvam";
+        };
+        /**
+         * SarvamVoiceConfig
+         * @description A Sarvam voice.
+         */
+        SarvamVoiceConfig: {
+            /** @description Language code of the speech, e.g. `hi` or `en`; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description `bulbul:v3`, `bulbul:v2` or `bulbul:v1`. */
+            model: string;
+            /** @description Speaking rate, `1.0` is normal. Default `1.0`. */
+            speed?: number;
+            /** @description Display name of the voice. */
+            voice?: string;
+            /** @description Id of the voice. */
+            voice_id: string;
         };
         /**
          * ScheduleBatchRequest
@@ -1769,6 +2691,20 @@ export interface components {
              * @example 2026-06-05T04:10:00+05:30
              */
             scheduled_at: string;
+        };
+        /**
+         * SemanticRoute
+         * @description One fixed answer and the utterances that trigger it.
+         */
+        SemanticRoute: {
+            /** @description The answer, or one answer per utterance (same length and order as `utterances`). */
+            response: string | string[];
+            /** @description Name of the route. */
+            route_name: string;
+            /** @description Similarity needed to trigger the route, `0` to `1`. Default `0.85`. */
+            score_threshold?: number;
+            /** @description Example phrasings that trigger the route. */
+            utterances: string[];
         };
         /** SetupInboundRequest */
         SetupInboundRequest: {
@@ -1787,6 +2723,55 @@ export interface components {
             phone_number_id: string;
         };
         /**
+         * SilenceRepeatSeconds
+         * @description Replay the node after this many seconds of caller silence (an LLM node rephrases). Each replay adds 1 to the `_silence_repeats` variable, which expression edges can test to escalate; it resets on every transition. `null` (the default) never replays.
+         */
+        SilenceRepeatSeconds: number | null;
+        /**
+         * SimpleLlmAgent
+         * @description An agent driven by one system prompt (`agent_prompts.task_1`).
+         */
+        SimpleLlmAgent: {
+            agent_flow_type?: components["schemas"]["AgentFlowType"];
+            /** @constant */
+            agent_type: "simple_llm_agent";
+            llm_config: components["schemas"]["LlmConfig"];
+            routes?: components["schemas"]["Routes"];
+        };
+        /**
+         * SmallestSynthesizer
+         * @description Smallest Lightning voices.
+         */
+        SmallestSynthesizer: {
+            /** @constant */
+            provider: "smallest";
+            provider_config: components["schemas"]["SmallestVoiceConfig"];
+        };
+        /**
+         * SmallestVoiceConfig
+         * @description A Smallest voice.
+         */
+        SmallestVoiceConfig: {
+            /** @description Language code of the speech, e.g. `hi` or `en`; multilingual agents set it per language themselves. */
+            language?: string;
+            /** @description e.g. `lightning-v2`. */
+            model: string;
+            /** @description Display name of the voice. */
+            voice?: string;
+            /** @description Id of the voice. */
+            voice_id: string;
+        };
+        /**
+         * SonioxTranscriber
+         * @description Soniox (`stt-rt-v5`): one stream that follows callers who switch languages mid-sentence.
+         */
+        SonioxTranscriber: {
+            /** @description Languages to expect (e.g. `["hi", "en"]`), improving accuracy when callers mix them. */
+            language_hints?: string[] | null;
+            /** @constant */
+            provider: "soniox";
+        };
+        /**
          * StateMessage
          * @description The generic acknowledgement Bolna returns for updates, deletes and stops: `{"message": "success", "state": "deleted"}`. `state` names what happened (`updated`, `deleted`, `stopped`, `scheduled`, ...).
          */
@@ -1795,6 +2780,24 @@ export interface components {
             message?: string;
             /** @description What happened to the resource. */
             state: string;
+        };
+        /**
+         * StaticGraphNode
+         * @description A step that plays a fixed message, rendered to audio when the agent is saved: about 50 ms, no LLM or voice cost. Save the agent again after changing the message.
+         */
+        StaticGraphNode: {
+            /** @description Optional note on the node's purpose. */
+            description?: string | null;
+            /** @description Transitions out of this node; none (the default) ends the flow here. */
+            edges?: components["schemas"]["GraphEdge"][];
+            id: components["schemas"]["GraphNodeId"];
+            /** @constant */
+            node_type: "static";
+            /** @description This node's barge-in threshold; `null` (the default) uses the task's. */
+            number_of_words_for_interruption?: number | null;
+            repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
+            /** @description The exact words, as one string or a per-language map (one clip per language, each in that language's voice). */
+            static_message: components["schemas"]["LocalizedText"];
         };
         /**
          * StatusMessage
@@ -1833,49 +2836,89 @@ export interface components {
         SubAccountList: components["schemas"]["SubAccount"][];
         /**
          * Synthesizer
-         * @description Text-to-speech settings.
+         * @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`.
          */
         Synthesizer: {
-            /** @description e.g. `wav`. */
+            /** @description Output encoding, matching the telephony provider, e.g. `wav` (the default) or `mp3`. */
             audio_format?: string;
-            buffer_size?: number;
-            /** @description e.g. `elevenlabs`, `polly`, `deepgram`, `cartesia`, `sarvam`, `smallest`, `azuretts`. */
-            provider: string;
-            /** @description Provider-specific voice settings. */
-            provider_config: {
-                engine?: string;
-                language?: string;
-                model?: string;
-                sampling_rate?: string;
-                voice?: string;
-                voice_id?: string;
-            };
+            /** @description Characters buffered before the first audio chunk: lower speaks sooner but can sound choppy, higher is smoother. Default `250`. */
+            buffer_size?: number | null;
+            /** @description Reuse audio already generated for the same text (e.g. static graph nodes). Default `true`. */
+            caching?: boolean;
+            /** @description Stream audio as it is generated; keep `true` for live calls. Default `true`. */
             stream?: boolean;
-        };
+        } & (components["schemas"]["ElevenLabsSynthesizer"] | components["schemas"]["PollySynthesizer"] | components["schemas"]["DeepgramSynthesizer"] | components["schemas"]["AzureSynthesizer"] | components["schemas"]["CartesiaSynthesizer"] | components["schemas"]["SarvamSynthesizer"] | components["schemas"]["SmallestSynthesizer"] | components["schemas"]["RimeSynthesizer"] | components["schemas"]["MayaSynthesizer"] | components["schemas"]["PixaSynthesizer"] | components["schemas"]["OpenAiSynthesizer"] | components["schemas"]["OtherSynthesizer"]);
         /**
          * TaskConfig
-         * @description Conversation behaviour of a task.
+         * @description How the conversation behaves: timing, interruptions, silence, voicemail, inbound limits, background audio. Every field is optional; the defaults below apply when a field is left out. Only meaningful on the `conversation` task.
          */
         TaskConfig: {
+            /** @description Play background ambience under the agent's voice (Plivo and Vobiz only). Default `false`. */
+            ambient_noise?: boolean;
+            /** @description Ambience to play: a preset id (`coffee-shop`, `office-ambience`, `call-center`) or the id of a track you uploaded; `null` plays none. Plivo and Vobiz only. Default `null`. */
             ambient_noise_track?: string | null;
+            /** @description Reschedule the call automatically when the caller asks to be called back later (within the agent's calling guardrails). Default `false`. */
+            auto_reschedule?: boolean;
+            /** @description Let the agent acknowledge ("mm-hmm") while the caller speaks at length. Default `false`. */
             backchanneling?: boolean;
+            /** @description Seconds between two acknowledgements (a random jitter is added). Default `5`. */
             backchanneling_message_gap?: number;
+            /** @description Seconds into the caller's turn before the first acknowledgement. Default `5`. */
             backchanneling_start_delay?: number;
+            /** @description Extra prompt the LLM uses to decide whether the call should end. Default `null`. */
             call_cancellation_prompt?: string | null;
-            /** @description Hard limit on call length, in seconds. */
+            /** @description Last thing the agent says before it disconnects, as one string or a per-language map. Default `null` (no message). */
+            call_hangup_message?: components["schemas"]["LocalizedText"] | null;
+            /** @description Hard limit on the call's length, in seconds; the call is disconnected when it is reached. Default `90`. */
             call_terminate?: number;
+            /** @description Ask whether the caller is still there when they go silent. Default `true`. */
+            check_if_user_online?: boolean;
+            /** @description What the agent asks then, as one string or a per-language map. Default `"Hey, are you still there"`. */
+            check_user_online_message?: components["schemas"]["LocalizedText"];
+            /** @description Answer only numbers found by the agent's `ingest_source_config`. Default `false`. */
             disallow_unknown_numbers?: boolean;
+            /** @description Ignore what the caller says before the welcome message has finished (the "Hello?" of outbound calls). Default `false`. */
+            discard_pre_welcome_utterance?: boolean;
+            /** @description Accept keypad (DTMF) input during the call. Default `false`. */
+            dtmf_enabled?: boolean;
+            /** @description Cut the agent's turns in the transcript where the caller interrupted them, so the transcript holds only what was actually spoken. On unless set to `false`. */
+            generate_precise_transcript?: boolean;
+            /** @description Let the LLM decide when to end the call (default `false`). On a graph agent, set it to `false` and give closing nodes `function_call: "end_call"` to allow hanging up only there. */
             hangup_after_LLMCall?: boolean;
-            /** @description Seconds of caller silence before hanging up. */
+            /** @description Seconds of caller silence after which the agent hangs up. Default `10`. */
             hangup_after_silence?: number;
-            /** @description How many times one number may call in; `-1` for unlimited. */
+            /** @description How many times one number may call this agent; `-1` (the default) for no limit. */
             inbound_limit?: number;
-            /** @description Milliseconds to wait on partial transcripts before speaking. */
+            /** @description Milliseconds to wait after a partial transcript before the agent starts speaking; lower answers faster, higher interrupts less. Default `400`. */
             incremental_delay?: number;
+            /** @description Milliseconds the agent waits after being interrupted before it speaks again. Default `100`. */
+            interruption_backoff_period?: number;
+            /** @description Caller turns after which Bolna detects the caller's language and switches system messages (online check, hangup, tool messages) to it. `null` keeps Bolna's default (detection after 3 turns on multilingual agents). */
+            language_detection_turns?: number | null;
+            /** @description Strength of background-noise suppression on the caller's audio, `60` to `100`; `null` turns it off. Default `null`. */
+            noise_cancellation_level?: number | null;
+            /** @description Words the caller must say before the agent stops talking (barge-in). Default `2`. */
             number_of_words_for_interruption?: number;
-            /** @description Turns voicemail **detection** on. This is the only place `voicemail` exists; the executions filter is `answered_by_voice_mail` (seed 004's `voicemail` query parameter does not exist). */
+            /** @description Use Bolna's latency optimisations. Default `true`. */
+            optimize_latency?: boolean;
+            /** @description Seconds of caller silence before that question, when `check_if_user_online` is on; keep it below `hangup_after_silence`. Default `10`. */
+            trigger_user_online_message_after?: number;
+            /** @description Let the agent use short fillers ("umm", "okay so") to sound more natural. Default `false`. */
+            use_fillers?: boolean;
+            /** @description Detect voicemail and disconnect when the call reaches one. Default `false`. (The executions filter for such calls is `answered_by_voice_mail`.) */
             voicemail?: boolean;
-            whitelist_phone_numbers?: string[] | null;
+            /** @description Minimum seconds between two detection checks. Default `7`. */
+            voicemail_check_interval?: number;
+            /** @description Seconds from the start of the call during which detection runs, when `voicemail` is on. Default `30`. */
+            voicemail_detection_duration?: number;
+            /** @description Override, in seconds, of the detection timing; `null` keeps Bolna's default behaviour. Default `null`. */
+            voicemail_detection_time?: number | null;
+            /** @description Words the transcript needs before a detection check runs. Default `7`. */
+            voicemail_min_transcript_length?: number;
+            /** @description Milliseconds between the call connecting and the welcome message, `0` to `1000`. Default `0`. */
+            welcome_message_delay?: number;
+            /** @description Numbers (E.164) never limited by `inbound_limit`, e.g. your own test phones. Default `null`. */
+            whitelist_phone_numbers?: components["schemas"]["E164PhoneNumber"][] | null;
         };
         /**
          * TelephonyData
@@ -1915,6 +2958,12 @@ export interface components {
             to_number_carrier?: string | null;
         };
         /**
+         * TelephonyProvider
+         * @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default`.
+         * @enum {string}
+         */
+        TelephonyProvider: "twilio" | "plivo" | "exotel" | "vobiz" | "sip-trunk" | "default";
+        /**
          * Timestamp
          * @description A timestamp as the Bolna API emits it. The live API mostly sends **naive** ISO-8601 timestamps with microseconds and no offset (`2026-01-28T13:17:50.116924`, CAPTURE); older docs examples use a `Z` suffix and a few endpoints echo a numeric offset (`+00:00`). All three forms are accepted. **How to read them:** a value with `Z` or `±hh:mm` is absolute; a naive value should be read as UTC (**UNCERTAIN**: no source states the zone; every observed value is consistent with UTC). This is deliberately *not* `format: date-time`, because RFC 3339 requires an offset and the server does not always send one. Impossible values such as the docs typo `2024-02-29T04:22:89Z` (second 89) are rejected by the pattern.
          * @example 2026-01-28T13:17:50.116924
@@ -1924,46 +2973,50 @@ export interface components {
         Timestamp: string;
         /**
          * Toolchain
-         * @description Order in which the task's components run.
+         * @description Order in which the task's parts run.
          */
         Toolchain: {
-            /** @enum {string} */
+            /**
+             * @description Whether the pipelines run in parallel or one after the other.
+             * @enum {string}
+             */
             execution: "parallel" | "sequential";
-            /** @description Pipelines of component names, e.g. `[["transcriber", "llm", "synthesizer"]]`. */
+            /** @description A list of pipelines, each a list of parts: `[["transcriber", "llm", "synthesizer"]]` for a voice conversation (an array of arrays; a flat array is refused by Bolna). */
             pipelines: ("transcriber" | "llm" | "synthesizer")[][];
         };
         /**
          * ToolsConfig
-         * @description The components a task is built from. `llm_agent`, `synthesizer`, `transcriber`, `input` and `output` are required (MCP zod schema, OAS `ToolsConfigV2`); seed 004's create example omits `input`/`output`, and this spec's corrected example adds them.
+         * @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching.
          */
         ToolsConfig: {
-            /** @description Function tools the LLM may call (transfer call, custom HTTP functions, ...): `{tools: [...], tools_params: {<name>: {method, url, api_token, param}}}`. Passed through as-is. */
-            api_tools?: {
-                [key: string]: unknown;
-            } | null;
+            api_tools?: components["schemas"]["ApiTools"];
             input: components["schemas"]["AudioIO"];
             llm_agent: components["schemas"]["LlmAgent"];
+            multilingual_config?: components["schemas"]["MultilingualConfig"];
             output: components["schemas"]["AudioIO"];
             synthesizer: components["schemas"]["Synthesizer"];
             transcriber: components["schemas"]["Transcriber"];
         };
         /**
          * Transcriber
-         * @description Speech-to-text settings.
+         * @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. A provider this spec does not list is accepted too (`OtherTranscriber`), with any extra settings.
          */
         Transcriber: {
+            /** @description Audio encoding, e.g. `linear16` (the default); Bolna matches the telephony provider's. */
             encoding?: string;
-            /** @description Silence in milliseconds that ends an utterance. */
+            /** @description Milliseconds of silence that end the caller's turn. Default `250`. */
             endpointing?: number;
-            /** @description e.g. `en`, `hi`. */
+            /** @description Words to recognise more reliably (names of people, products, places), for providers that support it. */
+            keywords?: string | null;
+            /** @description Language of the caller, e.g. `en`, `hi`, `multi-hi`; set it explicitly. */
             language?: string;
-            /** @description e.g. `nova-3`. */
+            /** @description The recognition model, e.g. `nova-3` (Deepgram), `saaras:v4` (Sarvam), `scribe_v2_realtime` (ElevenLabs). */
             model?: string;
-            /** @description e.g. `deepgram`, `bodhi`. */
-            provider?: string;
+            /** @description Audio sample rate in Hz. Default `16000`. */
             sampling_rate?: number;
+            /** @description Transcribe while the caller speaks; keep `true` for live calls. Default `true`. */
             stream?: boolean;
-        };
+        } & (components["schemas"]["DeepgramTranscriber"] | components["schemas"]["SarvamTranscriber"] | components["schemas"]["OpenAiTranscriber"] | components["schemas"]["SonioxTranscriber"] | components["schemas"]["ElevenLabsTranscriber"] | components["schemas"]["AzureTranscriber"] | components["schemas"]["AssemblyAiTranscriber"] | components["schemas"]["GladiaTranscriber"] | components["schemas"]["PixaTranscriber"] | components["schemas"]["OtherTranscriber"]);
         /**
          * TransferCallData
          * @description Details of a call transferred by the agent (transfer-call tool). `null` when no transfer happened.
@@ -1988,6 +3041,22 @@ export interface components {
             status?: components["schemas"]["ExecutionStatusValue"];
             /** @description Number the call was transferred to. */
             to_number?: string | null;
+        };
+        /**
+         * TransferCallTool
+         * @description Transfers the live call. Its `tools_params` entry has `url: null`, `method: POST` and a `param` with `call_transfer_number` (E.164) and `"call_sid": "%(call_sid)s"`.
+         */
+        TransferCallTool: {
+            /** @constant */
+            key: "transfer_call";
+        };
+        /**
+         * UnconditionalGraphEdge
+         * @description An edge always taken; on a normal node before any `llm` edge (give it a priority above `100` to let the LLM edges go first), on a router only when nothing else matched.
+         */
+        UnconditionalGraphEdge: {
+            /** @constant */
+            condition_type: "unconditional";
         };
         /** UnlinkInboundRequest */
         UnlinkInboundRequest: {
@@ -2054,6 +3123,18 @@ export interface components {
             msg?: string;
             /** @description Error type, e.g. `missing`, `value_error`. */
             type?: string;
+        };
+        /**
+         * VectorStore
+         * @description The knowledgebases to retrieve from.
+         */
+        VectorStore: {
+            /**
+             * @description The vector database; `lancedb` (the default and the only value).
+             * @enum {string}
+             */
+            provider?: "lancedb";
+            provider_config: components["schemas"]["KnowledgebaseSelection"];
         };
         /** Voice */
         Voice: {
@@ -2252,6 +3333,7 @@ export type AgentConfig = components['schemas']['AgentConfig'];
 export type AgentConfigPatch = components['schemas']['AgentConfigPatch'];
 export type AgentCreated = components['schemas']['AgentCreated'];
 export type AgentData = components['schemas']['AgentData'];
+export type AgentFlowType = components['schemas']['AgentFlowType'];
 export type AgentList = components['schemas']['AgentList'];
 export type AgentPatchRequest = components['schemas']['AgentPatchRequest'];
 export type AgentPrompts = components['schemas']['AgentPrompts'];
@@ -2259,9 +3341,21 @@ export type AgentRequest = components['schemas']['AgentRequest'];
 export type AgentTask = components['schemas']['AgentTask'];
 export type AgentTaskPrompt = components['schemas']['AgentTaskPrompt'];
 export type AgentUpdated = components['schemas']['AgentUpdated'];
+export type AnthropicLlmProvider = components['schemas']['AnthropicLlmProvider'];
+export type ApiIngestSource = components['schemas']['ApiIngestSource'];
+export type ApiTool = components['schemas']['ApiTool'];
+export type ApiToolParameters = components['schemas']['ApiToolParameters'];
+export type ApiToolParams = components['schemas']['ApiToolParams'];
+export type ApiTools = components['schemas']['ApiTools'];
+export type AssemblyAiTranscriber = components['schemas']['AssemblyAiTranscriber'];
 export type AudioIo = components['schemas']['AudioIO'];
 export type AvailablePhoneNumber = components['schemas']['AvailablePhoneNumber'];
 export type AvailablePhoneNumberList = components['schemas']['AvailablePhoneNumberList'];
+export type AzureLlmProvider = components['schemas']['AzureLlmProvider'];
+export type AzureOpenAiLlmProvider = components['schemas']['AzureOpenAiLlmProvider'];
+export type AzureSynthesizer = components['schemas']['AzureSynthesizer'];
+export type AzureTranscriber = components['schemas']['AzureTranscriber'];
+export type AzureVoiceConfig = components['schemas']['AzureVoiceConfig'];
 export type Batch = components['schemas']['Batch'];
 export type BatchCreated = components['schemas']['BatchCreated'];
 export type BatchList = components['schemas']['BatchList'];
@@ -2270,14 +3364,27 @@ export type BatchScheduled = components['schemas']['BatchScheduled'];
 export type BuyPhoneNumberRequest = components['schemas']['BuyPhoneNumberRequest'];
 export type CallingGuardrails = components['schemas']['CallingGuardrails'];
 export type CallStatus = components['schemas']['CallStatus'];
+export type CartesiaSynthesizer = components['schemas']['CartesiaSynthesizer'];
+export type CartesiaVoiceConfig = components['schemas']['CartesiaVoiceConfig'];
 export type ContextDetails = components['schemas']['ContextDetails'];
 export type CostBreakdown = components['schemas']['CostBreakdown'];
 export type CreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type CreateKnowledgebaseRequest = components['schemas']['CreateKnowledgebaseRequest'];
 export type CreateSubAccountRequest = components['schemas']['CreateSubAccountRequest'];
+export type CsvIngestSource = components['schemas']['CsvIngestSource'];
+export type CustomLlmProvider = components['schemas']['CustomLlmProvider'];
+export type CustomTaskTool = components['schemas']['CustomTaskTool'];
+export type DeepgramSynthesizer = components['schemas']['DeepgramSynthesizer'];
+export type DeepgramTranscriber = components['schemas']['DeepgramTranscriber'];
+export type DeepgramVoiceConfig = components['schemas']['DeepgramVoiceConfig'];
+export type DeepSeekLlmProvider = components['schemas']['DeepSeekLlmProvider'];
 export type DispositionResult = components['schemas']['DispositionResult'];
 export type E164PhoneNumber = components['schemas']['E164PhoneNumber'];
+export type ElevenLabsSynthesizer = components['schemas']['ElevenLabsSynthesizer'];
+export type ElevenLabsTranscriber = components['schemas']['ElevenLabsTranscriber'];
+export type ElevenLabsVoiceConfig = components['schemas']['ElevenLabsVoiceConfig'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type EventGraphEdge = components['schemas']['EventGraphEdge'];
 export type Execution = components['schemas']['Execution'];
 export type ExecutionList = components['schemas']['ExecutionList'];
 export type ExecutionLog = components['schemas']['ExecutionLog'];
@@ -2285,24 +3392,82 @@ export type ExecutionLogEntry = components['schemas']['ExecutionLogEntry'];
 export type ExecutionPage = components['schemas']['ExecutionPage'];
 export type ExecutionStatus = components['schemas']['ExecutionStatus'];
 export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue'];
+export type ExpressionCondition = components['schemas']['ExpressionCondition'];
+export type ExpressionGraphEdge = components['schemas']['ExpressionGraphEdge'];
 export type ExtractedData = components['schemas']['ExtractedData'];
+export type GladiaTranscriber = components['schemas']['GladiaTranscriber'];
+export type GoogleLlmProvider = components['schemas']['GoogleLlmProvider'];
+export type GoogleSheetIngestSource = components['schemas']['GoogleSheetIngestSource'];
+export type GraphEdge = components['schemas']['GraphEdge'];
+export type GraphEdgeFields = components['schemas']['GraphEdgeFields'];
+export type GraphExpression = components['schemas']['GraphExpression'];
+export type GraphLlmAgent = components['schemas']['GraphLlmAgent'];
+export type GraphLlmConfig = components['schemas']['GraphLlmConfig'];
+export type GraphNode = components['schemas']['GraphNode'];
+export type GraphNodeId = components['schemas']['GraphNodeId'];
 export type InboundMapping = components['schemas']['InboundMapping'];
 export type IngestSourceConfig = components['schemas']['IngestSourceConfig'];
+export type JsonValue = components['schemas']['JsonValue'];
 export type Knowledgebase = components['schemas']['Knowledgebase'];
 export type KnowledgebaseList = components['schemas']['KnowledgebaseList'];
+export type KnowledgebaseLlmAgent = components['schemas']['KnowledgebaseLlmAgent'];
+export type KnowledgebaseLlmConfig = components['schemas']['KnowledgebaseLlmConfig'];
+export type KnowledgebaseSelection = components['schemas']['KnowledgebaseSelection'];
 export type LlmAgent = components['schemas']['LlmAgent'];
 export type LlmConfig = components['schemas']['LlmConfig'];
+export type LlmGraphEdge = components['schemas']['LlmGraphEdge'];
+export type LlmGraphNode = components['schemas']['LlmGraphNode'];
+export type LlmProvider = components['schemas']['LlmProvider'];
+export type LlmSettings = components['schemas']['LlmSettings'];
+export type LocalizedText = components['schemas']['LocalizedText'];
 export type MakeCallRequest = components['schemas']['MakeCallRequest'];
+export type MayaSynthesizer = components['schemas']['MayaSynthesizer'];
+export type MayaVoiceConfig = components['schemas']['MayaVoiceConfig'];
+export type MultilingualConfig = components['schemas']['MultilingualConfig'];
+export type MultilingualLanguage = components['schemas']['MultilingualLanguage'];
+export type MultilingualSynthesizer = components['schemas']['MultilingualSynthesizer'];
+export type MultilingualTranscriber = components['schemas']['MultilingualTranscriber'];
+export type OpenAiLlmProvider = components['schemas']['OpenAiLlmProvider'];
+export type OpenAiSynthesizer = components['schemas']['OpenAiSynthesizer'];
+export type OpenAiTranscriber = components['schemas']['OpenAiTranscriber'];
+export type OpenAiVoiceConfig = components['schemas']['OpenAiVoiceConfig'];
+export type OpenRouterLlmProvider = components['schemas']['OpenRouterLlmProvider'];
+export type OtherApiTool = components['schemas']['OtherApiTool'];
+export type OtherLlmProvider = components['schemas']['OtherLlmProvider'];
+export type OtherSynthesizer = components['schemas']['OtherSynthesizer'];
+export type OtherTranscriber = components['schemas']['OtherTranscriber'];
 export type PhoneNumber = components['schemas']['PhoneNumber'];
 export type PhoneNumberList = components['schemas']['PhoneNumberList'];
+export type PixaSynthesizer = components['schemas']['PixaSynthesizer'];
+export type PixaTranscriber = components['schemas']['PixaTranscriber'];
+export type PixaVoiceConfig = components['schemas']['PixaVoiceConfig'];
+export type PollySynthesizer = components['schemas']['PollySynthesizer'];
+export type PollyVoiceConfig = components['schemas']['PollyVoiceConfig'];
 export type Provider = components['schemas']['Provider'];
 export type ProviderList = components['schemas']['ProviderList'];
 export type PurchasedPhoneNumber = components['schemas']['PurchasedPhoneNumber'];
+export type RagConfig = components['schemas']['RagConfig'];
+export type ReasoningEffort = components['schemas']['ReasoningEffort'];
+export type ReasoningModelSettings = components['schemas']['ReasoningModelSettings'];
 export type RetryConfig = components['schemas']['RetryConfig'];
+export type RimeSynthesizer = components['schemas']['RimeSynthesizer'];
+export type RimeVoiceConfig = components['schemas']['RimeVoiceConfig'];
+export type RouterGraphEdge = components['schemas']['RouterGraphEdge'];
+export type RouterGraphNode = components['schemas']['RouterGraphNode'];
 export type Routes = components['schemas']['Routes'];
+export type SarvamSynthesizer = components['schemas']['SarvamSynthesizer'];
+export type SarvamTranscriber = components['schemas']['SarvamTranscriber'];
+export type SarvamVoiceConfig = components['schemas']['SarvamVoiceConfig'];
 export type ScheduleBatchRequest = components['schemas']['ScheduleBatchRequest'];
+export type SemanticRoute = components['schemas']['SemanticRoute'];
 export type SetupInboundRequest = components['schemas']['SetupInboundRequest'];
+export type SilenceRepeatSeconds = components['schemas']['SilenceRepeatSeconds'];
+export type SimpleLlmAgent = components['schemas']['SimpleLlmAgent'];
+export type SmallestSynthesizer = components['schemas']['SmallestSynthesizer'];
+export type SmallestVoiceConfig = components['schemas']['SmallestVoiceConfig'];
+export type SonioxTranscriber = components['schemas']['SonioxTranscriber'];
 export type StateMessage = components['schemas']['StateMessage'];
+export type StaticGraphNode = components['schemas']['StaticGraphNode'];
 export type StatusMessage = components['schemas']['StatusMessage'];
 export type StoppedExecutions = components['schemas']['StoppedExecutions'];
 export type SubAccount = components['schemas']['SubAccount'];
@@ -2310,15 +3475,19 @@ export type SubAccountList = components['schemas']['SubAccountList'];
 export type Synthesizer = components['schemas']['Synthesizer'];
 export type TaskConfig = components['schemas']['TaskConfig'];
 export type TelephonyData = components['schemas']['TelephonyData'];
+export type TelephonyProvider = components['schemas']['TelephonyProvider'];
 export type Timestamp = components['schemas']['Timestamp'];
 export type Toolchain = components['schemas']['Toolchain'];
 export type ToolsConfig = components['schemas']['ToolsConfig'];
 export type Transcriber = components['schemas']['Transcriber'];
 export type TransferCallData = components['schemas']['TransferCallData'];
+export type TransferCallTool = components['schemas']['TransferCallTool'];
+export type UnconditionalGraphEdge = components['schemas']['UnconditionalGraphEdge'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
 export type ValidationErrorItem = components['schemas']['ValidationErrorItem'];
+export type VectorStore = components['schemas']['VectorStore'];
 export type Voice = components['schemas']['Voice'];
 export type VoiceList = components['schemas']['VoiceList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];

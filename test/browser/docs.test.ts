@@ -1,13 +1,14 @@
 /**
  * Opens the built API reference (build/docs/index.html, from `npm run docs`) in Debian's headless Chromium and
- * checks that it really renders: every operation and webhook of the spec is listed, no console or page errors,
- * nothing is fetched from off the machine, and a full-page screenshot is written to build/docs/screenshot.png.
+ * checks that it really renders: every operation and webhook of the spec is listed, an operation shows its
+ * generated `bolna.<method>(...)` sample, no console or page errors, nothing is fetched from off the machine, and a
+ * full-page screenshot is written to build/docs/screenshot.png.
  *
  * - The page is served from build/docs by a tiny static server on 127.0.0.1 (port 0). Every request to any
- *   other origin is aborted with `context.route` and recorded; a blocked script, stylesheet or data request
- *   fails the test (the page must be self-contained), a blocked image (Redocly's "API docs by" badge on
- *   cdn.redoc.ly) is only reported.
- * - The page is rebuilt (with `buildDocs` from scripts/docs.ts) when it is missing or older than the spec.
+ *   other origin is aborted with `context.route` and recorded; any blocked request fails the test, images
+ *   included (the page must be self-contained offline: the docs build inlines the Redocly badge's logo).
+ * - The page is rebuilt (with `buildDocs` from scripts/docs.ts) when it is missing or older than the spec or the
+ *   docs build scripts.
  * - Operations are read at test time from the bundled spec (`redocly bundle bolna`), never hard-coded.
  * - Redoc 3 renders the side menu's tag groups collapsed (their operations are not in the DOM until a group is
  *   opened) and lazily renders the main column around the current route. So the test opens every group and
@@ -15,7 +16,6 @@
  *   headings.
  * - Without Chromium at /usr/bin/chromium (or $CHROMIUM_PATH) the suite is skipped and says why.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,26 +23,9 @@ import { extname, join, relative, resolve, sep } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildDocs, bundleSpec, DOCS_OUTPUT, ROOT } from "../../scripts/docs.js";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkipReason, HAS_CHROMIUM } from "./chromium.js";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SKIP_REASON =
-  `Chromium is not installed (${CHROMIUM} does not exist), so the API reference browser test is skipped. ` +
-  "Install it with `apt-get install -y chromium` (as root; or run scripts/ensure-chromium.sh), " +
-  "or point CHROMIUM_PATH at a Chromium binary.";
-
-/** The flags that work on this closed-network machine (see .library/env/machines/node.md). Playwright adds
- * `--headless` and a fresh temporary `--user-data-dir` (deleted on close) itself; it rejects the latter here. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const SKIP_REASON = chromiumSkipReason("the API reference browser test");
 
 const DOCS_DIR = resolve(DOCS_OUTPUT, "..");
 const SCREENSHOT = join(DOCS_DIR, "screenshot.png");
@@ -52,6 +35,7 @@ interface Operation {
   /** e.g. `GET /v2/agent/all` or `webhook executionStatus POST` */
   where: string;
   summary: string;
+  operationId: string | undefined;
 }
 
 interface MenuItem {
@@ -87,20 +71,23 @@ function operationsOf(spec: unknown): Operation[] {
         const operation = item[method];
         if (!isRecord(operation)) continue;
         const summary = typeof operation["summary"] === "string" ? normalize(operation["summary"]) : "";
-        operations.push({ where: `${label}${method.toUpperCase()} ${name}`, summary });
+        const operationId = typeof operation["operationId"] === "string" ? operation["operationId"] : undefined;
+        operations.push({ where: `${label}${method.toUpperCase()} ${name}`, summary, operationId });
       }
     }
   }
   return operations;
 }
 
-/** The newest modification time of redocly.yaml and everything under openapi/. */
+/** The newest modification time of redocly.yaml, scripts/docs.ts and everything under openapi/ and scripts/docs/. */
 async function specMtime(): Promise<number> {
-  let newest = (await stat(join(ROOT, "redocly.yaml"))).mtimeMs;
-  const dir = join(ROOT, "openapi");
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  let newest = 0;
+  for (const file of ["redocly.yaml", "scripts/docs.ts"]) newest = Math.max(newest, (await stat(join(ROOT, file))).mtimeMs);
+  for (const dir of ["openapi", "scripts/docs"]) {
+    for (const entry of await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+    }
   }
   return newest;
 }
@@ -111,7 +98,7 @@ async function ensureDocs(): Promise<string | null> {
     (info) => info.mtimeMs,
     () => null,
   );
-  const reason = built === null ? "missing" : built < (await specMtime()) ? "older than the spec" : null;
+  const reason = built === null ? "missing" : built < (await specMtime()) ? "older than the spec or its build" : null;
   if (reason !== null) await buildDocs();
   return reason;
 }
@@ -218,6 +205,7 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
   let page: Page | undefined;
   let title = "";
   let operations: Operation[] = [];
+  let servers: Array<{ url: string; description: string }> = [];
   let rebuilt: string | null = null;
   const consoleErrors: { text: string; url: string }[] = [];
   const pageErrors: string[] = [];
@@ -248,6 +236,11 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
     for (const step of [spec, docs, launched]) if (step.status === "rejected") throw step.reason;
     if (spec.status !== "fulfilled") throw new Error("unreachable");
     operations = operationsOf(spec.value);
+    const specServers = isRecord(spec.value) && Array.isArray(spec.value["servers"]) ? spec.value["servers"] : [];
+    servers = specServers.filter(isRecord).map((server) => ({
+      url: String(server["url"]),
+      description: typeof server["description"] === "string" ? server["description"] : "",
+    }));
     const info = isRecord(spec.value) ? spec.value["info"] : undefined;
     title = isRecord(info) && typeof info["title"] === "string" ? normalize(info["title"]) : "";
     if (browser === undefined) throw new Error("Chromium did not start");
@@ -349,6 +342,25 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
     expect(missing, "operation headings that did not render").toEqual([]);
   }, 30_000);
 
+  test("server descriptions are plain text (Redoc shows them as written, backticks and all)", () => {
+    expect(servers.filter((server) => /[`*_[\]]/.test(server.description)).map((server) => server.url)).toEqual([]);
+  });
+
+  test("shows the generated bolna.<method>(...) TypeScript sample of an operation", async () => {
+    const p = open();
+    const { items } = await p.evaluate(openMenuGroups);
+    const link = items.find((item) => item.href.startsWith("#") && !item.href.includes("webhook"));
+    const summary = normalize(link?.label.split("\n")[0] ?? "");
+    const operationId = operations.find((op) => op.summary === summary)?.operationId;
+    expect(operationId, `no spec operation has the first menu item's summary "${summary}"`).toBeDefined();
+    await p.evaluate((hash) => (window.location.hash = hash), link?.href ?? "");
+    const sample = p.getByText(`bolna.${operationId}(`).first();
+    await sample.waitFor({ state: "visible", timeout: 10_000 });
+    const panel = normalize(await sample.locator("xpath=ancestor::pre[1]").innerText());
+    expect(panel).toContain('import { createBolnaClient } from "bolna-api-client";');
+    expect(panel).toContain(`bolna.${operationId}(`);
+  }, 30_000);
+
   test("writes a full-page screenshot to build/docs/screenshot.png", async () => {
     const p = open();
     await p.evaluate(() => {
@@ -376,11 +388,8 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
     expect(localFailures, "failed requests to the docs server").toEqual([]);
   });
 
-  test("needs nothing from off the machine (only decorative images are blocked)", () => {
-    const essential = blocked.filter((b) => !["image", "font", "media"].includes(b.resourceType));
-    expect(essential.map((b) => `${b.resourceType} ${b.url}`), "the page needs resources from the network").toEqual(
-      [],
-    );
+  test("requests nothing from off the machine, not even an image", () => {
+    expect(blocked.map((b) => `${b.resourceType} ${b.url}`), "the page fetches resources from the network").toEqual([]);
   });
 });
 

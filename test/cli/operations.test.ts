@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrismMock, type PrismMock } from "../../scripts/lib/prism.js";
+import { startPrism, type PrismProcess } from "../../src/mock/prism.js";
 import { startFaultServer, type Fault, type FaultServer } from "../unit/support/fault-server.js";
 import { runCli } from "./support/run-cli.js";
 
@@ -21,10 +21,10 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("against the Prism mock of the spec", () => {
-  let prism: PrismMock;
+  let prism: PrismProcess;
   const env = () => ({ BOLNA_API_KEY: KEY, BOLNA_BASE_URL: prism.url });
   beforeAll(async () => {
-    prism = await startPrismMock();
+    prism = await startPrism();
   }, 60_000);
   afterAll(() => prism.stop());
 

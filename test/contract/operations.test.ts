@@ -228,7 +228,7 @@ describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))(
         expect(data).toBeUndefined();
         if (c.clientRefuses) {
           expect(error).toBeInstanceOf(BolnaInputError);
-          expect((error as BolnaInputError).field).toBe(c.field);
+          expect((error as BolnaInputError).field).toBe(c.clientField ?? c.field);
           expect(wire.exchanges, "nothing sent").toHaveLength(0);
           counts.refusedByClient++;
         } else {

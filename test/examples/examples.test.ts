@@ -14,7 +14,7 @@ import * as exportExecutions from "../../examples/export-executions.js";
 import * as placeCallAndWait from "../../examples/place-call-and-wait.js";
 import type { ExampleContext } from "../../examples/support/context.js";
 import * as webhookReceiver from "../../examples/webhook-receiver.js";
-import { startPrismMock, type PrismMock } from "../../scripts/lib/prism.js";
+import { startMockServer, type MockServer } from "../../src/mock/server.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -46,7 +46,7 @@ function runScript(args: string[], extraEnv: Record<string, string> = {}): Promi
 }
 
 /** A context for the shared mock that records the example's output instead of printing it. */
-function capture(mock: PrismMock, args: string[] = [], fetch?: ExampleContext["fetch"]) {
+function capture(mock: MockServer, args: string[] = [], fetch?: ExampleContext["fetch"]) {
   const lines: string[] = [];
   const errors: string[] = [];
   const ctx: ExampleContext = {
@@ -79,7 +79,7 @@ async function readLines(path: string): Promise<string[]> {
   return (await readFile(path, "utf8")).split("\n").filter((line) => line !== "");
 }
 
-let mock: PrismMock;
+let mock: MockServer;
 let tmp: string;
 let tour: Promise<RunResult>;
 
@@ -87,12 +87,12 @@ beforeAll(async () => {
   // The tour starts its own mock (that is what it demonstrates); run it alongside the tests to save time.
   tour = runScript(["scripts/start.ts"]);
   tour.catch(() => undefined);
-  [mock, tmp] = await Promise.all([startPrismMock(), mkdtemp(join(tmpdir(), "bolna-examples-"))]);
+  [mock, tmp] = await Promise.all([startMockServer(), mkdtemp(join(tmpdir(), "bolna-examples-"))]);
 }, 60_000);
 
 afterAll(async () => {
   await tour?.catch(() => undefined);
-  await mock?.stop();
+  await mock?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -126,8 +126,9 @@ describe("export-executions", () => {
     expect(await readLines(join(out, "executions.ndjson"))).toHaveLength(2);
     expect(await readLines(join(out, "executions.csv"))).toHaveLength(3);
     const checkpoint = JSON.parse(await readFile(join(out, "checkpoint.json"), "utf8")) as Record<string, unknown>;
-    expect(checkpoint).toMatchObject({ version: 1, windowIndex: 0, page: 2, recordsYielded: 2 });
-    expect(first.err()).toContain("Export stopped in window 1 of 3");
+    // The mock lists its example executions in the window that reaches the present: the last of the three.
+    expect(checkpoint).toMatchObject({ version: 1, windowIndex: 2, page: 2, recordsYielded: 2 });
+    expect(first.err()).toContain("Export stopped in window 3 of 3");
     expect(first.out()).toContain("Run the same command again to resume.");
 
     const second = capture(mock, ["--out", out]);

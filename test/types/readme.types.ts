@@ -3,6 +3,7 @@
  * Keep it in sync with README.md § Quickstart (it is never executed).
  */
 import { createBolnaClient } from "../../src/index.js";
+import { startMockServer } from "../../src/mock/server.js";
 import { createWebhookDeduplicator, isBolnaWebhookIp, parseExecutionWebhook } from "../../src/webhooks.js";
 
 export async function quickstart() {
@@ -40,9 +41,18 @@ export async function quickstart() {
   const some = await list.toArray({ limit: 500 });
   void [firstPage, some];
 
-  await bolna.listAgentExecutions({ agent_id, from, to }, { headers: { Prefer: "example=lastPage" } });
+  await bolna.getExecution({ execution_id: call.execution_id! }, { headers: { Prefer: "example=busy" } });
   createBolnaClient({ rateLimit: false });
   createBolnaClient({ rateLimit: { limits: { "agent-executions": 250 } } });
+}
+
+/** README § Run a mock server locally. */
+export async function mockQuickstart() {
+  const mock = await startMockServer({ port: 0 }); // default 127.0.0.1:4010; 0 picks a free port
+  const bolna = createBolnaClient({ baseUrl: mock.url, apiKey: "any-key" });
+  for await (const execution of bolna.exportExecutions({ agent_id: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    from: new Date(Date.now() - 30 * 86_400_000) })) console.log(execution.id, execution.status);
+  await mock.close();
 }
 
 export function webhookHandler(req: { socket: { remoteAddress?: string } }, rawBody: string, reply: (s: number) => void) {

@@ -36,9 +36,10 @@ function recorder(respond: (request: Request) => Response = () => Response.json(
 const EMPTY_PAGE = { page_number: 1, page_size: 20, total: 0, has_more: false, data: [] };
 
 function client(extra: BolnaClientOptions = {}) {
-  const { seen, fetch } = recorder((request) =>
-    Response.json(new URL(request.url).pathname.endsWith("/executions") ? EMPTY_PAGE : {}),
-  );
+  const { seen, fetch } = recorder((request) => {
+    const { pathname } = new URL(request.url);
+    return Response.json(pathname.endsWith("/executions") ? EMPTY_PAGE : pathname.endsWith("/all") ? [] : {});
+  });
   return { seen, bolna: createBolnaClient({ apiKey: KEY, env: {}, fetch, rateLimit: false, ...extra }) };
 }
 
@@ -141,8 +142,9 @@ describe("requests", () => {
     const url = new URL(seen[0]?.request.url ?? "");
     expect(url.pathname).toBe(`/v2/agent/${AGENT}/executions`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      from: "2026-01-01T00:00:00Z",
-      to: "2026-01-07T00:00:00Z",
+      // Date-times go out in one canonical form.
+      from: "2026-01-01T00:00:00.000Z",
+      to: "2026-01-07T00:00:00.000Z",
       status: "completed",
       answered_by_voice_mail: "false",
       page_size: "50",

@@ -28,14 +28,23 @@ describe("toOffsetDateTime (scheduled_at)", () => {
     expect(toOffsetDateTime(at("2026-06-05T04:10:00.250Z"))).toBe("2026-06-05T04:10:00.250+00:00");
   });
 
-  it("rewrites a Z (or z) suffix to +00:00 and keeps the given precision", () => {
-    expect(toOffsetDateTime("2024-06-04T22:40:00.000Z")).toBe("2024-06-04T22:40:00.000+00:00");
-    expect(toOffsetDateTime("2024-06-04T22:40:00.123456z")).toBe("2024-06-04T22:40:00.123456+00:00");
+  it("rewrites a Z (or z) suffix to +00:00, in the canonical form", () => {
+    expect(toOffsetDateTime("2024-06-04T22:40:00.000Z")).toBe("2024-06-04T22:40:00+00:00");
+    expect(toOffsetDateTime("2024-06-04T22:40:00.123000z")).toBe("2024-06-04T22:40:00.123+00:00");
+    expect(toOffsetDateTime("2024-06-04 22:40z")).toBe("2024-06-04T22:40:00+00:00");
   });
 
-  it("leaves a numeric offset unchanged", () => {
+  it("keeps a numeric offset and the wall-clock time at it", () => {
     expect(toOffsetDateTime("2024-06-05T04:10:00+05:30")).toBe("2024-06-05T04:10:00+05:30");
     expect(toOffsetDateTime("2024-06-05T04:10:00-08:00")).toBe("2024-06-05T04:10:00-08:00");
+    expect(toOffsetDateTime("2024-06-05 04:10:00.5+05:30")).toBe("2024-06-05T04:10:00.500+05:30");
+    expect(toOffsetDateTime("2024-06-05T00:10-00:30")).toBe("2024-06-05T00:10:00-00:30");
+  });
+
+  it("refuses digits beyond the millisecond rather than moving the instant", () => {
+    const error = inputError(() => toOffsetDateTime("2024-06-04T22:40:00.123456z"));
+    expect(error.message).toContain("beyond the millisecond");
+    expect(toOffsetDateTime("2024-06-04T22:40:00.123000000+00:00")).toBe("2024-06-04T22:40:00.123+00:00");
   });
 
   it("refuses a naive string, saying why and what is allowed", () => {

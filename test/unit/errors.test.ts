@@ -11,9 +11,8 @@ import {
   RateLimitError,
   UnprocessableEntityError,
   createAPIError,
-  parseRetryAfterMs,
-  readErrorMessage,
 } from "../../src/extensions/errors.js";
+import { readErrorMessage } from "../../src/extensions/error-body.js";
 
 const FAKE_KEY = "bn-0123456789abcdef0123456789abcdef";
 const request = { method: "GET", url: "https://api.bolna.ai/batches/abc?page_number=2" };
@@ -131,32 +130,4 @@ describe("readErrorMessage", () => {
     expect(message).toHaveLength(501);
     expect(message?.endsWith("…")).toBe(true);
   });
-});
-
-describe("parseRetryAfterMs", () => {
-  const now = Date.parse("2026-01-01T00:00:00Z");
-  const parse = (headers: Record<string, string>): number | undefined => parseRetryAfterMs(new Headers(headers), now);
-
-  it("reads Retry-After as seconds, including fractions", () => {
-    expect(parse({ "retry-after": "2" })).toBe(2000);
-    expect(parse({ "retry-after": "0.5" })).toBe(500);
-    expect(parse({ "retry-after": "0" })).toBe(0);
-  });
-
-  it("reads Retry-After as an HTTP date", () => {
-    expect(parse({ "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" })).toBe(7000);
-  });
-
-  it("prefers retry-after-ms", () => {
-    expect(parse({ "retry-after-ms": "250", "retry-after": "9" })).toBe(250);
-    expect(parse({ "retry-after-ms": "12.5" })).toBe(12.5);
-    expect(parse({ "retry-after-ms": "soon", "retry-after": "1" })).toBe(1000);
-  });
-
-  it.each([{}, { "retry-after": "-1" }, { "retry-after": "later" }, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }, { "retry-after-ms": "-5" }])(
-    "is undefined for %o",
-    (headers) => {
-      expect(parse(headers)).toBeUndefined();
-    },
-  );
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError } from "../../src/extensions/errors.js";
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions, type Sleep } from "../../src/extensions/rate-limit.js";
+import { createRateLimiter, type RateLimiter, type Release, type Sleep } from "../../src/extensions/rate-limit.js";
 
 /** A clock that moves only when the test says so; sleeps wake in time order as it passes their deadline. */
 function fakeClock() {
@@ -36,16 +36,23 @@ function fakeClock() {
   return { now: () => time, sleep, advanceTo, flush, sleeping: () => sleepers.length };
 }
 
-/** The window algorithm's tests run without the safety margin (`{}`: the default one), which has tests of its own. */
-function setup(windowMs = 1000, margin: Pick<RateLimiterOptions, "marginMs"> = { marginMs: 0 }) {
+/**
+ * `take` acquires a slot and releases it at once, as a request whose response arrives the moment it is sent would;
+ * `hold` keeps it until the test releases it.
+ */
+function setup(windowMs = 1000) {
   const clock = fakeClock();
-  const limiter = createRateLimiter({ windowMs, ...margin, now: clock.now, sleep: clock.sleep });
+  const limiter = createRateLimiter({ windowMs, now: clock.now, sleep: clock.sleep });
   const grants: { id: string; at: number }[] = [];
-  const take = (id: string, bucket: string, limit: number, signal?: AbortSignal): Promise<void> =>
-    limiter.acquire(bucket, limit, signal).then(() => {
+  const held = new Map<string, Release>();
+  const hold = (id: string, bucket: string, limit: number, signal?: AbortSignal): Promise<void> =>
+    limiter.acquire(bucket, limit, signal).then((release) => {
       grants.push({ id, at: clock.now() });
+      held.set(id, release);
     });
-  return { clock, limiter, grants, take };
+  const take = (id: string, bucket: string, limit: number, signal?: AbortSignal): Promise<void> =>
+    hold(id, bucket, limit, signal).then(() => held.get(id)?.());
+  return { clock, limiter, grants, take, hold, held };
 }
 
 function maxGrantsInAnyWindow(times: number[], windowMs: number): number {
@@ -154,39 +161,57 @@ describe("createRateLimiter", () => {
     expect(() => createRateLimiter({ windowMs: 0 })).toThrow(ConfigurationError);
   });
 
-  it("keeps a grant in its window for max(2% of the window, 50 ms) longer by default", async () => {
-    const short = setup(1000, {}); // margin 50 ms
-    for (let i = 0; i < 5; i++) void short.take(`s${i}`, "b", 2);
-    await short.clock.advanceTo(10_000);
-    expect(short.grants.map((g) => g.at)).toEqual([0, 0, 1050, 1050, 2100]);
-
-    const minute = setup(60_000, {}); // margin 1 200 ms
-    for (let i = 0; i < 3; i++) void minute.take(`m${i}`, "b", 2);
-    await minute.clock.advanceTo(120_000);
-    expect(minute.grants.map((g) => g.at)).toEqual([0, 0, 61_200]);
-
-    const explicit = setup(1000, { marginMs: 300 });
-    for (let i = 0; i < 2; i++) void explicit.take(`e${i}`, "b", 1);
-    await explicit.clock.advanceTo(5000);
-    expect(explicit.grants.map((g) => g.at)).toEqual([0, 1300]);
-
-    expect(() => createRateLimiter({ marginMs: -1 })).toThrow(ConfigurationError);
+  it("holds a slot while its request is in flight, and for one window after its response", async () => {
+    const { clock, grants, hold, held, take } = setup(1000);
+    void hold("slow", "b", 1);
+    void take("next", "b", 1);
+    await clock.advanceTo(5000);
+    expect(grants.map((g) => g.id)).toEqual(["slow"]); // in flight for 5 s: its slot stays taken
+    expect(clock.sleeping()).toBe(0); // waiting for a response, not on a timer
+    (held.get("slow") as Release)(); // the response arrives at 5000: free at 6000
+    await clock.advanceTo(5999);
+    expect(grants).toHaveLength(1);
+    await clock.advanceTo(6000);
+    expect(grants.map((g) => `${g.id}@${g.at}`)).toEqual(["slow@0", "next@6000"]);
+    expect(clock.sleeping()).toBe(0);
   });
 
-  it("keeps an arrival-counting server under its limit despite latency jitter; the bare window does not", async () => {
+  it("frees a slot at once when its request was never sent, and ignores a second release", async () => {
+    const { clock, grants, hold, held } = setup(1000);
+    await hold("refused", "b", 1);
+    void hold("next", "b", 1);
+    await clock.flush();
+    expect(grants).toHaveLength(1);
+    const release = held.get("refused") as Release;
+    release({ sent: false });
+    release();
+    await clock.flush();
+    expect(grants.map((g) => `${g.id}@${g.at}`)).toEqual(["refused@0", "next@0"]);
+  });
+
+  it("keeps an arrival-counting server under its limit however late requests arrive", async () => {
     const WINDOW = 1000;
     const LIMIT = 10;
-    /** The most arrivals a sliding-window server (as Bolna's) sees in one window, each request's latency jittered. */
-    async function busiestServerWindow(marginMs: number): Promise<number> {
-      const { clock, grants, take } = setup(WINDOW, { marginMs });
-      for (let i = 0; i < 60; i++) void take(`r${i}`, "b", LIMIT);
-      await clock.advanceTo(20_000);
-      // Latency from 0 to 45 ms (under the 50 ms default margin), deterministic: 0, 9, 18, 27, 36, 45, 4, 13, …
-      const arrivals = grants.map((g, i) => g.at + ((i * 9) % 46)).sort((a, b) => a - b);
-      return maxGrantsInAnyWindow(arrivals, WINDOW);
+    const { clock, grants, hold, held } = setup(WINDOW);
+    const arrivals: number[] = [];
+    const ids = Array.from({ length: 60 }, (_, i) => `r${i}`);
+    for (const id of ids) void hold(id, "b", LIMIT);
+    // Each request reaches the server 0–300 ms after its grant (a stalled event loop, a slow network) and its
+    // response comes back 0–40 ms after that, deterministic per request.
+    for (let at = 0; at <= 20_000; at += 5) {
+      await clock.advanceTo(at);
+      for (const [index, grant] of grants.entries()) {
+        const arrival = grant.at + ((index * 97) % 301);
+        const response = arrival + ((index * 13) % 41);
+        if (arrivals.length === index && arrival <= at) arrivals.push(arrival);
+        if (response <= at && held.has(grant.id)) {
+          (held.get(grant.id) as Release)();
+          held.delete(grant.id);
+        }
+      }
     }
-    expect(await busiestServerWindow(0)).toBeGreaterThan(LIMIT); // the 429s the margin exists for
-    expect(await busiestServerWindow(50)).toBe(LIMIT);
+    expect(grants).toHaveLength(60);
+    expect(maxGrantsInAnyWindow(arrivals.sort((a, b) => a - b), WINDOW)).toBe(LIMIT);
   });
 
   it("waits out a short window with real timers", async () => {
@@ -196,7 +221,8 @@ describe("createRateLimiter", () => {
     const start = performance.now(); // the limiter's clock: no grant can predate it
     await Promise.all(
       [0, 1, 2, 3, 4].map((i) =>
-        limiter.acquire("b", 2).then(() => {
+        limiter.acquire("b", 2).then((release) => {
+          release();
           order.push(i);
           grantedAt.push(performance.now());
         }),
@@ -213,8 +239,9 @@ describe("createRateLimiter", () => {
     afterEach(() => void vi.useRealTimers());
 
     it("keeps no timer once every waiter is served", async () => {
-      const limiter = createRateLimiter({ windowMs: 1000, marginMs: 0 });
-      const granted = Promise.all([1, 2, 3, 4, 5].map(() => limiter.acquire("b", 2)));
+      const limiter = createRateLimiter({ windowMs: 1000 });
+      const granted = Promise.all([1, 2, 3, 4, 5].map(() => limiter.acquire("b", 2).then((release) => release())));
+      await vi.advanceTimersByTimeAsync(0); // the first two report back, and the third waits for their window
       expect(vi.getTimerCount()).toBe(1);
       await vi.advanceTimersByTimeAsync(2000);
       await granted;
@@ -223,7 +250,7 @@ describe("createRateLimiter", () => {
 
     it("clears its timer when the only waiter aborts", async () => {
       const limiter = createRateLimiter({ windowMs: 60_000 });
-      await limiter.acquire("b", 1);
+      (await limiter.acquire("b", 1))();
       const controller = new AbortController();
       const waiting = limiter.acquire("b", 1, controller.signal);
       expect(vi.getTimerCount()).toBe(1);

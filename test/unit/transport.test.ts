@@ -353,13 +353,12 @@ describe("each attempt", () => {
     expect(second?.text).toContain('name="agent_id"');
   });
 
-  it("hands back a response whose body then breaks: body faults are the caller's to handle", async () => {
+  it("reads the body within the attempt: one cut off mid-way is a connection error, retried when retry-safe", async () => {
     const { url, requests } = await serve({ status: 200, body: { data: "x".repeat(1000) }, truncateAfterBytes: 100 });
     const { transport } = setup();
-    const response = await transport(new Request(`${url}/v2/agent/a1/executions`));
-    expect(response.status).toBe(200);
-    await expect(response.text()).rejects.toThrow();
-    expect(requests).toHaveLength(1);
+    const error = await transport(new Request(`${url}/v2/agent/a1/executions`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(requests).toHaveLength(3);
   });
 
   it("acquires the route's rate-limit bucket before every attempt", async () => {
@@ -369,6 +368,7 @@ describe("each attempt", () => {
       acquire: async (bucket, limit, signal) => {
         expect(signal).toBeInstanceOf(AbortSignal);
         events.push(`acquire ${bucket} ${limit}`);
+        return (outcome) => void events.push(outcome?.sent === false ? "release unsent" : "release");
       },
     };
     const { transport } = setup({
@@ -382,10 +382,13 @@ describe("each attempt", () => {
     expect(events).toEqual([
       "acquire default 1000",
       "fetch",
+      "release",
       "acquire default 1000",
       "fetch",
+      "release", // a reset after sending: the server may have counted it
       "acquire default 1000",
       "fetch",
+      "release",
     ]);
   });
 
@@ -419,6 +422,7 @@ describe("the attempt's signal", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.input).toBe(request);
     expect(calls[0]?.init?.signal?.aborted).toBe(true);
+    expect(calls[0]?.init?.redirect).toBe("manual");
   });
 
   it("sends a request with a body as a fresh copy, leaving the original readable for the next attempt", async () => {

@@ -14,6 +14,8 @@ export interface NegativeCase {
   readonly location: "path" | "query" | "body";
   /** The top-level argument the case breaks (`""` for the body as a whole). */
   readonly field: string;
+  /** The path the client's `BolnaInputError` names, when it is not `field` (a nested field of a strict body). */
+  readonly clientField?: string;
   /** JSON Schema keyword broken. */
   readonly keyword: string;
   /** The violation `code` Prism reports (the keyword, except for an empty path segment: `required`). */
@@ -26,8 +28,9 @@ export interface NegativeCase {
 /**
  * What the client promises to check before sending (docs/design.md, "Parameter constraints"): `required`, `enum`,
  * `minimum`, `maximum`, `minLength`, `maxLength`, `pattern` and the type of top-level arguments, a body's
- * `minProperties`, and the date-time bounds of an `x-bolna-max-window`. Everything else (format, oneOf, nested
- * properties) is left to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
+ * `minProperties`, and the date-time bounds of an `x-bolna-max-window`; for bodies marked `x-bolna-strict-body`
+ * the same keywords one level down too. Everything else (format, oneOf, nested properties of other bodies) is left
+ * to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
  */
 export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
   "required",
@@ -96,14 +99,19 @@ function clone(parts: RequestParts): RequestParts {
   return { path: { ...parts.path }, query: { ...parts.query }, body: parts.body === undefined ? undefined : { ...parts.body } };
 }
 
-/** Nested objects in the example are broken one level down (`retry_config.max_retries`); the client never checks those. */
-function nestedCases(base: RequestParts, name: string, schema: Schema, value: unknown): NegativeCase[] {
+/**
+ * Nested objects in the example are broken one level down (`retry_config.max_retries`). The client checks those
+ * only in a strict body (`x-bolna-strict-body`), where it names the nested path.
+ */
+function nestedCases(base: RequestParts, name: string, schema: Schema, value: unknown, strict: boolean): NegativeCase[] {
   if (!isObject(value) || !isObject(schema.properties)) return [];
   const cases: NegativeCase[] = [];
   const make = (title: string, keyword: string, nested: Record<string, unknown>) => {
     const parts = clone(base);
     (parts.body as Record<string, unknown>)[name] = nested;
-    cases.push({ title: `body ${name}.${title}`, location: "body", field: name, keyword, prismCode: keyword, clientRefuses: false, parts });
+    const clientRefuses = strict && CLIENT_CHECKED_KEYWORDS.has(keyword);
+    const clientField = `${name}.${title.slice(0, title.indexOf(":"))}`;
+    cases.push({ title: `body ${name}.${title}`, location: "body", field: name, clientField, keyword, prismCode: keyword, clientRefuses, parts });
   };
   for (const required of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
     if (!(required in value)) continue;
@@ -176,7 +184,7 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
         (parts.body as Record<string, unknown>)[name] = [value];
         add({ title: `body ${name}[0]: ${keyword} (${label})`, location: "body", field: name, keyword, parts }, false);
       }
-      if (wire === "json") cases.push(...nestedCases(base, name, schema, base.body[name]));
+      if (wire === "json") cases.push(...nestedCases(base, name, schema, base.body[name], op.raw["x-bolna-strict-body"] === true));
     }
     if (typeof body.schema.minProperties === "number" && required.size === 0) {
       const parts = clone(base);

@@ -1,0 +1,210 @@
+/**
+ * The packed tarball in the hands of its consumers: CommonJS `require` and ESM `import` (with the `./webhooks` and
+ * `./mock` subpaths) making real calls, TypeScript under `nodenext` and `bundler`, and the ESM build bundled by
+ * esbuild and run in headless Chromium against the mock. One `npm pack` per run, shared by every case.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockServer } from "../../src/mock/server.js";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkipReason, HAS_CHROMIUM } from "../browser/chromium.js";
+import { exampleExecutionIds, webhookExampleBody } from "../support/spec-examples.js";
+import { packAndInstall, ROOT, run, typeCheck, type ConsumerProjects } from "./project.js";
+
+const API_KEY = "bn-package-test-key";
+
+/** A loopback stand-in for Bolna: two agents, a 404 for anything else; it records what it was sent. */
+async function fakeBolna(): Promise<{ server: Server; url: string; requests: IncomingMessage[] }> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request);
+    const found = request.method === "GET" && request.url === "/v2/agent/all";
+    response.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify(
+        found ? [{ id: "agent-1", agent_name: "Alfred" }, { id: "agent-2", agent_name: "Lucius" }] : { message: "Not found" },
+      ),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+/** The last line a consumer program printed, as JSON. */
+function lastJsonLine(stdout: string): unknown {
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  return JSON.parse(line) as unknown;
+}
+
+let projects: ConsumerProjects;
+let bolna: Awaited<ReturnType<typeof fakeBolna>>;
+
+beforeAll(async () => {
+  [projects, bolna] = await Promise.all([packAndInstall(), fakeBolna()]);
+}, 180_000);
+
+afterAll(async () => {
+  await projects?.cleanup();
+  if (bolna !== undefined) await new Promise((done) => bolna.server.close(done));
+});
+
+describe("the tarball", () => {
+  it("holds both builds with one set of declarations, the spec once, and no source maps", () => {
+    const paths = projects.files.map((file) => file.path).sort();
+    for (const entry of ["index", "webhooks", "mock"]) {
+      expect(paths).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]));
+    }
+    expect(paths).toContain("src/generated/openapi.json");
+    expect(paths.filter((path) => path.endsWith(".map"))).toEqual([]);
+    expect(paths.filter((path) => /\.ya?ml$/.test(path) || path.startsWith("openapi/"))).toEqual([]);
+    // Each ESM entry's declarations re-export the CommonJS ones instead of repeating them.
+    for (const file of projects.files.filter((f) => f.path.endsWith(".d.ts"))) expect(file.size).toBeLessThan(100);
+    console.log(`[package] tarball ${(projects.size / 1024).toFixed(1)} kB, ${paths.length} files`);
+  });
+
+  it("declares no runtime dependency, and Prism as an optional peer", async () => {
+    const manifest = JSON.parse(await readFile(join(projects.withPrism, "node_modules/bolna-api-client/package.json"), "utf8")) as Record<
+      string,
+      Record<string, unknown> | undefined
+    >;
+    expect(manifest["dependencies"] ?? {}).toEqual({});
+    expect(Object.keys(manifest["peerDependencies"] ?? {})).toEqual(["@stoplight/prism-cli"]);
+    expect(manifest["peerDependenciesMeta"]).toEqual({ "@stoplight/prism-cli": { optional: true } });
+  });
+});
+
+describe("a CommonJS consumer (require)", () => {
+  it("calls the API, gets typed errors, and is told how to install Prism for the mock", async () => {
+    const env = { BOLNA_API_KEY: API_KEY, BOLNA_BASE_URL: bolna.url };
+    const result = await run(process.execPath, ["agents.cjs"], { cwd: projects.bare, env });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(lastJsonLine(result.stdout)).toEqual({
+      agents: ["Alfred", "Lucius"],
+      notFound: { status: 404, message: expect.any(String) },
+      mock: {
+        name: "MockServerError",
+        code: "PRISM_MISSING",
+        message: expect.stringContaining("npm install --save-dev @stoplight/prism-cli@5.14.2"),
+      },
+    });
+    const sent = bolna.requests.filter((request) => request.headers.authorization === `Bearer ${API_KEY}`);
+    expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual(["GET /v2/agent/all", "GET /v2/agent/no-such-agent"]);
+  });
+});
+
+describe("an ES module consumer (import)", () => {
+  it("runs the README's smallest program unchanged", async () => {
+    const program = await readFile(join(projects.withPrism, "agents.mjs"), "utf8");
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    expect(readme.includes(program.trim()), "README § Install shows agents.mjs as it is").toBe(true);
+    const env = { BOLNA_API_KEY: API_KEY, BOLNA_BASE_URL: bolna.url };
+    const result = await run(process.execPath, ["agents.mjs"], { cwd: projects.withPrism, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n")).toEqual(["agent-1 Alfred", "agent-2 Lucius"]);
+  });
+
+  it("walks and exports against bolna-api-client/mock to the end, and reads a webhook via ./webhooks", async () => {
+    const result = await run(process.execPath, ["mock.mjs"], { cwd: projects.withPrism });
+    expect(result.code, result.stderr).toBe(0);
+    const ids = exampleExecutionIds();
+    expect(lastJsonLine(result.stdout)).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      walked: ids,
+      exported: ids,
+      pages: 6,
+      webhook: { id: webhookExampleBody().id, status: "completed" },
+    });
+  });
+});
+
+describe("a TypeScript consumer", () => {
+  // consumer.ts's @ts-expect-error lines are the negative checks: a missing error fails the run as surely as an
+  // unexpected one.
+  it.each(["nodenext", "bundler"] as const)("type-checks a realistic file under moduleResolution %s", async (mode) => {
+    const result = await typeCheck(projects.withPrism, mode);
+    expect(`${result.stdout}${result.stderr}`).toBe("");
+    expect(result.code).toBe(0);
+  });
+});
+
+if (!HAS_CHROMIUM) console.warn(`\n[package] SKIPPED the browser case: ${chromiumSkipReason("the browser bundle test")}\n`);
+
+describe.skipIf(!HAS_CHROMIUM)("the ESM build bundled by esbuild, in headless Chromium", () => {
+  it("reaches no Node built-in and runs a walk, an export and a webhook against the mock", async () => {
+    const dir = projects.withPrism;
+    const bundle = await build({
+      absWorkingDir: dir,
+      entryPoints: ["browser.mjs"],
+      outfile: "site/bundle.js",
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(bundle.metafile.inputs);
+    expect(inputs).toContain("node_modules/bolna-api-client/dist/index.js");
+    expect(inputs).toContain("node_modules/bolna-api-client/dist/webhooks.js");
+    await writeFile(join(dir, "site/index.html"), '<!doctype html><script type="module" src="./bundle.js"></script>');
+
+    const [site, mock, browser] = await Promise.all([
+      serve(join(dir, "site")),
+      startMockServer({ port: 0 }),
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    ]);
+    try {
+      const context = await browser.newContext();
+      const blocked: string[] = [];
+      const allowed = new Set([site.origin, new URL(mock.url).origin]);
+      await context.route("**/*", (route) => {
+        if (allowed.has(new URL(route.request().url()).origin)) return route.continue();
+        blocked.push(route.request().url());
+        return route.abort("blockedbyclient");
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
+      await page.goto(`${site.origin}/`, { timeout: 20_000 });
+      await page.waitForFunction(() => typeof (window as { run?: unknown }).run === "function", undefined, { timeout: 10_000 });
+      const result = await page.evaluate(
+        ([url, body]) => (window as unknown as { run(u: string, b: string): Promise<unknown> }).run(url, body),
+        [mock.url, webhookExampleBody().body] as const,
+      );
+      const ids = exampleExecutionIds();
+      expect(result).toEqual({ agents: 2, walked: ids, exported: ids, notFound: 404, webhook: webhookExampleBody().id });
+      // The client's 404 is a console error of the browser's own ("Failed to load resource"); nothing else may be.
+      expect(errors.filter((text) => !text.includes("404"))).toEqual([]);
+      expect(blocked).toEqual([]);
+    } finally {
+      await browser.close();
+      await Promise.all([mock.close(), new Promise((done) => site.server.close(done))]);
+    }
+  }, 120_000);
+});
+
+if (!HAS_CHROMIUM) {
+  it("ESM bundle in headless Chromium: SKIPPED, Chromium is not installed", (ctx) => {
+    ctx.skip(chromiumSkipReason("the browser bundle test"));
+  });
+}
+
+/** Serves `dir` (index.html and bundle.js) on a loopback port. */
+async function serve(dir: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    const name = request.url === "/" ? "index.html" : (request.url ?? "").slice(1);
+    if (!["index.html", "bundle.js"].includes(name)) return void response.writeHead(404).end();
+    void readFile(join(dir, name)).then((body) => {
+      response.writeHead(200, { "content-type": name.endsWith(".js") ? "text/javascript" : "text/html" });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}

@@ -1,0 +1,39 @@
+/**
+ * Values the mock answers with, read from the bundled spec's named examples (never hard-coded in a test).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+interface Example {
+  value: unknown;
+}
+
+interface BundledSpec {
+  components: { examples: Record<string, Example> };
+  webhooks: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { $ref: string }> }> } } }>;
+}
+
+const SPEC_PATH = resolve(import.meta.dirname, "../../src/generated/openapi.json");
+const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as BundledSpec;
+
+function componentExample(name: string): unknown {
+  const example = spec.components.examples[name];
+  if (example === undefined) throw new Error(`the bundled spec has no components.examples.${name}`);
+  return example.value;
+}
+
+/** The ids of the execution listing's `firstPage` then `lastPage` examples: what a walk of the mock yields. */
+export function exampleExecutionIds(): string[] {
+  return ["ExecutionPageFirst", "ExecutionPageLast"].flatMap((name) =>
+    (componentExample(name) as { data: Array<{ id: string }> }).data.map((execution) => execution.id),
+  );
+}
+
+/** The execution-status webhook's `completed` example, as the JSON body Bolna would post. */
+export function webhookExampleBody(): { body: string; id: string } {
+  const examples = spec.webhooks["executionStatus"]?.post.requestBody.content["application/json"]?.examples;
+  const ref = examples?.["completed"]?.$ref;
+  if (ref === undefined) throw new Error("the bundled spec has no `completed` execution-status webhook example");
+  const value = componentExample(ref.split("/").pop() ?? "") as { id: string };
+  return { body: JSON.stringify(value), id: value.id };
+}

@@ -1,0 +1,136 @@
+/**
+ * Agent configuration, checked before sending. The fixtures in `test/fixtures/agents/` (own names and values) must
+ * be accepted by the client and sent unchanged, be valid against the spec (Ajv over the bundled spec, the server's
+ * view: open objects), and together use every schema and every alternative of the agent bodies. Each deliberately
+ * wrong config must be refused with a `BolnaInputError` naming its path, with nothing sent. The client's own
+ * validator must agree with Ajv on the normalized request schemas it uses.
+ */
+import Ajv2020 from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { BolnaInputError, createBolnaClient, type AgentRequest } from "../../src/index.js";
+import { requestBodySchemas, requestComponentSchemas } from "../../src/generated/request-bodies.js";
+import { validateJsonSchema } from "../../src/extensions/json-schema.js";
+import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
+import { courierGraph } from "../fixtures/agents/courier-graph.js";
+import { dentalFrontDesk } from "../fixtures/agents/dental-front-desk.js";
+import { multilingualHelpline } from "../fixtures/agents/multilingual-helpline.js";
+import { patches } from "../fixtures/agents/patches.js";
+import { ingestVariants, legacyTools, providerTour } from "../fixtures/agents/provider-tour.js";
+import { wrongConfigs } from "../fixtures/agents/wrong.js";
+import { reachable, trace } from "./support/schema-coverage.js";
+
+const AGENT_ID = "5f0a1b2c-3d4e-4f50-8a1b-2c3d4e5f6a7b";
+
+const agents: Array<[string, AgentRequest]> = [
+  ["dental front desk", dentalFrontDesk],
+  ["courier graph", courierGraph],
+  ["multilingual helpline", multilingualHelpline],
+  ...providerTour.map((agent): [string, AgentRequest] => [`provider tour: ${agent.agent_config.agent_name}`, agent]),
+  ...ingestVariants.map((agent, i): [string, AgentRequest] => [`ingest variant ${i}`, agent]),
+  ["tools given as JSON text", legacyTools],
+];
+
+/** A client whose fetch records what would be sent and answers like the API. */
+function recordingClient() {
+  const sent: Array<{ method: string; path: string; body: unknown }> = [];
+  const fetch = async (request: Request) => {
+    sent.push({ method: request.method, path: new URL(request.url).pathname, body: JSON.parse(await request.text()) });
+    const body = request.method === "POST" ? { agent_id: AGENT_ID, state: "created" } : { message: "success", state: "updated" };
+    return Response.json(body, { status: request.method === "POST" ? 201 : 200 });
+  };
+  return { sent, bolna: createBolnaClient({ apiKey: "bn-test", env: {}, fetch, rateLimit: false }) };
+}
+
+describe("agent fixtures", () => {
+  it.each(agents)("createAgent and replaceAgent send %s unchanged", async (_name, agent) => {
+    const { sent, bolna } = recordingClient();
+    await bolna.createAgent(agent);
+    await bolna.replaceAgent({ agent_id: AGENT_ID, ...agent });
+    expect(sent.map((s) => [s.method, s.path])).toEqual([
+      ["POST", "/v2/agent"],
+      ["PUT", `/v2/agent/${AGENT_ID}`],
+    ]);
+    for (const { body } of sent) expect(body).toEqual(JSON.parse(JSON.stringify(agent)));
+  });
+
+  it.each(agents)("%s is valid against the spec's AgentRequest (Ajv)", (_name, agent) => {
+    expect(schemaProblems(componentSchema("AgentRequest"), agent)).toEqual([]);
+  });
+
+  it.each(patches.map((patch, i) => [i, patch] as const))("patchAgent sends patch %i unchanged, valid against AgentPatchRequest", async (_i, patch) => {
+    const { sent, bolna } = recordingClient();
+    await bolna.patchAgent(patch);
+    const { agent_id: _id, ...body } = patch;
+    expect(sent).toEqual([{ method: "PATCH", path: `/v2/agent/${AGENT_ID}`, body }]);
+    expect(schemaProblems(componentSchema("AgentPatchRequest"), body)).toEqual([]);
+  });
+
+  it("together use every schema and every alternative of the agent bodies", () => {
+    const used = new Set<string>();
+    for (const [, agent] of agents) trace(componentSchema("AgentRequest"), agent, used);
+    for (const { agent_id: _id, ...body } of patches) trace(componentSchema("AgentPatchRequest"), body, used);
+    const expected = reachable(["AgentRequest", "AgentPatchRequest"]);
+    const missing = [...expected].filter((label) => !used.has(label)).sort();
+    expect(missing, "schemas or alternatives no fixture uses").toEqual([]);
+    // A sanity floor, so that a broken tracer (which would also report nothing missing) cannot pass unnoticed.
+    expect(expected.size).toBeGreaterThan(120);
+  });
+});
+
+describe("wrong agent configs", () => {
+  it.each(wrongConfigs.map((c) => [c.name, c] as const))("refuses %s before sending, naming the path", async (_name, c) => {
+    const { sent, bolna } = recordingClient();
+    const call = c.operationId === "createAgent" ? bolna.createAgent(c.body as AgentRequest) : bolna.patchAgent(c.body as never);
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BolnaInputError);
+    expect((error as BolnaInputError).field).toBe(c.path);
+    expect((error as BolnaInputError).message).toContain(`\`${c.path}\``);
+    expect((error as BolnaInputError).message).toMatch(c.message);
+    expect(sent, "nothing sent").toEqual([]);
+  });
+
+  it("refuses an unknown top-level argument by name", async () => {
+    const { sent, bolna } = recordingClient();
+    const body = { ...dentalFrontDesk, agent_confg: {} } as unknown as AgentRequest;
+    await expect(bolna.createAgent(body)).rejects.toThrow(/`agent_confg` is not a parameter of this operation/);
+    expect(sent).toEqual([]);
+  });
+
+  it("accepts a provider this spec does not know, with any settings", async () => {
+    const { sent, bolna } = recordingClient();
+    const agent = structuredClone(dentalFrontDesk) as AgentRequest;
+    const tools = agent.agent_config.tasks[0]!.tools_config;
+    tools.synthesizer = { provider: "newvendor", provider_config: { timbre: "warm", pace: 1.1 } };
+    tools.transcriber = { provider: "newvendor", model: "nv-1", language: "en", diarize: true };
+    await bolna.createAgent(agent);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe("the client's validator agrees with Ajv on the normalized request schemas", () => {
+  const ajv = new Ajv2020.default({ strict: true, allowUnionTypes: true, allErrors: true });
+  ajv.addVocabulary(["components"]);
+  ajv.addSchema({ $id: "request-bodies.json", components: { schemas: requestComponentSchemas } });
+  const rebase = (schema: unknown): object =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"request-bodies.json#/components/schemas/'));
+  const validators = Object.fromEntries(Object.entries(requestBodySchemas).map(([id, schema]) => [id, ajv.compile(rebase(schema))]));
+
+  const bodies: Array<[string, string, unknown, boolean]> = [
+    ...agents.map(([name, agent]): [string, string, unknown, boolean] => [name, "createAgent", agent, true]),
+    ...patches.map(({ agent_id: _id, ...body }, i): [string, string, unknown, boolean] => [`patch ${i}`, "patchAgent", body, true]),
+    ...wrongConfigs.map((c): [string, string, unknown, boolean] => {
+      const { agent_id: _id, ...body } = c.body;
+      return [c.name, c.operationId, body, false];
+    }),
+  ];
+
+  it.each(bodies)("%s (%s)", (_name, operationId, body, valid) => {
+    const schema = requestBodySchemas[operationId];
+    const ours = validateJsonSchema(schema ?? false, body, requestComponentSchemas);
+    expect(ours.length === 0, JSON.stringify(ours)).toBe(valid);
+    expect(validators[operationId]?.(body), JSON.stringify(validators[operationId]?.errors)).toBe(valid);
+  });
+});
