@@ -14,6 +14,7 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from "../index.js";
+import { MockServerError } from "../mock/server.js";
 
 export const EXIT = {
   ok: 0,
@@ -28,7 +29,8 @@ export const EXIT = {
 
 export const EXIT_STATUS_HELP = `Exit statuses:
   0    success
-  1    any other failure (server error, network, timeout, an export that gave up)
+  1    any other failure (server error, network, timeout, an export that gave up, a mock that
+       cannot start)
   2    input: an unknown command or option, a value the spec does not allow (nothing was sent),
        or the server answered 400/422
   3    authentication: BOLNA_API_KEY is not set, or the server refused the key (401/403)
@@ -54,6 +56,7 @@ export class MissingApiKeyError extends ConfigurationError {
 export function exitStatusFor(error: unknown): number {
   const cause = error instanceof ExportError ? error.cause : error;
   if (cause instanceof MissingApiKeyError) return EXIT.authentication;
+  if (cause instanceof MockServerError) return cause.code === "BAD_OPTION" ? EXIT.input : EXIT.other;
   if (cause instanceof BolnaInputError || cause instanceof ConfigurationError) return EXIT.input;
   if (cause instanceof BadRequestError || cause instanceof UnprocessableEntityError) return EXIT.input;
   if (cause instanceof AuthenticationError || cause instanceof PermissionDeniedError) return EXIT.authentication;
@@ -68,7 +71,7 @@ export function exitStatusFor(error: unknown): number {
  */
 export function describeError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
-  if (error instanceof BolnaError) return `${error.name}: ${error.message}`;
+  if (error instanceof BolnaError || error instanceof MockServerError) return `${error.name}: ${error.message}`;
   // A system error (a closed pipe, a full disk) says all there is in its message.
   if (error instanceof Error && "syscall" in error) return `Error: ${error.message}`;
   return error instanceof Error ? (error.stack ?? String(error)) : String(error);

@@ -5,6 +5,7 @@
 import type { FieldRule, OperationMetadata } from "../extensions/metadata.js";
 import { operationMetadata, SDK_VERSION } from "../generated/operations.js";
 import { EXPORT_FILTERS, EXPORT_OPTION_DOCS } from "./export-args.js";
+import { PRISM_INSTALL } from "../mock/server.js";
 import { EXIT_STATUS_HELP } from "./exit.js";
 import { flagName } from "./flags.js";
 import { operationDoc, operationDocs, tagOrder, type FieldDoc, type OperationDoc } from "./spec.js";
@@ -76,6 +77,8 @@ Usage:
       Call one API operation (listed below) and print its JSON response.
   bolna-api export --agent-id ID --from ISO [--to ISO] [--format jsonl|csv] [--output FILE] ...
       Export every call record (execution) of an agent over any date range.
+  bolna-api mock [--port N]
+      Serve a local mock of the API, for trying the other commands without an account.
   bolna-api <command> --help
       Options of one command.
 
@@ -158,6 +161,36 @@ Example:
     --to 2026-08-01T00:00:00Z --status completed --format csv --output july.csv --checkpoint july.ckpt
 
 ${CONFIGURATION_HELP}
+
+${EXIT_STATUS_HELP}
+`;
+}
+
+export function mockHelp(): string {
+  return `bolna-api mock: serve a mock of the Bolna API on this machine, answering from the spec's examples.
+
+Usage:
+  bolna-api mock [--port N] [--host HOST]
+
+Options:
+${columns([
+  ["-p, --port <n>", "Port to listen on. Default 4010; 0 picks a free one."],
+  ["--host <host>", "Interface to listen on. Default 127.0.0.1."],
+  ["-h, --help", "This help."],
+])}
+
+${wrap(
+  `It runs Prism (install it with: ${PRISM_INSTALL}) on the spec the package ships: requests are checked against ` +
+    "the spec, each operation answers its first example, and agent execution listings page like the real API, so " +
+    "an export ends on its own.",
+  0,
+)}
+
+Then, in another terminal:
+  export BOLNA_BASE_URL=http://127.0.0.1:4010 BOLNA_API_KEY=any-value
+  bolna-api listAgents
+
+Stop it with Ctrl-C.
 
 ${EXIT_STATUS_HELP}
 `;

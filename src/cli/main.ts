@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `bolna-api`: the command line. Dispatches to `export` or one API operation, prints errors on stderr and
+ * `bolna-api`: the command line. Dispatches to `export`, `mock` or one API operation, prints errors on stderr and
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli.js`); the library never
  * imports it.
  */
@@ -9,6 +9,7 @@ import type { OperationMetadata } from "../extensions/metadata.js";
 import { describeError, EXIT, exitStatusFor, UsageError } from "./exit.js";
 import { runExport } from "./export.js";
 import { mainHelp } from "./help.js";
+import { runMock } from "./mock.js";
 import { runOperation } from "./operation.js";
 
 const OPERATIONS: Readonly<Record<string, OperationMetadata>> = operationMetadata;
@@ -52,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (command === "export") return await runExport(rest);
+    if (command === "mock") return await runMock(rest);
     const meta = Object.hasOwn(OPERATIONS, command) ? OPERATIONS[command] : undefined;
     if (meta === undefined) throw unknownCommand(command);
     return await runOperation(meta, rest);
