@@ -54,10 +54,12 @@ export default defineConfig([
     shims: true,
   },
   {
-    // The `bolna-api` command line: one ESM file for Node (it reads files and handles signals), which the library
-    // never imports, so it adds nothing to the library's import cost. The shebang in src/cli/main.ts is kept and
-    // tsdown marks dist/cli.js executable. No declarations: nothing imports it.
-    entry: { cli: "src/cli/main.ts" },
+    // The `bolna-api` command line, ESM for Node (it reads files and handles signals), which the library never
+    // imports, so it adds nothing to the library's import cost. Its own folder: its chunks (the lazily loaded body
+    // check, ...) would otherwise overwrite the library's chunks of the same name. The shebang in src/cli/main.ts
+    // is kept and tsdown marks the entry executable. No declarations: nothing imports it.
+    entry: { "bolna-api": "src/cli/main.ts" },
+    outDir: "dist/cli",
     format: ["esm"],
     platform: "node",
     target: "node20",

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `bolna-api`: the command line. Dispatches to `export`, `mock` or one API operation, prints errors on stderr and
- * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli.js`); the library never
- * imports it.
+ * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
+ * never imports it.
  */
 import { operationMetadata, SDK_VERSION } from "../generated/operations.js";
 import type { OperationMetadata } from "../extensions/metadata.js";
