@@ -2,12 +2,12 @@
  * The two files of an export, kept consistent with each other so that any number of failures and resumes leaves
  * every record in the output exactly once:
  *
- * - The output. Records are buffered and written in order; `bytes` is how much of the file they fill. Nothing but
- *   whole records (and the CSV header) is ever counted.
- * - The checkpoint file: the library's export checkpoint plus `outputBytes`, the length of the output holding
- *   exactly the records that checkpoint counts as done. It is saved only after the output is flushed (and synced to
- *   disk), through a temporary file and a rename, so it never claims a record the output lacks and is never half
- *   written.
+ * - The output. Records are buffered and written in order; `length` is where the next one starts. Nothing but whole
+ *   records (and the CSV header) is ever written.
+ * - The checkpoint file: the library's export checkpoint taken where a page ends, plus `outputBytes`, the length of
+ *   the output at that moment, which holds exactly the records that checkpoint counts as done. It is saved only after
+ *   the output is flushed (and synced to disk), through a temporary file and a rename, so it never claims a record
+ *   the output lacks and is never half written.
  *
  * On resume the output is cut back to `outputBytes`: records (or a partial last line) written after the checkpoint
  * are dropped, because the resumed export lists them again. An output shorter than `outputBytes` was changed by
@@ -78,26 +78,30 @@ export interface RecordSink {
   write(text: string): Promise<void>;
   /** Writes everything queued; `durable` also waits until a file's data is on disk. */
   flush(durable?: boolean): Promise<void>;
-  /** Bytes of the output that are written (earlier runs' included). */
-  readonly bytes: number;
+  /** Bytes of output so far, queued text included (earlier runs' too): where the next record starts. */
+  readonly length: number;
   close(): Promise<void>;
 }
 
 abstract class BufferedSink implements RecordSink {
   #queue: string[] = [];
-  #queued = 0;
+  #queuedBytes = 0;
+  #written: number;
   /** Set by a failed write: what was queued is lost, so no later flush may let a checkpoint count it. */
   #failure: unknown;
-  bytes: number;
 
-  constructor(bytes: number) {
-    this.bytes = bytes;
+  constructor(written: number) {
+    this.#written = written;
+  }
+
+  get length(): number {
+    return this.#written + this.#queuedBytes;
   }
 
   async write(text: string): Promise<void> {
     this.#queue.push(text);
-    this.#queued += text.length;
-    if (this.#queued >= FLUSH_BYTES) await this.flush();
+    this.#queuedBytes += Buffer.byteLength(text);
+    if (this.#queuedBytes >= FLUSH_BYTES) await this.flush();
   }
 
   async flush(durable = false): Promise<void> {
@@ -105,14 +109,14 @@ abstract class BufferedSink implements RecordSink {
     if (this.#queue.length > 0) {
       const chunk = Buffer.from(this.#queue.join(""));
       this.#queue = [];
-      this.#queued = 0;
+      this.#queuedBytes = 0;
       try {
         await this.writeChunk(chunk);
       } catch (error) {
         this.#failure = error;
         throw error;
       }
-      this.bytes += chunk.length;
+      this.#written += chunk.length;
     }
     if (durable) await this.sync();
   }
@@ -125,8 +129,8 @@ abstract class BufferedSink implements RecordSink {
 class FileSink extends BufferedSink {
   readonly #handle: FileHandle;
 
-  constructor(handle: FileHandle, bytes: number) {
-    super(bytes);
+  constructor(handle: FileHandle, written: number) {
+    super(written);
     this.#handle = handle;
   }
 

@@ -5,15 +5,18 @@
  * The order of things matters:
  * 1. Options are parsed and the export is created before the output is touched, so a mistyped option never empties
  *    an earlier export's file.
- * 2. Every record handed over by the export is written before the next is asked for, so at any moment "records
- *    written" equals the export's `checkpoint.recordsYielded`; a checkpoint taken then (every few seconds, on
- *    failure, on SIGINT/SIGTERM) is exact.
+ * 2. Every record handed over by the export is written before the next is asked for. So when the export reports a
+ *    finished page (`onProgress`), the output holds exactly the records its checkpoint counts: that pair (the
+ *    checkpoint, the output's length) is what gets saved, every few seconds, on failure and on SIGINT/SIGTERM.
+ *    Only checkpoints at the end of a page are used: a resume from the middle of a window's first page would forget
+ *    the records already yielded from it, and the record on the boundary with the next window would come twice.
+ *    Records written after the last finished page are cut from the output on resume and listed again.
  * 3. The transport does not retry (`maxRetries: 0`): the export retries each page itself, `--max-retries` times.
  */
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { operationMetadata } from "../generated/operations.js";
-import { APIUserAbortError, type ExportOptions } from "../index.js";
+import { APIUserAbortError, type ExportCheckpoint, type ExportOptions } from "../index.js";
 import { createCliClient } from "./client.js";
 import { columnsFor, createRowEncoder, csvLine } from "./csv.js";
 import { EXPORT_FILTERS, parseExportArgs, type ExportCommand, type ExportFormat } from "./export-args.js";
@@ -95,10 +98,18 @@ export async function runExport(argv: readonly string[]): Promise<number> {
           records: saved?.checkpoint.recordsYielded ?? 0,
           windowIndex: saved?.checkpoint.windowIndex ?? 0,
         });
+  /**
+   * The last point where a page ended: the export's checkpoint then, and the output's length then. (`onProgress`
+   * runs only while the export is iterated, by which time the sink below is open.)
+   */
+  let boundary: { checkpoint: ExportCheckpoint; outputBytes: number } | undefined;
   const exported = bolna.exportExecutions({
     ...setup.options,
     signal: controller.signal,
-    ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+    onProgress: (p) => {
+      boundary = { checkpoint: exported.checkpoint, outputBytes: sink.length };
+      progress?.update(p);
+    },
   });
 
   const sink: RecordSink =
@@ -109,21 +120,25 @@ export async function runExport(argv: readonly string[]): Promise<number> {
         );
   const encode = setup.columns ? createRowEncoder(setup.columns) : (record: unknown) => `${JSON.stringify(record)}\n`;
   if (setup.columns && !saved) await sink.write(csvLine(setup.columns));
+  boundary = { checkpoint: exported.checkpoint, outputBytes: sink.length };
 
-  /** Writes out every record handed over so far, then (with --checkpoint) saves the checkpoint that matches it. */
-  const saveCheckpoint = async (): Promise<void> => {
+  /** Writes out every record handed over so far, then (with --checkpoint) saves the last page boundary. */
+  const saveCheckpoint = async (): Promise<number> => {
     await sink.flush(setup.checkpointPath !== undefined);
-    if (setup.checkpointPath === undefined) return;
-    await writeSavedExport(setup.checkpointPath, {
-      kind: "bolna-api export checkpoint",
-      version: 1,
-      format: setup.format,
-      baseUrl: bolna.baseUrl,
-      output: setup.output,
-      outputBytes: sink.bytes,
-      ...(setup.columns ? { columns: setup.columns } : {}),
-      checkpoint: exported.checkpoint,
-    });
+    const { checkpoint, outputBytes } = boundary as NonNullable<typeof boundary>;
+    if (setup.checkpointPath !== undefined) {
+      await writeSavedExport(setup.checkpointPath, {
+        kind: "bolna-api export checkpoint",
+        version: 1,
+        format: setup.format,
+        baseUrl: bolna.baseUrl,
+        output: setup.output,
+        outputBytes,
+        ...(setup.columns ? { columns: setup.columns } : {}),
+        checkpoint,
+      });
+    }
+    return checkpoint.recordsYielded;
   };
 
   let interrupted: string | undefined;
@@ -163,17 +178,18 @@ export async function runExport(argv: readonly string[]): Promise<number> {
 async function stop(
   error: unknown,
   interrupted: string | undefined,
-  records: number,
+  written: number,
   checkpointPath: string | undefined,
-  saveCheckpoint: () => Promise<void>,
+  saveCheckpoint: () => Promise<number>,
 ): Promise<number> {
   const lines = [interrupted && error instanceof APIUserAbortError ? `Interrupted (${interrupted}).` : describeError(error)];
   try {
-    await saveCheckpoint();
+    const saved = await saveCheckpoint();
     lines.push(
       checkpointPath === undefined
-        ? `${records} records were written. Without --checkpoint FILE this export cannot be resumed; run it again with one.`
-        : `Checkpoint saved to ${checkpointPath} after ${records} records. Continue with: bolna-api export --resume ${checkpointPath}`,
+        ? `${written} records were written. Without --checkpoint FILE this export cannot be resumed; run it again with one.`
+        : `${written} records were written; the checkpoint saved to ${checkpointPath} counts the ${saved} up to the ` +
+            `last complete page. Continue with: bolna-api export --resume ${checkpointPath}`,
     );
   } catch (saveError) {
     lines.push(
