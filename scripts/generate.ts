@@ -52,6 +52,14 @@ function bundleSpec(): string {
 }
 
 const BLOB = ts.factory.createTypeReferenceNode("Blob");
+/**
+ * `string & {}`: any string, but unlike plain `string` it does not swallow the literal types it is unioned with,
+ * so editors still complete the known values of an open enum.
+ */
+const OTHER_STRING = ts.factory.createIntersectionTypeNode([
+  ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+  ts.factory.createTypeLiteralNode([]),
+]);
 
 async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> {
   const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], {
@@ -61,9 +69,14 @@ async function emitSchemaModule(spec: Record<string, unknown>): Promise<string> 
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     silent: true,
-    // openapi-typescript types binary fields as `string`; a caller uploads a Blob/File, so say so.
+    // openapi-typescript types binary fields as `string`; a caller uploads a Blob/File, so say so. The catch-all
+    // branch of an open request enum (`anyOf: [{enum: [...]}, {type: string, x-bolna-other-values: true}]`) becomes
+    // `string & {}`, keeping the known values visible to editors. Only for what callers send: openapi-fetch's
+    // `Readable<T>` maps response types member by member and would turn `string & {}` into an object type.
     transform(schema) {
-      return isBinarySchema(schema as Record<string, unknown>) ? BLOB : undefined;
+      const node = schema as Record<string, unknown>;
+      if (isBinarySchema(node)) return BLOB;
+      return node["x-bolna-other-values"] === true && node.type === "string" ? OTHER_STRING : undefined;
     },
   });
   return GENERATED_HEADER + astToString(ast);

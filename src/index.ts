@@ -7,6 +7,7 @@ export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extension
 export { DEFAULT_BASE_URL } from "./extensions/config.js";
 export { parseBolnaTimestamp } from "./extensions/datetime.js";
 export { defineAgent } from "./extensions/define-agent.js";
+export { parseBolnaDuration } from "./extensions/duration.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -30,6 +31,8 @@ export {
 export { ExportError } from "./extensions/export.js";
 export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
 export { PagePromise } from "./extensions/pagination.js";
+export { downloadRecording, getRecordingUrl } from "./extensions/recordings.js";
+export type { DownloadRecordingOptions, RecordingArgs, RecordingLeg, RecordingOptions } from "./extensions/recordings.js";
 export type { PageEnvelope } from "./extensions/pagination.js";
 export type { Exact } from "./extensions/exact.js";
 export type { OperationArgs, OperationData, PageItem, RequestOptions } from "./extensions/operation-types.js";

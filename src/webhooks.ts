@@ -10,3 +10,4 @@ export {
   WebhookValidationError,
 } from "./extensions/webhooks.js";
 export type { SchemaIssue, WebhookDeduplicator } from "./extensions/webhooks.js";
+export { parseBolnaDuration } from "./extensions/duration.js";

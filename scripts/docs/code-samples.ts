@@ -10,6 +10,7 @@
  */
 import type { FieldRule, OperationMetadata } from "../../src/extensions/metadata.js";
 import { operationMetadata } from "../../src/generated/operations.js";
+import { isBinarySchema } from "../generate/operations.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -123,7 +124,7 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   }
   for (const [name, value] of Object.entries(body)) {
     const property = resolve(properties[name]);
-    const binary = isObject(property) && property["format"] === "binary";
+    const binary = isObject(property) && isBinarySchema(property);
     const type = isObject(property) && typeof property["contentMediaType"] === "string" ? property["contentMediaType"] : undefined;
     args.push({
       name,

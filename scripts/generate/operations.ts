@@ -13,6 +13,7 @@ import type {
   FieldType,
   HttpMethod,
   OperationMetadata,
+  PaginationRule,
   ResponseShape,
 } from "../../src/extensions/metadata.js";
 
@@ -112,6 +113,68 @@ const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
 const isRateLimit = (v: unknown): v is { bucket: string; requests_per_minute: number } =>
   isObject(v) && typeof v.bucket === "string" && Number.isInteger(v.requests_per_minute);
 
+/** The properties of the operation's 200 JSON response schema (`allOf` merged). */
+function successProperties(doc: Json, op: Json, where: string): Json {
+  const responses = isObject(op.responses) ? op.responses : {};
+  const ok = responses["200"];
+  const content = ok === undefined ? undefined : deref(doc, deref(doc, ok).content);
+  const media = content?.["application/json"];
+  if (media === undefined) throw new SpecError(`${where}: x-bolna-pagination needs a 200 application/json response`);
+  const schema = flattenAllOf(doc, deref(doc, media).schema);
+  return isObject(schema.properties) ? schema.properties : {};
+}
+
+const PAGINATION_KEYS = { request: ["page", "size"], response: ["items", "has_more", "page", "offset", "limit"] };
+
+/**
+ * Reads `x-bolna-pagination: { request: { page, size }, response: { items, has_more?, page? | offset + limit? } }`
+ * and checks it against the operation: the request names must be its integer query parameters, the response names
+ * properties of its 200 schema with the right types. A mistake here would make every walk fail, so it fails the build.
+ */
+function readPagination(doc: Json, op: Json, where: string, fields: readonly FieldRule[]): PaginationRule | null {
+  const raw = op["x-bolna-pagination"];
+  if (raw === undefined) return null;
+  const bad = (why: string) => new SpecError(`${where}: x-bolna-pagination ${why}`);
+  if (!isObject(raw) || !isObject(raw.request) || !isObject(raw.response)) throw bad("needs `request` and `response` objects");
+  const { request, response } = raw;
+  for (const [part, allowed] of [[request, PAGINATION_KEYS.request], [response, PAGINATION_KEYS.response]] as const) {
+    const unknown = Object.keys(part).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0 || Object.values(part).some((v) => typeof v !== "string")) {
+      throw bad(`takes string values for ${allowed.join(", ")} only; got ${JSON.stringify(part)}`);
+    }
+  }
+  const names = request as Record<string, string | undefined>;
+  for (const key of ["page", "size"]) {
+    const param = fields.find((f) => f.in === "query" && f.name === names[key]);
+    if (param?.type !== "integer") throw bad(`request.${key} must name an integer query parameter`);
+  }
+
+  const properties = successProperties(doc, op, where);
+  const envelope = response as Record<string, string | undefined>;
+  const expectType = (key: string, type: string): string | null => {
+    const name = envelope[key];
+    if (name === undefined) return null;
+    const schema = properties[name] === undefined ? undefined : flattenAllOf(doc, properties[name]);
+    const types = schema === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.includes(type)) throw bad(`response.${key} must name a property of type ${type} in the 200 schema`);
+    return name;
+  };
+  const items = expectType("items", "array");
+  if (items === null) throw bad("needs response.items");
+  const page = expectType("page", "integer");
+  const offset = expectType("offset", "integer");
+  const limit = expectType("limit", "integer");
+  if ((offset === null) !== (limit === null)) throw bad("needs response.offset and response.limit together");
+  if (page !== null && offset !== null) throw bad("takes response.page or response.offset/limit, not both");
+  return {
+    pageParam: names.page as string,
+    sizeParam: names.size as string,
+    items,
+    hasMore: expectType("has_more", "boolean"),
+    position: page !== null ? { page } : offset !== null && limit !== null ? { offset, limit } : null,
+  };
+}
+
 function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Json, op: Json): OperationMetadata {
   const where = `${method.toUpperCase()} ${path}`;
   const operationId = op.operationId;
@@ -159,7 +222,6 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
   }
 
   const rateLimit = requireExtension(op, "x-bolna-rate-limit", where, isRateLimit);
-  const pagination = op["x-bolna-pagination"];
   const maxWindow = op["x-bolna-max-window"];
   return {
     operationId,
@@ -169,13 +231,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     body,
     rateLimit: { bucket: rateLimit.bucket, requestsPerMinute: rateLimit.requests_per_minute },
     retrySafe: requireExtension(op, "x-bolna-retry-safe", where, isBoolean),
-    pagination: isObject(pagination)
-      ? {
-          items: String(pagination.items),
-          pageParam: String(pagination.page_param),
-          sizeParam: String(pagination.size_param),
-        }
-      : null,
+    pagination: readPagination(doc, op, where, fields),
     maxWindow: isObject(maxWindow)
       ? { from: String(maxWindow.from), to: String(maxWindow.to), maxDays: Number(maxWindow.max_days) }
       : null,
@@ -276,7 +332,7 @@ export const operationMetadata = ${JSON.stringify(table, null, 2)} as const sati
 
 export type OperationId = keyof typeof operationMetadata;
 
-/** Operations whose response is the \`{page_number, page_size, total, has_more, data}\` envelope. */
+/** Operations marked \`x-bolna-pagination\`: their method returns a \`PagePromise\` over the pages of their envelope. */
 export type PaginatedOperationId = ${paginated.length ? paginated.join(" | ") : "never"};
 
 /** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions. */

@@ -17,9 +17,15 @@ const CONFIGURATION_HELP = `Configuration:
   BOLNA_BASE_URL   The API's base URL. Default https://api.bolna.ai (plain http only for localhost).
   --base-url URL   Overrides BOLNA_BASE_URL for one command.`;
 
+/** The values to show: the metadata's enum (all that is allowed) or, failing that, the spec's suggestions. */
+function valuesOf(rule: FieldRule, doc: FieldDoc | undefined): readonly unknown[] | undefined {
+  return rule.enum ?? doc?.knownValues;
+}
+
 function valueLabel(rule: FieldRule, doc: FieldDoc | undefined): string {
   if (doc?.file) return "@path";
-  if (rule.enum && rule.enum.join("|").length <= 40) return rule.enum.join("|");
+  const values = valuesOf(rule, doc);
+  if (values && values.join("|").length <= 40) return values.join("|");
   switch (rule.type) {
     case "boolean":
       return "true|false";
@@ -40,7 +46,9 @@ function fieldNotes(rule: FieldRule, doc: FieldDoc | undefined): string[] {
   const notes: string[] = [];
   if (rule.required) notes.push("Required.");
   if (doc?.file) notes.push(`A file to upload (sent as ${doc.file.contentType}).`);
-  if (rule.enum && rule.enum.join("|").length > 40) notes.push(`One of: ${rule.enum.join(", ")}.`);
+  const values = valuesOf(rule, doc);
+  if (values && values.join("|").length > 40) notes.push(`${rule.enum ? "One of" : "Known values"}: ${values.join(", ")}.`);
+  if (!rule.enum && values) notes.push("Other values are sent as given.");
   if (rule.minimum !== undefined && rule.maximum !== undefined) notes.push(`From ${rule.minimum} to ${rule.maximum}.`);
   else if (rule.minimum !== undefined) notes.push(`At least ${rule.minimum}.`);
   else if (rule.maximum !== undefined) notes.push(`At most ${rule.maximum}.`);

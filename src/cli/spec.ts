@@ -22,6 +22,8 @@ export interface SchemaNode {
   allOf?: SchemaNode[] | undefined;
   anyOf?: SchemaNode[] | undefined;
   oneOf?: SchemaNode[] | undefined;
+  enum?: unknown[] | undefined;
+  const?: unknown;
   default?: unknown;
 }
 
@@ -119,6 +121,29 @@ export interface FieldDoc {
   default?: unknown;
   /** A file part of a multipart body (`format: binary`), with the media type the spec gives it. */
   file?: { contentType: string };
+  /**
+   * The values the spec lists, for a field that also accepts others (an enum inside `anyOf` with a plain string):
+   * the metadata has no enum for it, since any string is allowed, but `--help` can still suggest these.
+   */
+  knownValues?: readonly unknown[];
+}
+
+/** Every `enum` value and `const` the schema or its `anyOf`/`oneOf` members list. */
+function listedValues(node: SchemaNode): unknown[] {
+  const schema = deref(node);
+  const own = [...(schema.enum ?? []), ...(schema.const === undefined ? [] : [schema.const])];
+  return [...own, ...[...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].flatMap(listedValues)];
+}
+
+/** The fields a parameter or property's documentation shares: description, deprecation, default, listed values. */
+function fieldDoc(description: string | undefined, deprecated: boolean, schema: SchemaNode, node: SchemaNode): FieldDoc {
+  const values = [...new Set(listedValues(node))];
+  return {
+    description: firstParagraph(description),
+    deprecated,
+    ...(schema.default === undefined ? {} : { default: schema.default }),
+    ...(values.length > 0 ? { knownValues: values } : {}),
+  };
 }
 
 function firstParagraph(text: string | undefined): string {
@@ -135,27 +160,19 @@ function buildDoc(op: OperationNode): OperationDoc {
   const fields = new Map<string, FieldDoc>();
   for (const ref of op.parameters ?? []) {
     const param = deref(ref);
-    const schema = param.schema ? resolveSchema(param.schema) : {};
-    fields.set(param.name, {
-      description: firstParagraph(param.description ?? schema.description),
-      deprecated: param.deprecated === true,
-      ...(schema.default === undefined ? {} : { default: schema.default }),
-    });
+    const node = param.schema ?? {};
+    const schema = resolveSchema(node);
+    fields.set(param.name, fieldDoc(param.description ?? schema.description, param.deprecated === true, schema, node));
   }
   for (const media of Object.values(op.requestBody?.content ?? {})) {
     const body = media.schema ? resolveSchema(media.schema) : {};
     for (const [name, node] of Object.entries(body.properties ?? {})) {
       const schema = resolveSchema(node);
-      const file =
-        schema.format === "binary"
-          ? { contentType: media.encoding?.[name]?.contentType ?? schema.contentMediaType ?? "application/octet-stream" }
-          : undefined;
-      fields.set(name, {
-        description: firstParagraph(schema.description),
-        deprecated: node.deprecated === true || schema.deprecated === true,
-        ...(schema.default === undefined ? {} : { default: schema.default }),
-        ...(file ? { file } : {}),
-      });
+      const doc = fieldDoc(schema.description, node.deprecated === true || schema.deprecated === true, schema, node);
+      if (schema.format === "binary") {
+        doc.file = { contentType: media.encoding?.[name]?.contentType ?? schema.contentMediaType ?? "application/octet-stream" };
+      }
+      fields.set(name, doc);
     }
   }
   return {

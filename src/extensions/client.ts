@@ -195,10 +195,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
-              send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts) as Promise<
-                PageEnvelope<unknown>
-              >,
-            { firstPage, maxPages, signal: opts.signal },
+              send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+            { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
       : (args?: Record<string, unknown>, opts: RequestOptions = {}) => send(meta, args, opts);

@@ -33,6 +33,30 @@ export interface FieldRule {
 
 /** The top-level JSON type a 2xx response body must have: `none` for no body, `any` when the spec does not say. */
 export type ResponseShape = "object" | "array" | "none" | "any";
+/**
+ * The envelope of one page, as `x-bolna-pagination.response` names its properties. Bolna uses three shapes:
+ * `{page_number, page_size, total, has_more, data}` (page echo), `{data, total, limit, offset, has_more}` (offset
+ * echo) and `{items}` (nothing but the records).
+ */
+export interface EnvelopeShape {
+  /** Property holding the page's records (an array). */
+  readonly items: string;
+  /** Boolean property, `true` while more pages follow; `null`: the list ends at the first empty page. */
+  readonly hasMore: string | null;
+  /**
+   * How the envelope says which page it is, so that a page the server skipped to (or repeated) is caught:
+   * the page number it echoes, or its `offset` and `limit`; `null` when it does not say.
+   */
+  readonly position: null | { readonly page: string } | { readonly offset: string; readonly limit: string };
+}
+
+/** `x-bolna-pagination`: how pages are asked for (query parameters) and how each page answers. */
+export interface PaginationRule extends EnvelopeShape {
+  /** Query parameter carrying the 1-based page number. */
+  readonly pageParam: string;
+  /** Query parameter carrying the page size. */
+  readonly sizeParam: string;
+}
 
 export interface OperationMetadata {
   readonly operationId: string;
@@ -54,7 +78,7 @@ export interface OperationMetadata {
   };
   readonly rateLimit: { readonly bucket: string; readonly requestsPerMinute: number };
   readonly retrySafe: boolean;
-  readonly pagination: null | { readonly items: string; readonly pageParam: string; readonly sizeParam: string };
+  readonly pagination: null | PaginationRule;
   readonly maxWindow: null | { readonly from: string; readonly to: string; readonly maxDays: number };
   /** The body shape of each documented 2xx status, e.g. `{ "200": "array" }`. */
   readonly success: Readonly<Record<string, ResponseShape>>;

@@ -5,7 +5,7 @@
  */
 import type { operationMetadata } from "../generated/operations.js";
 import type { operations } from "../generated/schema.js";
-import type { PageEnvelope, PagePromise } from "./pagination.js";
+import type { PagePromise } from "./pagination.js";
 
 type OperationKey = keyof operations & keyof typeof operationMetadata;
 
@@ -45,12 +45,20 @@ type SuccessResponse<K extends OperationKey> = operations[K]["responses"][Extrac
 export type OperationData<K extends OperationKey> =
   SuccessResponse<K> extends { content: { "application/json": infer D } } ? D : undefined;
 
-/** The record type inside a paginated envelope's `data` array. */
-export type PageItem<K extends OperationKey> = OperationData<K> extends PageEnvelope<infer I> ? I : never;
+/** The envelope property that holds a paginated operation's records (`x-bolna-pagination.response.items`). */
+type ItemsKey<K extends OperationKey> = (typeof operationMetadata)[K]["pagination"] extends { readonly items: infer N extends string }
+  ? N
+  : never;
+
+/** The record type of a paginated operation: an element of its envelope's items array. */
+export type PageItem<K extends OperationKey> = OperationData<K> extends { [P in ItemsKey<K>]?: infer A }
+  ? NonNullable<A> extends ReadonlyArray<infer I>
+    ? I
+    : never
+  : never;
 
 /** What a paginated operation's method returns: awaitable first page, async-iterable items. */
-export type PaginatedResult<K extends OperationKey> =
-  OperationData<K> extends PageEnvelope<infer I> ? PagePromise<OperationData<K>, I> : never;
+export type PaginatedResult<K extends OperationKey> = PagePromise<OperationData<K>, PageItem<K>>;
 
 /** Per-call options, accepted as the second argument of every generated method. */
 export interface RequestOptions {

@@ -1,21 +1,29 @@
 /**
- * Auto-pagination for Bolna's envelope-paginated lists (`{ page_number, page_size, total, has_more, data }`).
+ * Auto-pagination for Bolna's paginated lists, whatever their envelope. The spec's `x-bolna-pagination` names the
+ * envelope's properties (`EnvelopeShape`); Bolna uses three: `{page_number, page_size, total, has_more, data}`,
+ * `{data, total, limit, offset, has_more}` and `{items}`.
  *
  * Contract of `PagePromise` (what a generated method for a paginated operation returns):
  * - `await list` gives the first page's envelope. It is requested lazily, once: iterating afterwards reuses it.
  * - `for await (const item of list)` gives items across pages; `.pages()` gives the envelopes; `.toArray({ limit })`
  *   collects at most `limit` (required, 1–10 000) items and stops requesting once it has them.
- * - A walk follows the server: the next page is the `page_number` the server echoed plus one. It stops after a page
- *   that says `has_more: false` or has an empty `data` (whatever `has_more` says), and throws a `BolnaError` instead of
- *   reading more than `maxPages` pages or when the server's `page_number` does not advance (a stateless mock such as
- *   Prism answers page 1 to every request, with `has_more: true`).
+ * - A walk asks for page n + 1 after page n. It ends after a page that says `has_more: false` or, for an envelope
+ *   without `has_more`, at the first empty page (a short page is not trusted to be the last: the server may cap the
+ *   page size below the one asked for).
+ * - Whatever contradicts that is a `BolnaError`, never a shorter or repeated result: a malformed envelope; during a
+ *   walk, a page that is not the one asked for (its echoed page number differs, or its offset is not
+ *   (n − 1) × limit: a server that skipped pages, or one that ignores the page parameter, such as a stateless mock);
+ *   an empty page that says `has_more: true`; for an envelope that does not say where it is, a page repeating the
+ *   previous page's records; more than `maxPages` pages.
  * - Items are yielded at most once per walk by `id` (offset pagination repeats an item when records are inserted
  *   between two requests); items without an `id` are always yielded.
  * - Concurrent `next()` calls on one iterator are served in order, one page request at a time, each caller getting
  *   the next distinct item. Breaking out of `for await` sends nothing more. `signal` is passed to every request.
  */
 import { BolnaError, BolnaInputError } from "./errors.js";
+import type { EnvelopeShape } from "./metadata.js";
 
+/** The envelope of the executions listing (`listAgentExecutions`). */
 export interface PageEnvelope<T> {
   page_number: number;
   page_size: number;
@@ -24,14 +32,19 @@ export interface PageEnvelope<T> {
   data: T[];
 }
 
+/** `PageEnvelope`'s shape: records in `data`, `has_more`, and the page number echoed as `page_number`. */
+export const PAGE_NUMBER_ENVELOPE: EnvelopeShape = { items: "data", hasMore: "has_more", position: { page: "page_number" } };
+
 export type FetchPage<P> = (pageNumber: number, signal?: AbortSignal) => Promise<P>;
 
 export interface PagePromiseOptions {
   /** The page to start at, passed to `fetchPage` as is. Default 1. */
   firstPage?: number | undefined;
-  /** Pages one walk may read; a server still saying `has_more` after that is an error. Default 1 000. */
+  /** Pages one walk may read; a list that has not ended after that is an error. Default 1 000. */
   maxPages?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Where the envelope keeps its records, `has_more` and position. Default `PAGE_NUMBER_ENVELOPE`. */
+  envelope?: EnvelopeShape | undefined;
 }
 
 export const DEFAULT_MAX_PAGES = 1_000;
@@ -47,30 +60,67 @@ export function recordId(item: unknown): RecordId | undefined {
   return typeof id === "string" || typeof id === "number" ? id : undefined;
 }
 
+type Fields = Readonly<Record<string, unknown>>;
+
+function fieldsOf(page: unknown): Fields {
+  return (typeof page === "object" && page !== null ? page : {}) as Fields;
+}
+
 function isCount(value: unknown): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
 }
 
-/** Throws unless `page` has the envelope's fields with usable types; `pageNumber` is the page that was asked for. */
-export function assertEnvelope<T>(page: unknown, pageNumber: number): asserts page is PageEnvelope<T> {
-  const envelope = (typeof page === "object" && page !== null ? page : {}) as Record<string, unknown>;
-  const problems = [
-    Array.isArray(envelope["data"]) ? undefined : "`data` is not an array",
-    typeof envelope["has_more"] === "boolean" ? undefined : "`has_more` is not a boolean",
-    ...(["page_number", "page_size", "total"] as const).map((name) =>
-      isCount(envelope[name]) ? undefined : `\`${name}\` is not a non-negative integer`,
-    ),
-  ].filter((problem) => problem !== undefined);
-  if (problems.length > 0) {
-    throw new BolnaError(`Unexpected response for page ${pageNumber}: ${problems.join(", ")}.`);
-  }
+function positionFields(shape: EnvelopeShape): string[] {
+  const { position } = shape;
+  if (position === null) return [];
+  return "page" in position ? [position.page] : [position.offset, position.limit];
 }
 
-export class PagePromise<P extends PageEnvelope<I>, I = P["data"][number]> implements PromiseLike<P>, AsyncIterable<I> {
+/** What is wrong with the types of the envelope's declared properties; empty when it is usable. */
+function shapeProblems(shape: EnvelopeShape, fields: Fields): string[] {
+  return [
+    Array.isArray(fields[shape.items]) ? undefined : `\`${shape.items}\` is not an array`,
+    shape.hasMore === null || typeof fields[shape.hasMore] === "boolean" ? undefined : `\`${shape.hasMore}\` is not a boolean`,
+    ...positionFields(shape).map((name) => (isCount(fields[name]) ? undefined : `\`${name}\` is not a non-negative integer`)),
+  ].filter((problem) => problem !== undefined);
+}
+
+function unexpected(pageNumber: number, problems: string[]): BolnaError {
+  return new BolnaError(`Unexpected response for page ${pageNumber}: ${problems.join(", ")}.`);
+}
+
+/** Throws unless `page` is a usable executions envelope; `pageNumber` is the page that was asked for. */
+export function assertEnvelope<T>(page: unknown, pageNumber: number): asserts page is PageEnvelope<T> {
+  const fields = fieldsOf(page);
+  const problems = [
+    ...shapeProblems(PAGE_NUMBER_ENVELOPE, fields),
+    ...(["page_size", "total"] as const).filter((name) => !isCount(fields[name])).map((name) => `\`${name}\` is not a non-negative integer`),
+  ];
+  if (problems.length > 0) throw unexpected(pageNumber, problems);
+}
+
+/** How `fields` contradicts being page `asked`, or `undefined` when it is that page (or does not say). */
+function misplacement(shape: EnvelopeShape, fields: Fields, asked: number): string | undefined {
+  const { position } = shape;
+  if (position === null) return undefined;
+  if ("page" in position) {
+    const served = fields[position.page];
+    return served === asked ? undefined : `the server answered page ${String(served)}`;
+  }
+  const offset = fields[position.offset] as number;
+  const limit = fields[position.limit] as number;
+  const expected = (asked - 1) * limit;
+  return offset === expected
+    ? undefined
+    : `the server answered \`${position.offset}\` ${offset} (at \`${position.limit}\` ${limit}, page ${asked} starts at ${expected})`;
+}
+
+export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> implements PromiseLike<P>, AsyncIterable<I> {
   readonly #fetchPage: FetchPage<P>;
   readonly #firstPageNumber: number;
   readonly #maxPages: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #shape: EnvelopeShape;
   #firstPage: Promise<P> | undefined;
 
   constructor(fetchPage: FetchPage<P>, options: PagePromiseOptions = {}) {
@@ -82,6 +132,7 @@ export class PagePromise<P extends PageEnvelope<I>, I = P["data"][number]> imple
     this.#firstPageNumber = options.firstPage ?? 1;
     this.#maxPages = maxPages;
     this.#signal = options.signal;
+    this.#shape = options.envelope ?? PAGE_NUMBER_ENVELOPE;
   }
 
   then<R1 = P, R2 = never>(
@@ -91,19 +142,24 @@ export class PagePromise<P extends PageEnvelope<I>, I = P["data"][number]> imple
     return this.#first().then(onfulfilled, onrejected);
   }
 
-  /** The page envelopes, starting with the (shared) first page. */
+  /** The page envelopes, starting with the (shared) first page; each is checked to be the page asked for. */
   async *pages(): AsyncGenerator<P, void, undefined> {
+    let asked = this.#firstPageNumber;
     let page = await this.#first();
     for (let read = 1; ; read++) {
+      this.#assertPlaced(page, asked);
       yield page;
-      if (!page.has_more || page.data.length === 0) return;
+      if (!this.#continues(page, asked)) return;
       if (read >= this.#maxPages) {
+        const still = this.#shape.hasMore === null ? "the list had not ended (no empty page yet)" : `the server still said ${this.#shape.hasMore}: true`;
         throw new BolnaError(
-          `Stopped after reading ${read} pages (maxPages = ${this.#maxPages}): the server still said has_more: true. ` +
-            `Raise maxPages or narrow the query.`,
+          `Stopped after reading ${read} pages (maxPages = ${this.#maxPages}): ${still}. Raise maxPages or narrow the query.`,
         );
       }
-      page = await this.#fetch(page.page_number + 1, page.page_number);
+      const previous = page;
+      asked += 1;
+      page = await this.#fetch(asked);
+      if (this.#shape.position === null) this.#assertNotRepeated(previous, page, asked);
     }
   }
 
@@ -112,11 +168,11 @@ export class PagePromise<P extends PageEnvelope<I>, I = P["data"][number]> imple
    * its body for one of them at a time, which is exactly the coalescing a page boundary needs.
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<I, void, undefined> {
-    // One walk is bounded by maxPages × page_size items, so remembering every id of the walk is affordable here
+    // One walk is bounded by maxPages × page size items, so remembering every id of the walk is affordable here
     // (the bulk export, which is not bounded that way, keeps a bounded neighbourhood instead).
     const seen = new Set<RecordId>();
     for await (const page of this.pages()) {
-      for (const item of page.data) {
+      for (const item of this.#items(page)) {
         const id = recordId(item);
         if (id !== undefined) {
           if (seen.has(id)) continue;
@@ -150,15 +206,51 @@ export class PagePromise<P extends PageEnvelope<I>, I = P["data"][number]> imple
     return this.#firstPage;
   }
 
-  async #fetch(pageNumber: number, previous?: number): Promise<P> {
+  #items(page: P): I[] {
+    return fieldsOf(page)[this.#shape.items] as I[];
+  }
+
+  async #fetch(pageNumber: number): Promise<P> {
     const page = await this.#fetchPage(pageNumber, this.#signal);
-    assertEnvelope<I>(page, pageNumber);
-    if (previous !== undefined && page.page_number <= previous) {
+    const problems = shapeProblems(this.#shape, fieldsOf(page));
+    if (problems.length > 0) throw unexpected(pageNumber, problems);
+    return page;
+  }
+
+  /** Whether the walk goes on after `page` (page `asked`). */
+  #continues(page: P, asked: number): boolean {
+    const empty = this.#items(page).length === 0;
+    const { hasMore } = this.#shape;
+    if (hasMore === null) return !empty;
+    if (fieldsOf(page)[hasMore] !== true) return false;
+    if (empty) {
       throw new BolnaError(
-        `Asked for page ${pageNumber} but the server answered page ${page.page_number} again; ` +
-          `stopping instead of looping (is this a stateless mock?).`,
+        `Page ${asked} is empty but says ${hasMore}: true; stopping instead of returning fewer records than the ` +
+          `server says there are.`,
       );
     }
-    return page;
+    return true;
+  }
+
+  #assertPlaced(page: P, asked: number): void {
+    const why = misplacement(this.#shape, fieldsOf(page), asked);
+    if (why === undefined) return;
+    throw new BolnaError(
+      `Asked for page ${asked} but ${why}; stopping instead of skipping or repeating records ` +
+        `(a server that ignores the page parameter, such as a stateless mock, answers page 1 every time).`,
+    );
+  }
+
+  /** Without a position in the envelope, a page identical to the previous one means the page parameter was ignored. */
+  #assertNotRepeated(previous: P, page: P, asked: number): void {
+    const ids = this.#items(page).map(recordId);
+    const before = this.#items(previous).map(recordId);
+    const same = ids.length > 0 && ids.length === before.length && ids.every((id, i) => id !== undefined && id === before[i]);
+    if (same) {
+      throw new BolnaError(
+        `Asked for page ${asked} but the server answered the records of page ${asked - 1} again; stopping instead of ` +
+          `looping (does it ignore the page parameter?).`,
+      );
+    }
   }
 }

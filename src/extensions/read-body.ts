@@ -86,8 +86,8 @@ function inMemory(response: Response, content: Content): Response {
 
 /**
  * A `Response` whose body is already in memory. It behaves as one read from the network would: each body method
- * reads it once (`bodyUsed`), `clone()` gives an unread copy, and `body` is a stream made on first access (which
- * hands the content over to it, as reading would).
+ * reads it once (`bodyUsed`), `clone()` gives an unread copy, and `body` is a stream made on first access (reading
+ * the response after that goes through the stream, as on a network response).
  */
 class BufferedResponse extends Response {
   readonly #content: Content;
@@ -112,25 +112,28 @@ class BufferedResponse extends Response {
     return this.#url;
   }
 
+  // Looking at `body` does not use it up, as on a network response: a caller may hand the stream on (openapi-fetch's
+  // `parseAs: "stream"` does) and still read the response itself, and the readers below then go through the stream.
   override get body(): ReadableStream<Bytes> | null {
     if (this.#stream === undefined) {
-      const content = this.#take();
-      this.#stream = content.length === 0 ? null : (new Response(content).body as ReadableStream<Bytes>);
+      this.#stream = this.#content.length === 0 ? null : (new Response(this.#content).body as ReadableStream<Bytes>);
     }
     return this.#stream;
   }
 
   override get bodyUsed(): boolean {
-    return this.#used;
+    return this.#used || (this.#stream?.locked ?? false);
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#stream) return this.#viaStream().arrayBuffer();
     const content = this.#take();
     const bytes = typeof content === "string" ? encoder.encode(content) : content;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   override async text(): Promise<string> {
+    if (this.#stream) return this.#viaStream().text();
     const content = this.#take();
     return typeof content === "string" ? content : decoder.decode(content);
   }
@@ -140,16 +143,24 @@ class BufferedResponse extends Response {
   }
 
   override async blob(): Promise<Blob> {
+    if (this.#stream) return this.#viaStream().blob();
     return new Blob([this.#take()], { type: this.headers.get("content-type") ?? "" });
   }
 
   override async formData(): Promise<FormData> {
+    if (this.#stream) return this.#viaStream().formData();
     return new Response(this.#take(), { headers: this.headers }).formData();
   }
 
   override clone(): Response {
-    if (this.#used) throw new TypeError("Response.clone: the body has already been read");
+    if (this.bodyUsed) throw new TypeError("Response.clone: the body has already been read");
     return new BufferedResponse(this, this.#content);
+  }
+
+  /** A reader over the exposed stream, which fails as a network response would once the stream is read or locked. */
+  #viaStream(): Response {
+    this.#used = true;
+    return new Response(this.#stream, { headers: this.headers });
   }
 
   /** The content, once: a second read fails as it would on a network response (an empty body has none to use up). */

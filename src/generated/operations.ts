@@ -84,6 +84,93 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "addSipTrunkNumber": {
+    "operationId": "addSipTrunkNumber",
+    "method": "post",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "phone_number",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "e164_check_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "201": "object"
+    }
+  },
+  "bulkCreateDispositions": {
+    "operationId": "bulkCreateDispositions",
+    "method": "post",
+    "path": "/dispositions/bulk",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "dispositions",
+        "in": "body",
+        "required": true,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "201": "object"
+    }
+  },
   "buyPhoneNumber": {
     "operationId": "buyPhoneNumber",
     "method": "post",
@@ -242,6 +329,107 @@ export const operationMetadata = {
       "201": "object"
     }
   },
+  "createDisposition": {
+    "operationId": "createDisposition",
+    "method": "post",
+    "path": "/dispositions/",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "question",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "category",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "system_prompt",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "nullable": true
+      },
+      {
+        "name": "model",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "is_subjective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_objective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "subjective_type",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "text",
+          "timestamp",
+          "numeric",
+          "boolean",
+          "email",
+          "regex"
+        ]
+      },
+      {
+        "name": "subjective_type_config",
+        "in": "body",
+        "required": false
+      },
+      {
+        "name": "objective_options",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "201": "object"
+    }
+  },
   "createKnowledgebase": {
     "operationId": "createKnowledgebase",
     "method": "post",
@@ -307,6 +495,166 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "createSipTrunk": {
+    "operationId": "createSipTrunk",
+    "method": "post",
+    "path": "/sip-trunks/trunks",
+    "fields": [
+      {
+        "name": "name",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "provider",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "description",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_type",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "enum": [
+          "userpass",
+          "ip-based"
+        ]
+      },
+      {
+        "name": "auth_username",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_password",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "gateways",
+        "in": "body",
+        "required": true,
+        "type": "array"
+      },
+      {
+        "name": "ip_identifiers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "allow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "disallow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "transport",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "transport-udp",
+          "transport-tcp",
+          "transport-tls"
+        ]
+      },
+      {
+        "name": "direct_media",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "rtp_symmetric",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "force_rport",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "media_encryption",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "no",
+          "sdes"
+        ]
+      },
+      {
+        "name": "media_encryption_optimistic",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "qualify_frequency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "inbound_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "outbound_leading_plus_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "phone_numbers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "201": "object"
+    }
+  },
   "createSubAccount": {
     "operationId": "createSubAccount",
     "method": "post",
@@ -320,11 +668,19 @@ export const operationMetadata = {
         "minLength": 1
       },
       {
-        "name": "allow_concurrent_calls",
+        "name": "min_concurrency",
         "in": "body",
         "required": true,
         "type": "integer",
-        "minimum": 1
+        "minimum": 0
+      },
+      {
+        "name": "max_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "nullable": true,
+        "minimum": 0
       },
       {
         "name": "multi_tenant",
@@ -361,6 +717,43 @@ export const operationMetadata = {
         "in": "body",
         "required": false,
         "type": "string"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "createWebCallSession": {
+    "operationId": "createWebCallSession",
+    "method": "post",
+    "path": "/web-call/freeswitch-session",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "user_data",
+        "in": "body",
+        "required": false,
+        "type": "object"
       }
     ],
     "body": {
@@ -431,6 +824,31 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "deleteDisposition": {
+    "operationId": "deleteDisposition",
+    "method": "delete",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
   "deleteKnowledgebase": {
     "operationId": "deleteKnowledgebase",
     "method": "delete",
@@ -463,6 +881,31 @@ export const operationMetadata = {
     "fields": [
       {
         "name": "phone_number_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "deleteSipTrunk": {
+    "operationId": "deleteSipTrunk",
+    "method": "delete",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
         "in": "path",
         "required": true,
         "type": "string",
@@ -588,11 +1031,66 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "getCallRecording": {
+    "operationId": "getCallRecording",
+    "method": "get",
+    "path": "/recordings/call/{execution_id}",
+    "fields": [
+      {
+        "name": "execution_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {}
+  },
   "getCurrentUser": {
     "operationId": "getCurrentUser",
     "method": "get",
     "path": "/user/me",
     "fields": [],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "getDisposition": {
+    "operationId": "getDisposition",
+    "method": "get",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "agent_id",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
     "body": null,
     "rateLimit": {
       "bucket": "default",
@@ -680,6 +1178,93 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "getSipTrunk": {
+    "operationId": "getSipTrunk",
+    "method": "get",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "getSubAccountUsage": {
+    "operationId": "getSubAccountUsage",
+    "method": "get",
+    "path": "/sub-accounts/{sub_account_id}/usage",
+    "fields": [
+      {
+        "name": "sub_account_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "dateTime": "utc"
+      },
+      {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "dateTime": "utc"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "getTransferRecording": {
+    "operationId": "getTransferRecording",
+    "method": "get",
+    "path": "/recordings/transfer/{execution_id}",
+    "fields": [
+      {
+        "name": "execution_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {}
+  },
   "listAgentBatches": {
     "operationId": "listAgentBatches",
     "method": "get",
@@ -735,26 +1320,7 @@ export const operationMetadata = {
       {
         "name": "status",
         "in": "query",
-        "required": false,
-        "type": "string",
-        "enum": [
-          "scheduled",
-          "prepared",
-          "queued",
-          "rescheduled",
-          "initiated",
-          "ringing",
-          "in-progress",
-          "call-disconnected",
-          "completed",
-          "balance-low",
-          "busy",
-          "no-answer",
-          "canceled",
-          "failed",
-          "stopped",
-          "error"
-        ]
+        "required": false
       },
       {
         "name": "call_type",
@@ -769,14 +1335,7 @@ export const operationMetadata = {
       {
         "name": "provider",
         "in": "query",
-        "required": false,
-        "type": "string",
-        "enum": [
-          "plivo",
-          "twilio",
-          "websocket",
-          "web-call"
-        ]
+        "required": false
       },
       {
         "name": "answered_by_voice_mail",
@@ -813,9 +1372,13 @@ export const operationMetadata = {
     },
     "retrySafe": true,
     "pagination": {
-      "items": "data",
       "pageParam": "page_number",
-      "sizeParam": "page_size"
+      "sizeParam": "page_size",
+      "items": "data",
+      "hasMore": "has_more",
+      "position": {
+        "page": "page_number"
+      }
     },
     "maxWindow": {
       "from": "from",
@@ -893,6 +1456,31 @@ export const operationMetadata = {
       "200": "array"
     }
   },
+  "listDispositions": {
+    "operationId": "listDispositions",
+    "method": "get",
+    "path": "/dispositions/",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
+  },
   "listKnowledgebases": {
     "operationId": "listKnowledgebases",
     "method": "get",
@@ -944,6 +1532,55 @@ export const operationMetadata = {
       "200": "array"
     }
   },
+  "listSipTrunkNumbers": {
+    "operationId": "listSipTrunkNumbers",
+    "method": "get",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
+  },
+  "listSipTrunks": {
+    "operationId": "listSipTrunks",
+    "method": "get",
+    "path": "/sip-trunks/trunks",
+    "fields": [
+      {
+        "name": "is_active",
+        "in": "query",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
+  },
   "listSubAccounts": {
     "operationId": "listSubAccounts",
     "method": "get",
@@ -959,6 +1596,175 @@ export const operationMetadata = {
     "maxWindow": null,
     "success": {
       "200": "array"
+    }
+  },
+  "listSubAccountsUsage": {
+    "operationId": "listSubAccountsUsage",
+    "method": "get",
+    "path": "/sub-accounts/all/usage",
+    "fields": [
+      {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "dateTime": "utc"
+      },
+      {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "dateTime": "utc"
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "array"
+    }
+  },
+  "listTtsProviders": {
+    "operationId": "listTtsProviders",
+    "method": "get",
+    "path": "/api/v1/voice-config/tts",
+    "fields": [
+      {
+        "name": "language",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "listTtsVoices": {
+    "operationId": "listTtsVoices",
+    "method": "get",
+    "path": "/api/v1/voice-config/tts/voices",
+    "fields": [
+      {
+        "name": "language",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "provider_id",
+        "in": "query",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "model_id",
+        "in": "query",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "page",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      },
+      {
+        "name": "page_size",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": {
+      "pageParam": "page",
+      "sizeParam": "page_size",
+      "items": "items",
+      "hasMore": null,
+      "position": null
+    },
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "listViolations": {
+    "operationId": "listViolations",
+    "method": "get",
+    "path": "/violations/list",
+    "fields": [
+      {
+        "name": "status",
+        "in": "query",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "pending",
+          "accepted",
+          "rejected",
+          "submitted"
+        ]
+      },
+      {
+        "name": "page_number",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      },
+      {
+        "name": "page_size",
+        "in": "query",
+        "required": false,
+        "type": "integer",
+        "minimum": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": {
+      "pageParam": "page_number",
+      "sizeParam": "page_size",
+      "items": "data",
+      "hasMore": "has_more",
+      "position": {
+        "offset": "offset",
+        "limit": "limit"
+      }
+    },
+    "maxWindow": null,
+    "success": {
+      "200": "object"
     }
   },
   "listVoices": {
@@ -1123,6 +1929,38 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "removeSipTrunkNumber": {
+    "operationId": "removeSipTrunkNumber",
+    "method": "delete",
+    "path": "/sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "phone_number_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      }
+    ],
+    "body": null,
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
   "replaceAgent": {
     "operationId": "replaceAgent",
     "method": "put",
@@ -1238,8 +2076,7 @@ export const operationMetadata = {
         "in": "query",
         "required": false,
         "type": "string",
-        "minLength": 3,
-        "maxLength": 3
+        "minLength": 1
       },
       {
         "name": "provider",
@@ -1269,6 +2106,50 @@ export const operationMetadata = {
     "maxWindow": null,
     "success": {
       "200": "array"
+    }
+  },
+  "sendCallEvent": {
+    "operationId": "sendCallEvent",
+    "method": "post",
+    "path": "/v1/call/{run_id}/events",
+    "fields": [
+      {
+        "name": "run_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "event",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "properties",
+        "in": "body",
+        "required": false,
+        "type": "object"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "202": "object"
     }
   },
   "setupInboundAgent": {
@@ -1397,6 +2278,88 @@ export const operationMetadata = {
       "200": "object"
     }
   },
+  "submitViolation": {
+    "operationId": "submitViolation",
+    "method": "post",
+    "path": "/violations/submit",
+    "fields": [
+      {
+        "name": "violation_id",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "violation_file",
+        "in": "body",
+        "required": true
+      }
+    ],
+    "body": {
+      "mediaType": "multipart/form-data",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "testAgentDispositions": {
+    "operationId": "testAgentDispositions",
+    "method": "post",
+    "path": "/v2/agent/{agent_id}/dispositions/test",
+    "fields": [
+      {
+        "name": "agent_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "transcript",
+        "in": "body",
+        "required": true,
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 50000
+      },
+      {
+        "name": "call_date",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "dateTime": "offset"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 0,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
   "unlinkInboundAgent": {
     "operationId": "unlinkInboundAgent",
     "method": "post",
@@ -1427,13 +2390,307 @@ export const operationMetadata = {
     "success": {
       "200": "object"
     }
+  },
+  "updateDisposition": {
+    "operationId": "updateDisposition",
+    "method": "put",
+    "path": "/dispositions/{disposition_id}",
+    "fields": [
+      {
+        "name": "disposition_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "agent_id",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "question",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "category",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "system_prompt",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "nullable": true
+      },
+      {
+        "name": "model",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "is_subjective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_objective",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "subjective_type",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "text",
+          "timestamp",
+          "numeric",
+          "boolean",
+          "email",
+          "regex"
+        ]
+      },
+      {
+        "name": "subjective_type_config",
+        "in": "body",
+        "required": false
+      },
+      {
+        "name": "objective_options",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": false,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object",
+      "201": "object"
+    }
+  },
+  "updateSipTrunk": {
+    "operationId": "updateSipTrunk",
+    "method": "patch",
+    "path": "/sip-trunks/trunks/{trunk_id}",
+    "fields": [
+      {
+        "name": "trunk_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "description",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_username",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "auth_password",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "gateways",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "ip_identifiers",
+        "in": "body",
+        "required": false,
+        "type": "array"
+      },
+      {
+        "name": "allow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "disallow",
+        "in": "body",
+        "required": false,
+        "type": "string"
+      },
+      {
+        "name": "transport",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "transport-udp",
+          "transport-tcp",
+          "transport-tls"
+        ]
+      },
+      {
+        "name": "media_encryption",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "enum": [
+          "no",
+          "sdes"
+        ]
+      },
+      {
+        "name": "media_encryption_optimistic",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "qualify_frequency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "inbound_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "outbound_leading_plus_enabled",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "is_active",
+        "in": "body",
+        "required": false,
+        "type": "boolean"
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
+  },
+  "updateSubAccount": {
+    "operationId": "updateSubAccount",
+    "method": "patch",
+    "path": "/sub-accounts/{sub_account_id}",
+    "fields": [
+      {
+        "name": "sub_account_id",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "name",
+        "in": "body",
+        "required": false,
+        "type": "string",
+        "minLength": 1
+      },
+      {
+        "name": "min_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "minimum": 0
+      },
+      {
+        "name": "max_concurrency",
+        "in": "body",
+        "required": false,
+        "type": "integer",
+        "nullable": true,
+        "minimum": 0
+      }
+    ],
+    "body": {
+      "mediaType": "application/json",
+      "required": true,
+      "open": true,
+      "minProperties": 1,
+      "strict": false
+    },
+    "rateLimit": {
+      "bucket": "default",
+      "requestsPerMinute": 1000
+    },
+    "retrySafe": true,
+    "pagination": null,
+    "maxWindow": null,
+    "success": {
+      "200": "object"
+    }
   }
 } as const satisfies Record<string, OperationMetadata>;
 
 export type OperationId = keyof typeof operationMetadata;
 
-/** Operations whose response is the `{page_number, page_size, total, has_more, data}` envelope. */
-export type PaginatedOperationId = "listAgentExecutions";
+/** Operations marked `x-bolna-pagination`: their method returns a `PagePromise` over the pages of their envelope. */
+export type PaginatedOperationId = "listAgentExecutions" | "listTtsVoices" | "listViolations";
 
 /** The client-side rate-limit buckets named by the spec's `x-bolna-rate-limit` extensions. */
 export type RateLimitBucket = "agent" | "agent-executions" | "call" | "default";
@@ -1463,6 +2720,28 @@ export interface BolnaOperationMethods {
    * `POST /providers` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
    */
   addProvider(args: OperationArgs<"addProvider">, options?: RequestOptions): Promise<OperationData<"addProvider">>;
+
+  /**
+   * Add a number to a SIP trunk
+   *
+   * Registers a phone number (DID) on the trunk and answers 201 with it. Its `id` is what inbound setup and `removeSipTrunkNumber` take. Bolna stores the number as given.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried add can register the number twice or be refused after the first one succeeded.
+   *
+   * `POST /sip-trunks/trunks/{trunk_id}/numbers` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  addSipTrunkNumber(args: OperationArgs<"addSipTrunkNumber">, options?: RequestOptions): Promise<OperationData<"addSipTrunkNumber">>;
+
+  /**
+   * Create several dispositions for an agent at once
+   *
+   * Creates every disposition in `dispositions` and links each to `agent_id`, all in one transaction: either all are created or none is (a 500 means nothing was created). Answers 201 with the new ids in the order sent. The same field rules as `createDisposition` apply to each (422 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second set.
+   *
+   * `POST /dispositions/bulk` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  bulkCreateDispositions(args: OperationArgs<"bulkCreateDispositions">, options?: RequestOptions): Promise<OperationData<"bulkCreateDispositions">>;
 
   /**
    * Buy a phone number
@@ -1504,6 +2783,17 @@ export interface BolnaOperationMethods {
   createBatch(args: OperationArgs<"createBatch">, options?: RequestOptions): Promise<OperationData<"createBatch">>;
 
   /**
+   * Create a disposition
+   *
+   * Creates a disposition and links it to `agent_id`. At least one of `is_subjective` and `is_objective` must be `true`, `is_objective` needs a non-empty `objective_options`, and `subjective_type: regex` needs `subjective_type_config.pattern`; otherwise the server answers 422. Answers 201 with the new id.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second disposition.
+   *
+   * `POST /dispositions/` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createDisposition(args: OperationArgs<"createDisposition">, options?: RequestOptions): Promise<OperationData<"createDisposition">>;
+
+  /**
    * Create a knowledgebase from a PDF or URL
    *
    * Ingests a PDF (at most 20 MB) **or** a web page and returns the new `rag_id` with `status: processing`. Poll `getKnowledgebase` until `processed`, then attach its `vector_id` to an agent's `llm_config`. The body is `multipart/form-data` (OAS, SKL); seed 004 gives no schema.
@@ -1515,17 +2805,37 @@ export interface BolnaOperationMethods {
   createKnowledgebase(args: OperationArgs<"createKnowledgebase">, options?: RequestOptions): Promise<OperationData<"createKnowledgebase">>;
 
   /**
+   * Create a SIP trunk
+   *
+   * Registers your carrier's SIP trunk with Bolna's media layer and answers 201 with the trunk; keep its `id`. Then add numbers (`addSipTrunkNumber`) and set an agent's `telephony_provider` to `sip-trunk`. Point your carrier's media at Bolna's SIP address as its setup guide says.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can register a second trunk.
+   *
+   * `POST /sip-trunks/trunks` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createSipTrunk(args: OperationArgs<"createSipTrunk">, options?: RequestOptions): Promise<OperationData<"createSipTrunk">>;
+
+  /**
    * Create a sub-account
    *
-   * Creates a sub-account and returns it with its own `sa-...` API key. Enterprise feature: other accounts get 403.
+   * Creates a sub-account with its own concurrency envelope and returns it with its own `sa-...` API key. Enterprise feature, for organization admins: any other key gets 403. `min_concurrency` is required; `max_concurrency` is optional (omitted or `null`: elastic; `0`: paused). The server answers 400 when the minimums, or the capped maximums, of all the organization's accounts would exceed the organization's own. Since June 2026 this replaces the single `allow_concurrent_calls` setting.
    *
-   * **Reconciliation** (facts §4 #20). The path is `/sub-accounts/create` (OAS, docs); seed 004's `POST /sub-accounts` is not described. `allow_concurrent_calls` is required by the current docs. SKL's `{description, metadata}` body and `subacct_...` ids disagree with the OAS and are ignored.
-   *
-   * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe** (a create).
    *
    * `POST /sub-accounts/create` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
    */
   createSubAccount(args: OperationArgs<"createSubAccount">, options?: RequestOptions): Promise<OperationData<"createSubAccount">>;
+
+  /**
+   * Create a browser call session
+   *
+   * Mints a short-lived, single-use session for talking to an agent from a web page over WebRTC. Call it **from your server**, with your API key, and pass the JSON unchanged to Bolna's web-call SDK in the browser; never put the API key in a page. Mint a fresh session for every call: it expires after about two minutes, and its SIP credential works once. Answers 429 with `scope` when no call can start: `global` or `customer` concurrency reached (try again shortly), or `not_enabled` for the account (retrying does not help).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** each session holds a call slot.
+   *
+   * `POST /web-call/freeswitch-session` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  createWebCallSession(args: OperationArgs<"createWebCallSession">, options?: RequestOptions): Promise<OperationData<"createWebCallSession">>;
 
   /**
    * Delete an agent
@@ -1550,6 +2860,17 @@ export interface BolnaOperationMethods {
   deleteBatch(args: OperationArgs<"deleteBatch">, options?: RequestOptions): Promise<OperationData<"deleteBatch">>;
 
   /**
+   * Delete a disposition
+   *
+   * Deletes the disposition and unlinks it from every agent. Only its owner (`created_by`) or an admin may (403 otherwise). Executions already evaluated keep their results; later calls no longer evaluate it.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  deleteDisposition(args: OperationArgs<"deleteDisposition">, options?: RequestOptions): Promise<OperationData<"deleteDisposition">>;
+
+  /**
    * Delete a knowledgebase
    *
    * Deletes the knowledgebase.
@@ -1570,6 +2891,17 @@ export interface BolnaOperationMethods {
    * `DELETE /phone-numbers/{phone_number_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   deletePhoneNumber(args: OperationArgs<"deletePhoneNumber">, options?: RequestOptions): Promise<OperationData<"deletePhoneNumber">>;
+
+  /**
+   * Delete a SIP trunk
+   *
+   * Deletes the trunk with its gateways, IP identifiers and numbers; the answer says how many numbers went with it.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  deleteSipTrunk(args: OperationArgs<"deleteSipTrunk">, options?: RequestOptions): Promise<OperationData<"deleteSipTrunk">>;
 
   /**
    * Delete a sub-account
@@ -1620,6 +2952,17 @@ export interface BolnaOperationMethods {
   getBatch(args: OperationArgs<"getBatch">, options?: RequestOptions): Promise<OperationData<"getBatch">>;
 
   /**
+   * Get a call's recording (redirect)
+   *
+   * The stable address of a call's recording (what `telephony_data.recording_url` holds since June 2026). It answers with a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl()` for that URL or `downloadRecording()` for the audio: they read the redirect without following it, so your API key never reaches the storage host, and fetch the audio with a request that carries none of your headers. Calling this method itself does not give you the audio.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /recordings/call/{execution_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getCallRecording(args: OperationArgs<"getCallRecording">, options?: RequestOptions): Promise<OperationData<"getCallRecording">>;
+
+  /**
    * Get the current user
    *
    * Returns the authenticated user, the wallet balance and call concurrency (`max`, `current`).
@@ -1631,6 +2974,17 @@ export interface BolnaOperationMethods {
    * `GET /user/me` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   getCurrentUser(args?: OperationArgs<"getCurrentUser">, options?: RequestOptions): Promise<OperationData<"getCurrentUser">>;
+
+  /**
+   * Get a disposition
+   *
+   * Returns one disposition. With `agent_id`, only if it is linked to that agent (404 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getDisposition(args: OperationArgs<"getDisposition">, options?: RequestOptions): Promise<OperationData<"getDisposition">>;
 
   /**
    * Get an execution
@@ -1668,6 +3022,39 @@ export interface BolnaOperationMethods {
    * `GET /knowledgebase/{rag_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   getKnowledgebase(args: OperationArgs<"getKnowledgebase">, options?: RequestOptions): Promise<OperationData<"getKnowledgebase">>;
+
+  /**
+   * Get a SIP trunk
+   *
+   * Returns one trunk with its gateways, IP identifiers and numbers.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getSipTrunk(args: OperationArgs<"getSipTrunk">, options?: RequestOptions): Promise<OperationData<"getSipTrunk">>;
+
+  /**
+   * Get one sub-account's usage
+   *
+   * Calls, minutes and costs of one sub-account over a period of at most 32 days: totals, counts per call status, and cost maps per synthesizer, transcriber and LLM model. Costs are in cents. Without `from` the period starts at the beginning of the current month (UTC); without `to` it ends at the end of today (UTC). A longer period is refused by the server. Enterprise feature.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sub-accounts/{sub_account_id}/usage` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getSubAccountUsage(args: OperationArgs<"getSubAccountUsage">, options?: RequestOptions): Promise<OperationData<"getSubAccountUsage">>;
+
+  /**
+   * Get a call's transfer-leg recording (redirect)
+   *
+   * Like `getCallRecording`, for the leg of a call the agent transferred to a person (`transfer_call_data.recording_url`): a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl({ execution_id, leg: "transfer" })` or `downloadRecording(...)`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /recordings/transfer/{execution_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  getTransferRecording(args: OperationArgs<"getTransferRecording">, options?: RequestOptions): Promise<OperationData<"getTransferRecording">>;
 
   /**
    * List an agent's batches
@@ -1751,6 +3138,17 @@ export interface BolnaOperationMethods {
   listBatchExecutions(args: OperationArgs<"listBatchExecutions">, options?: RequestOptions): Promise<OperationData<"listBatchExecutions">>;
 
   /**
+   * List dispositions
+   *
+   * Returns the dispositions you own as a bare array or, with `agent_id`, those linked to that agent.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /dispositions/` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listDispositions(args?: OperationArgs<"listDispositions">, options?: RequestOptions): Promise<OperationData<"listDispositions">>;
+
+  /**
    * List knowledgebases
    *
    * Returns every knowledgebase of the account as a bare array.
@@ -1786,6 +3184,28 @@ export interface BolnaOperationMethods {
   listProviders(args?: OperationArgs<"listProviders">, options?: RequestOptions): Promise<OperationData<"listProviders">>;
 
   /**
+   * List a SIP trunk's numbers
+   *
+   * Returns the numbers registered on the trunk, as a bare array.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks/{trunk_id}/numbers` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSipTrunkNumbers(args: OperationArgs<"listSipTrunkNumbers">, options?: RequestOptions): Promise<OperationData<"listSipTrunkNumbers">>;
+
+  /**
+   * List SIP trunks
+   *
+   * Returns your SIP trunks, with their gateways, IP identifiers and numbers, as a bare array.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sip-trunks/trunks` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSipTrunks(args?: OperationArgs<"listSipTrunks">, options?: RequestOptions): Promise<OperationData<"listSipTrunks">>;
+
+  /**
    * List sub-accounts
    *
    * Returns every sub-account of the organization as a bare array.
@@ -1799,13 +3219,59 @@ export interface BolnaOperationMethods {
   listSubAccounts(args?: OperationArgs<"listSubAccounts">, options?: RequestOptions): Promise<OperationData<"listSubAccounts">>;
 
   /**
-   * List available voices
+   * Get every sub-account's usage
    *
-   * Returns the voices the account can use, as a bare array. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
+   * The usage of each sub-account of the organization over a period of at most 32 days, as a bare array: the same figures as `getSubAccountUsage` plus the sub-account's id and name. Same period defaults and limit. Enterprise feature. The path's `all` is a literal segment, not a sub-account id: this operation, not `getSubAccountUsage`, answers `/sub-accounts/all/usage`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /sub-accounts/all/usage` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listSubAccountsUsage(args?: OperationArgs<"listSubAccountsUsage">, options?: RequestOptions): Promise<OperationData<"listSubAccountsUsage">>;
+
+  /**
+   * List text-to-speech providers and models
+   *
+   * Returns the text-to-speech providers, each with its models, that support a language (all languages without `language`), plus the account's custom voices per provider and its default provider. The first step of a voice lookup: pass a provider's `id` and one of its models' `id` to `listTtsVoices`, then use the chosen voice's `voice_id` with the model's `model_id` in an agent's synthesizer settings.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /api/v1/voice-config/tts` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  listTtsProviders(args?: OperationArgs<"listTtsProviders">, options?: RequestOptions): Promise<OperationData<"listTtsProviders">>;
+
+  /**
+   * List the voices of a provider's model (paginated)
+   *
+   * Returns the voices of one text-to-speech provider and model (ids from `listTtsProviders`): voices Bolna curates (`source: platform`) and voices your account cloned or added (`source: custom`). Pages are `{items: [...]}` and nothing else: no total and no `has_more`, so the list ends at the first empty page (the generated client's iteration asks for one page past the last). Put the chosen `voice_id` in an agent's synthesizer settings, with the model's `model_id`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /api/v1/voice-config/tts/voices` · rate limit 1000/min (bucket `default`) · retried on transient failures · paginated: await for the first page, `for await` for every item
+   */
+  listTtsVoices(args: OperationArgs<"listTtsVoices">, options?: RequestOptions): PaginatedResult<"listTtsVoices">;
+
+  /**
+   * List violations (paginated)
+   *
+   * Returns the calls flagged for a violation (content policy, regulatory or fraud), optionally only those in one status, as pages `{data, total, limit, offset, has_more}`. Keep asking for `page_number + 1` while `has_more` is `true` (the generated client does so and checks that each page starts at the offset it should).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `GET /violations/list` · rate limit 1000/min (bucket `default`) · retried on transient failures · paginated: await for the first page, `for await` for every item
+   */
+  listViolations(args?: OperationArgs<"listViolations">, options?: RequestOptions): PaginatedResult<"listViolations">;
+
+  /**
+   * List available voices (deprecated)
+   *
+   * **Deprecated: use `listTtsProviders` and `listTtsVoices`.** Returns the voices the account can use, as a bare array. Bolna's reference no longer lists this endpoint (since August 2026 voices are looked up per provider and model through `/api/v1/voice-config/tts`); whether it still answers is not verified. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
    *
    * **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
    *
    * `GET /me/voices` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   *
+   * @deprecated See the description for the replacement operation.
    */
   listVoices(args?: OperationArgs<"listVoices">, options?: RequestOptions): Promise<OperationData<"listVoices">>;
 
@@ -1847,6 +3313,17 @@ export interface BolnaOperationMethods {
   removeProvider(args: OperationArgs<"removeProvider">, options?: RequestOptions): Promise<OperationData<"removeProvider">>;
 
   /**
+   * Remove a number from a SIP trunk
+   *
+   * Removes the number from the trunk; if it was mapped to an agent for inbound calls, that mapping goes too.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+   *
+   * `DELETE /sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  removeSipTrunkNumber(args: OperationArgs<"removeSipTrunkNumber">, options?: RequestOptions): Promise<OperationData<"removeSipTrunkNumber">>;
+
+  /**
    * Replace an agent
    *
    * Replaces the agent's whole definition: fields you omit are **dropped**, not kept. Use `patchAgent` to change a few fields. The body is checked before sending exactly as for `createAgent`.
@@ -1882,6 +3359,17 @@ export interface BolnaOperationMethods {
    * `GET /phone-numbers/search` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   searchPhoneNumbers(args: OperationArgs<"searchPhoneNumbers">, options?: RequestOptions): Promise<OperationData<"searchPhoneNumbers">>;
+
+  /**
+   * Send an event into a live graph-agent call
+   *
+   * Pushes a named event (a payment went through, a link was opened, ...) into a call that is in progress with a graph agent. If an edge of the current node waits for that event, the conversation moves on and the agent speaks without waiting for the caller; either way `properties` are merged into the call's context. The answer, 202, only means the event was queued: it is processed when the agent is not speaking or generating, in arrival order. 404 when no call is active for `run_id`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** an event delivered twice can fire two transitions.
+   *
+   * `POST /v1/call/{run_id}/events` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  sendCallEvent(args: OperationArgs<"sendCallEvent">, options?: RequestOptions): Promise<OperationData<"sendCallEvent">>;
 
   /**
    * Answer a number's inbound calls with an agent
@@ -1928,6 +3416,28 @@ export interface BolnaOperationMethods {
   stopCall(args: OperationArgs<"stopCall">, options?: RequestOptions): Promise<OperationData<"stopCall">>;
 
   /**
+   * Submit evidence for a violation
+   *
+   * Uploads a file of evidence (a screenshot, a document) for a violation and sets it to `submitted`. Sent as `multipart/form-data` with the fields `violation_id` and `violation_file`.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retry after the server took the first upload may be refused as already submitted, hiding that it worked.
+   *
+   * `POST /violations/submit` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  submitViolation(args: OperationArgs<"submitViolation">, options?: RequestOptions): Promise<OperationData<"submitViolation">>;
+
+  /**
+   * Try an agent's dispositions on a transcript
+   *
+   * Runs every disposition linked to the agent on the transcript you send and returns the answers grouped by category and disposition name, as an execution's `extracted_data` would carry them. Nothing is stored: use it to check a set of dispositions before live calls.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: it stores nothing.
+   *
+   * `POST /v2/agent/{agent_id}/dispositions/test` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  testAgentDispositions(args: OperationArgs<"testAgentDispositions">, options?: RequestOptions): Promise<OperationData<"testAgentDispositions">>;
+
+  /**
    * Stop answering a number's inbound calls
    *
    * Removes the agent from the number; the response has `url: null`.
@@ -1937,4 +3447,37 @@ export interface BolnaOperationMethods {
    * `POST /inbound/unlink` · rate limit 1000/min (bucket `default`) · retried on transient failures
    */
   unlinkInboundAgent(args: OperationArgs<"unlinkInboundAgent">, options?: RequestOptions): Promise<OperationData<"unlinkInboundAgent">>;
+
+  /**
+   * Update a disposition
+   *
+   * Changes the fields sent and leaves the others. **With `agent_id`** (scoped): if the disposition is linked to that agent only, it is edited in place (200); if other agents share it, the server creates a private copy for this agent, links the agent to the copy, edits the copy and leaves the original to the others (**201**, with the copy's new `id`: replace the id you stored). **Without `agent_id`:** edited in place; only its owner (or an admin) may. 400 when no known field was sent.
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a scoped update may create a copy, and retrying it after the first attempt went through would act on a different disposition.
+   *
+   * `PUT /dispositions/{disposition_id}` · rate limit 1000/min (bucket `default`) · never retried once the server may have acted
+   */
+  updateDisposition(args: OperationArgs<"updateDisposition">, options?: RequestOptions): Promise<OperationData<"updateDisposition">>;
+
+  /**
+   * Update a SIP trunk
+   *
+   * Changes the fields sent and returns the trunk. `gateways` and `ip_identifiers` replace the trunk's lists when sent; `is_active: false` stops calls through it. `media_encryption: sdes` needs `transport-tls` (422).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same trunk.
+   *
+   * `PATCH /sip-trunks/trunks/{trunk_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  updateSipTrunk(args: OperationArgs<"updateSipTrunk">, options?: RequestOptions): Promise<OperationData<"updateSipTrunk">>;
+
+  /**
+   * Update a sub-account
+   *
+   * Changes a sub-account's name or concurrency envelope; only the fields sent change. `max_concurrency: null` makes it elastic and `0` pauses it. The server answers 400 when the change would make the accounts' minimums, or capped maximums, exceed the organization's, or when no field it knows was sent. Organization admins only (403 otherwise).
+   *
+   * **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same result.
+   *
+   * `PATCH /sub-accounts/{sub_account_id}` · rate limit 1000/min (bucket `default`) · retried on transient failures
+   */
+  updateSubAccount(args: OperationArgs<"updateSubAccount">, options?: RequestOptions): Promise<OperationData<"updateSubAccount">>;
 }

@@ -48,6 +48,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/voice-config/tts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List text-to-speech providers and models
+         * @description Returns the text-to-speech providers, each with its models, that support a language (all languages without `language`), plus the account's custom voices per provider and its default provider. The first step of a voice lookup: pass a provider's `id` and one of its models' `id` to `listTtsVoices`, then use the chosen voice's `voice_id` with the model's `model_id` in an agent's synthesizer settings.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listTtsProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voice-config/tts/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the voices of a provider's model (paginated)
+         * @description Returns the voices of one text-to-speech provider and model (ids from `listTtsProviders`): voices Bolna curates (`source: platform`) and voices your account cloned or added (`source: custom`). Pages are `{items: [...]}` and nothing else: no total and no `has_more`, so the list ends at the first empty page (the generated client's iteration asks for one page past the last). Put the chosen `voice_id` in an agent's synthesizer settings, with the model's `model_id`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listTtsVoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/batches": {
         parameters: {
             query?: never;
@@ -242,6 +286,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dispositions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dispositions
+         * @description Returns the dispositions you own as a bare array or, with `agent_id`, those linked to that agent.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listDispositions"];
+        put?: never;
+        /**
+         * Create a disposition
+         * @description Creates a disposition and links it to `agent_id`. At least one of `is_subjective` and `is_objective` must be `true`, `is_objective` needs a non-empty `objective_options`, and `subjective_type: regex` needs `subjective_type_config.pattern`; otherwise the server answers 422. Answers 201 with the new id.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second disposition.
+         */
+        post: operations["createDisposition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/{disposition_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a disposition
+         * @description Returns one disposition. With `agent_id`, only if it is linked to that agent (404 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getDisposition"];
+        /**
+         * Update a disposition
+         * @description Changes the fields sent and leaves the others. **With `agent_id`** (scoped): if the disposition is linked to that agent only, it is edited in place (200); if other agents share it, the server creates a private copy for this agent, links the agent to the copy, edits the copy and leaves the original to the others (**201**, with the copy's new `id`: replace the id you stored). **Without `agent_id`:** edited in place; only its owner (or an admin) may. 400 when no known field was sent.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a scoped update may create a copy, and retrying it after the first attempt went through would act on a different disposition.
+         */
+        put: operations["updateDisposition"];
+        post?: never;
+        /**
+         * Delete a disposition
+         * @description Deletes the disposition and unlinks it from every agent. Only its owner (`created_by`) or an admin may (403 otherwise). Executions already evaluated keep their results; later calls no longer evaluate it.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["deleteDisposition"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create several dispositions for an agent at once
+         * @description Creates every disposition in `dispositions` and links each to `agent_id`, all in one transaction: either all are created or none is (a 500 means nothing was created). Answers 201 with the new ids in the order sent. The same field rules as `createDisposition` apply to each (422 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can create a second set.
+         */
+        post: operations["bulkCreateDispositions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions/{execution_id}": {
         parameters: {
             query?: never;
@@ -414,8 +542,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List available voices
-         * @description Returns the voices the account can use, as a bare array. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
+         * List available voices (deprecated)
+         * @deprecated
+         * @description **Deprecated: use `listTtsProviders` and `listTtsVoices`.** Returns the voices the account can use, as a bare array. Bolna's reference no longer lists this endpoint (since August 2026 voices are looked up per provider and model through `/api/v1/voice-config/tts`); whether it still answers is not verified. Use `voice_id` in a synthesizer's `provider_config` or in `makeCall`'s `agent_data`.
          *
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
@@ -572,6 +701,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recordings/call/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call's recording (redirect)
+         * @description The stable address of a call's recording (what `telephony_data.recording_url` holds since June 2026). It answers with a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl()` for that URL or `downloadRecording()` for the audio: they read the redirect without following it, so your API key never reaches the storage host, and fetch the audio with a request that carries none of your headers. Calling this method itself does not give you the audio.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getCallRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/transfer/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call's transfer-leg recording (redirect)
+         * @description Like `getCallRecording`, for the leg of a call the agent transferred to a person (`transfer_call_data.recording_url`): a **302 redirect** to a pre-signed audio URL valid for 24 hours. Use `getRecordingUrl({ execution_id, leg: "transfer" })` or `downloadRecording(...)`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getTransferRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sip-trunks/trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SIP trunks
+         * @description Returns your SIP trunks, with their gateways, IP identifiers and numbers, as a bare array.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSipTrunks"];
+        put?: never;
+        /**
+         * Create a SIP trunk
+         * @description Registers your carrier's SIP trunk with Bolna's media layer and answers 201 with the trunk; keep its `id`. Then add numbers (`addSipTrunkNumber`) and set an agent's `telephony_provider` to `sip-trunk`. Point your carrier's media at Bolna's SIP address as its setup guide says.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried create can register a second trunk.
+         */
+        post: operations["createSipTrunk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a SIP trunk
+         * @description Returns one trunk with its gateways, IP identifiers and numbers.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getSipTrunk"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a SIP trunk
+         * @description Deletes the trunk with its gateways, IP identifiers and numbers; the answer says how many numbers went with it.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["deleteSipTrunk"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a SIP trunk
+         * @description Changes the fields sent and returns the trunk. `gateways` and `ip_identifiers` replace the trunk's lists when sent; `is_active: false` stops calls through it. `media_encryption: sdes` needs `transport-tls` (422).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same trunk.
+         */
+        patch: operations["updateSipTrunk"];
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a SIP trunk's numbers
+         * @description Returns the numbers registered on the trunk, as a bare array.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSipTrunkNumbers"];
+        put?: never;
+        /**
+         * Add a number to a SIP trunk
+         * @description Registers a phone number (DID) on the trunk and answers 201 with it. Its `id` is what inbound setup and `removeSipTrunkNumber` take. Bolna stores the number as given.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retried add can register the number twice or be refused after the first one succeeded.
+         */
+        post: operations["addSipTrunkNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a number from a SIP trunk
+         * @description Removes the number from the trunk; if it was mapped to an agent for inbound calls, that mapping goes too.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        delete: operations["removeSipTrunkNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sub-accounts/{sub_account_id}": {
         parameters: {
             query?: never;
@@ -589,6 +874,34 @@ export interface paths {
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket).
          */
         delete: operations["deleteSubAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a sub-account
+         * @description Changes a sub-account's name or concurrency envelope; only the fields sent change. `max_concurrency: null` makes it elastic and `0` pauses it. The server answers 400 when the change would make the accounts' minimums, or capped maximums, exceed the organization's, or when no field it knows was sent. Organization admins only (403 otherwise).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: sending the same values again leaves the same result.
+         */
+        patch: operations["updateSubAccount"];
+        trace?: never;
+    };
+    "/sub-accounts/{sub_account_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one sub-account's usage
+         * @description Calls, minutes and costs of one sub-account over a period of at most 32 days: totals, counts per call status, and cost maps per synthesizer, transcriber and LLM model. Costs are in cents. Without `from` the period starts at the beginning of the current month (UTC); without `to` it ends at the end of today (UTC). A longer period is refused by the server. Enterprise feature.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["getSubAccountUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -618,6 +931,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sub-accounts/all/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get every sub-account's usage
+         * @description The usage of each sub-account of the organization over a period of at most 32 days, as a bare array: the same figures as `getSubAccountUsage` plus the sub-account's id and name. Same period defaults and limit. Enterprise feature. The path's `all` is a literal segment, not a sub-account id: this operation, not `getSubAccountUsage`, answers `/sub-accounts/all/usage`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listSubAccountsUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sub-accounts/create": {
         parameters: {
             query?: never;
@@ -629,11 +964,9 @@ export interface paths {
         put?: never;
         /**
          * Create a sub-account
-         * @description Creates a sub-account and returns it with its own `sa-...` API key. Enterprise feature: other accounts get 403.
+         * @description Creates a sub-account with its own concurrency envelope and returns it with its own `sa-...` API key. Enterprise feature, for organization admins: any other key gets 403. `min_concurrency` is required; `max_concurrency` is optional (omitted or `null`: elastic; `0`: paused). The server answers 400 when the minimums, or the capped maximums, of all the organization's accounts would exceed the organization's own. Since June 2026 this replaces the single `allow_concurrent_calls` setting.
          *
-         *     **Reconciliation** (facts §4 #20). The path is `/sub-accounts/create` (OAS, docs); seed 004's `POST /sub-accounts` is not described. `allow_concurrent_calls` is required by the current docs. SKL's `{description, metadata}` body and `subacct_...` ids disagree with the OAS and are ignored.
-         *
-         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe** (a create).
          */
         post: operations["createSubAccount"];
         delete?: never;
@@ -684,6 +1017,28 @@ export interface paths {
          *     **Rate limit:** `default` bucket, 1000 requests/min per organization (shared-vs-per-endpoint undocumented; the client shares one bucket). **Not retry-safe** (a create).
          */
         post: operations["addCustomModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/call/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event into a live graph-agent call
+         * @description Pushes a named event (a payment went through, a link was opened, ...) into a call that is in progress with a graph agent. If an edge of the current node waits for that event, the conversation moves on and the agent speaks without waiting for the caller; either way `properties` are merged into the call's context. The answer, 202, only means the event was queued: it is processed when the agent is not speaking or generating, in arrival order. 404 when no call is active for `run_id`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** an event delivered twice can fire two transitions.
+         */
+        post: operations["sendCallEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -754,6 +1109,28 @@ export interface paths {
          *     **Rate limit:** `agent` bucket, 500 requests/min per organization (documented limit for `/v2/agent/{agent_id}`).
          */
         patch: operations["patchAgent"];
+        trace?: never;
+    };
+    "/v2/agent/{agent_id}/dispositions/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try an agent's dispositions on a transcript
+         * @description Runs every disposition linked to the agent on the transcript you send and returns the answers grouped by category and disposition name, as an execution's `extracted_data` would carry them. Nothing is stored: use it to check a set of dispositions before live calls.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). Retry-safe: it stores nothing.
+         */
+        post: operations["testAgentDispositions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v2/agent/{agent_id}/executions": {
@@ -836,6 +1213,72 @@ export interface paths {
         get: operations["listAgents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/violations/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List violations (paginated)
+         * @description Returns the calls flagged for a violation (content policy, regulatory or fraud), optionally only those in one status, as pages `{data, total, limit, offset, has_more}`. Keep asking for `page_number + 1` while `has_more` is `true` (the generated client does so and checks that each page starts at the offset it should).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own).
+         */
+        get: operations["listViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/violations/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit evidence for a violation
+         * @description Uploads a file of evidence (a screenshot, a document) for a violation and sets it to `submitted`. Sent as `multipart/form-data` with the fields `violation_id` and `violation_file`.
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** a retry after the server took the first upload may be refused as already submitted, hiding that it worked.
+         */
+        post: operations["submitViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web-call/freeswitch-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a browser call session
+         * @description Mints a short-lived, single-use session for talking to an agent from a web page over WebRTC. Call it **from your server**, with your API key, and pass the JSON unchanged to Bolna's web-call SDK in the browser; never put the API key in a page. Mint a fresh session for every call: it expires after about two minutes, and its SIP credential works once. Answers 429 with `scope` when no call can start: `global` or `customer` concurrency reached (try again shortly), or `not_enabled` for the account (retrying does not help).
+         *
+         *     **Rate limit:** `default` bucket, 1000 requests/min per organization (the client shares one bucket among the endpoints without a documented limit of their own). **Not retry-safe:** each session holds a call slot.
+         */
+        post: operations["createWebCallSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -985,11 +1428,16 @@ export interface components {
              */
             webhook_url?: string | null;
         };
-        /** AgentCreated */
+        /**
+         * AgentCreated
+         * @description Answer to a successful agent create. Bolna's current reference shows `{agent_id, state: "created"}` with HTTP 201; its earlier reference showed `{agent_id, status: "created"}` with HTTP 200. Both keys are declared and neither is required; read `state ?? status`.
+         */
         AgentCreated: {
             /** @description Id of the new agent (UUID). */
             agent_id: string;
-            /** @description `created`. */
+            /** @description `created` (current reference). */
+            state?: string;
+            /** @description `created` (earlier reference). */
             status?: string;
         };
         /**
@@ -1065,6 +1513,11 @@ export interface components {
             /** @description `updated`. */
             status?: string;
         };
+        /**
+         * @description Codecs to allow, comma-separated; keep `ulaw`.
+         * @default ulaw,alaw
+         */
+        allow: string;
         /**
          * AnthropicLlmProvider
          * @description Anthropic Claude models, e.g. `claude-sonnet-5`.
@@ -1186,6 +1639,10 @@ export interface components {
             format: "wav" | "ulaw";
             provider: components["schemas"]["TelephonyProvider"];
         };
+        /** @description SIP password, for `userpass`. Never returned. */
+        auth_password: string;
+        /** @description SIP user name, for `userpass`. */
+        auth_username: string;
         /**
          * AvailablePhoneNumber
          * @description A number that can be bought.
@@ -1314,6 +1771,15 @@ export interface components {
             /** @description `scheduled`, or `scheduled at <timestamp with offset>`. */
             state: string;
         };
+        /**
+         * BulkCreateDispositionsRequest
+         * @description Body of `bulkCreateDispositions`. All dispositions are created and linked to the agent, or none is.
+         */
+        BulkCreateDispositionsRequest: {
+            /** @description The agent every new disposition is linked to. */
+            agent_id: string;
+            dispositions: components["schemas"]["DispositionDraft"][];
+        };
         /** BuyPhoneNumberRequest */
         BuyPhoneNumberRequest: {
             /**
@@ -1327,6 +1793,28 @@ export interface components {
              * @enum {string}
              */
             provider?: "twilio" | "plivo" | "vobiz";
+        };
+        /**
+         * CallEventAccepted
+         * @description The event was queued for the live call; the agent processes it at its next safe point.
+         */
+        CallEventAccepted: {
+            event?: string;
+            run_id?: string;
+            /** @description `accepted`. */
+            status?: string;
+        };
+        /**
+         * CallEventRequest
+         * @description Body of `sendCallEvent`.
+         */
+        CallEventRequest: {
+            /** @description The event's name. An edge on the graph agent's current node with `condition_type: event` and this `event_name` fires a transition. */
+            event: string;
+            /** @description Values merged into the call's context, available to node prompts as `{variable}` and to expression edges, whether or not the event matches an edge. */
+            properties?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * CallingGuardrails
@@ -1377,6 +1865,11 @@ export interface components {
             /** @description Id of the voice. */
             voice_id: string;
         };
+        /**
+         * @description Category the results are grouped under.
+         * @default General
+         */
+        category: string;
         /**
          * ContextDetails
          * @description Variables injected into the call (the `user_data` of `POST /call`, or the CSV row of a batch).
@@ -1447,6 +1940,24 @@ export interface components {
             webhook_url?: string;
         };
         /**
+         * CreateDispositionRequest
+         * @description Body of `createDisposition`: a disposition (see `DispositionDraft` for the rules between its fields) and the agent it is linked to on creation.
+         */
+        CreateDispositionRequest: {
+            /** @description The agent the new disposition is linked to. */
+            agent_id: string;
+            category?: components["schemas"]["category"];
+            is_objective?: components["schemas"]["is_objective"];
+            is_subjective?: components["schemas"]["is_subjective"];
+            model?: components["schemas"]["model"];
+            name: components["schemas"]["name"];
+            objective_options?: components["schemas"]["objective_options"];
+            question: components["schemas"]["question"];
+            subjective_type?: components["schemas"]["subjective_type"];
+            subjective_type_config?: components["schemas"]["subjective_type_config"];
+            system_prompt?: components["schemas"]["system_prompt"];
+        };
+        /**
          * CreateKnowledgebaseRequest
          * @description `multipart/form-data` body of `POST /knowledgebase`. Send **either** a PDF `file` **or** a `url` to crawl, not both.
          */
@@ -1483,17 +1994,100 @@ export interface components {
             url?: string;
         } & (unknown | unknown);
         /**
+         * CreateSipTrunkRequest
+         * @description Body of `createSipTrunk` (bring your own SIP trunk). `userpass` trunks need `auth_username` and `auth_password`; `ip-based` trunks need `ip_identifiers`. `media_encryption: sdes` (SRTP) needs `transport: transport-tls`; the server answers 422 otherwise.
+         */
+        CreateSipTrunkRequest: {
+            /**
+             * @description Codecs to allow, comma-separated; keep `ulaw`.
+             * @default ulaw,alaw
+             */
+            allow?: string;
+            /** @description SIP password, for `userpass`. Never returned. */
+            auth_password?: string;
+            /**
+             * @description How the carrier authenticates Bolna.
+             * @enum {string}
+             */
+            auth_type: "userpass" | "ip-based";
+            /** @description SIP user name, for `userpass`. */
+            auth_username?: string;
+            description?: string;
+            /**
+             * @description Send RTP directly between the call's ends; keep `false`.
+             * @default false
+             */
+            direct_media?: boolean;
+            /**
+             * @description Codecs to refuse, comma-separated.
+             * @default all
+             */
+            disallow?: string;
+            /**
+             * @description Answer to the source port, needed behind NAT.
+             * @default true
+             */
+            force_rport?: boolean;
+            gateways: components["schemas"]["SipTrunkGateway"][];
+            /**
+             * @description Receive inbound calls on this trunk.
+             * @default false
+             */
+            inbound_enabled?: boolean;
+            ip_identifiers?: components["schemas"]["SipTrunkIpIdentifier"][];
+            /**
+             * @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`.
+             * @default no
+             * @enum {string}
+             */
+            media_encryption?: "no" | "sdes";
+            /**
+             * @description With `sdes`, fall back to plain RTP when the carrier offers no keys.
+             * @default false
+             */
+            media_encryption_optimistic?: boolean;
+            /** @description A label, unique within the account. */
+            name: string;
+            /**
+             * @description Put a `+` before the numbers Bolna dials.
+             * @default true
+             */
+            outbound_leading_plus_enabled?: boolean;
+            /** @description Numbers to register on the trunk right away. */
+            phone_numbers?: components["schemas"]["SipTrunkNumberRequest"][];
+            /** @description Your SIP carrier, e.g. `twilio`, `plivo`, `telnyx`, `vonage`, `zadarma` or `custom`. */
+            provider: string;
+            /**
+             * @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off.
+             * @default 60
+             */
+            qualify_frequency?: number;
+            /**
+             * @description Symmetric RTP, needed behind NAT.
+             * @default true
+             */
+            rtp_symmetric?: boolean;
+            /**
+             * @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP.
+             * @default transport-udp
+             * @enum {string}
+             */
+            transport?: "transport-udp" | "transport-tcp" | "transport-tls";
+        };
+        /**
          * CreateSubAccountRequest
-         * @description Body of `POST /sub-accounts/create` (enterprise feature). The `db_*` fields are only used with `multi_tenant: true`. SKL's `{description, metadata}` body disagrees with the OAS and the docs and is not used.
+         * @description Body of `createSubAccount` (enterprise feature; organization admins only). Every sub-account gets a concurrency envelope: `min_concurrency` calls are guaranteed to it even when the organization is at capacity, and `max_concurrency` caps it. The server refuses (400) an envelope that would make the minimums, or the capped maximums, of all accounts exceed the organization's. The `db_*` fields are used only with `multi_tenant: true`.
          */
         CreateSubAccountRequest: {
-            /** @description Concurrent calls the sub-account may place (required by the current docs). */
-            allow_concurrent_calls: number;
             db_host?: string;
             db_name?: string;
             db_password?: string;
             db_port?: string;
             db_user?: string;
+            /** @description Most concurrent calls the sub-account may place. Omit it, or send `null`, for an elastic sub-account that may use whatever capacity the organization has free; `0` pauses the sub-account. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity; `0` guarantees none. */
+            min_concurrency: number;
             /**
              * @description Store the sub-account's data in your own database.
              * @default false
@@ -1581,6 +2175,90 @@ export interface components {
             /** @constant */
             provider: "deepseek";
         };
+        description: string;
+        /**
+         * @description Codecs to refuse, comma-separated.
+         * @default all
+         */
+        disallow: string;
+        /**
+         * Disposition
+         * @description A disposition: one question a model answers from each call's transcript, grouped under a category in the execution's `extracted_data`.
+         */
+        Disposition: {
+            /** @description The agents the disposition is linked to. */
+            agent_ids?: string[];
+            category?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            /** @description Id of the user who created it; only they (or an admin) may delete it. */
+            created_by?: string;
+            /** @description Id of the disposition (UUID). */
+            id: string;
+            is_objective?: boolean;
+            is_subjective?: boolean;
+            model?: string;
+            name?: string;
+            objective_options?: components["schemas"]["ObjectiveOption"][] | null;
+            question?: string;
+            /** @description `text`, `timestamp`, `numeric`, `boolean`, `email` or `regex`. */
+            subjective_type?: string;
+            subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
+            system_prompt?: string | null;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /**
+         * DispositionAck
+         * @description Answer to a create, update or delete of one disposition.
+         */
+        DispositionAck: {
+            /** @description The disposition's id. After an update answered with 201 (copy-on-write), the id of the new copy: store it in place of the old one. */
+            id?: string;
+            message?: string;
+        };
+        /**
+         * DispositionDraft
+         * @description What a disposition asks and how it may answer: a question put to a model after each call, answered with free text (`is_subjective`), one of your pre-defined options (`is_objective`), or both. At least one of the two must be `true`; `is_objective` needs `objective_options`, and `subjective_type: regex` needs `subjective_type_config` (the server answers 422 otherwise). The element type of `bulkCreateDispositions`' list.
+         */
+        DispositionDraft: {
+            /**
+             * @description Category the results are grouped under.
+             * @default General
+             */
+            category?: string;
+            /**
+             * @description Answer with one of `objective_options`.
+             * @default false
+             */
+            is_objective?: boolean;
+            /**
+             * @description Answer with free text.
+             * @default false
+             */
+            is_subjective?: boolean;
+            /**
+             * @description Model that evaluates the transcript.
+             * @default gpt-4.1-mini
+             */
+            model?: string;
+            /** @description Name shown in the extraction results. */
+            name: string;
+            /** @description The options to pick from; required, and not empty, with `is_objective`. */
+            objective_options?: components["schemas"]["ObjectiveOption"][];
+            /** @description The question the model answers from the call transcript. */
+            question: string;
+            /**
+             * @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`.
+             * @default text
+             * @enum {string}
+             */
+            subjective_type?: "text" | "timestamp" | "numeric" | "boolean" | "email" | "regex";
+            /** @description Required with `subjective_type: regex`. */
+            subjective_type_config?: components["schemas"]["SubjectiveTypeConfig"] | null;
+            /** @description Optional context for the model. */
+            system_prompt?: string | null;
+        };
+        /** DispositionList */
+        DispositionList: components["schemas"]["Disposition"][];
         /**
          * DispositionResult
          * @description The result of one disposition (extraction question) in the current, category-grouped `extracted_data` form. Field types are documented loosely by Bolna; values not matching these types are still accepted by `ExtractedData` through its legacy flat branch.
@@ -1600,6 +2278,40 @@ export interface components {
             subjective?: string | null;
             /** @description Validation outcome for the answer (type not documented). */
             validation?: unknown;
+        };
+        /**
+         * DispositionsCreated
+         * @description Answer to `bulkCreateDispositions`.
+         */
+        DispositionsCreated: {
+            /** @description Ids of the new dispositions, in the order they were sent. */
+            ids?: string[];
+            message?: string;
+        };
+        /**
+         * DispositionTestRequest
+         * @description Body of `testAgentDispositions`.
+         */
+        DispositionTestRequest: {
+            /**
+             * Format: date-time
+             * @description When the call took place, for questions that depend on the date (ISO 8601). A time with a UTC offset keeps it, so the local time of day reaches the agent; a `Date` or a `Z` time is sent with `+00:00`.
+             */
+            call_date?: string;
+            /** @description The call transcript to run the agent's dispositions on. */
+            transcript: string;
+        };
+        /**
+         * DispositionTestResult
+         * @description What the agent's dispositions answered, in the category form executions carry in `extracted_data`.
+         */
+        DispositionTestResult: {
+            /** @description Per category, per disposition name, the answer. */
+            extracted_data?: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["DispositionResult"];
+                };
+            };
         };
         /**
          * E164PhoneNumber
@@ -1831,17 +2543,15 @@ export interface components {
         };
         /**
          * ExecutionStatus
-         * @description The documented execution (call) statuses, in lifecycle order: `scheduled → prepared → queued → (rescheduled) → initiated → ringing → in-progress → call-disconnected → completed`, with the unanswered outcomes `balance-low`, `busy`, `no-answer` and the unsuccessful outcomes `canceled`, `failed`, `stopped`, `error`. `completed` is the final status of a successful call (it arrives 2–3 minutes after `call-disconnected`). There is no `voicemail` status: voicemail shows up as `answered_by_voice_mail: true`.
-         *
-         *     Reconciliation: seeds 000/001 spell `initiate` in the filter enum, a typo for `initiated` (the response enum, the current OAS and the status page all say `initiated`); seed 003 and the current OAS add `scheduled` and `rescheduled`; `prepared` comes from the newer docs errors page and the batch quickstart (medium confidence). This closed list is what the `status` **filter** accepts. Response fields use `ExecutionStatusValue`, which also tolerates values not listed here.
+         * @description The execution (call) statuses Bolna documents, in lifecycle order: `scheduled → queued → (rescheduled) → initiated → ringing → in-progress → call-disconnected → completed`, with the unanswered outcomes `balance-low`, `busy`, `no-answer` and the unsuccessful outcomes `canceled`, `failed`, `stopped`, `error`. `completed` is the final status of a successful call (it arrives 2–3 minutes after `call-disconnected`). There is no `voicemail` status: voicemail shows up as `answered_by_voice_mail: true`. Responses may also carry `prepared` (a call created and validated but not yet queued) and statuses added later; see `ExecutionStatusValue`.
          * @enum {string}
          */
-        ExecutionStatus: "scheduled" | "prepared" | "queued" | "rescheduled" | "initiated" | "ringing" | "in-progress" | "call-disconnected" | "completed" | "balance-low" | "busy" | "no-answer" | "canceled" | "failed" | "stopped" | "error";
+        ExecutionStatus: "scheduled" | "queued" | "rescheduled" | "initiated" | "ringing" | "in-progress" | "call-disconnected" | "completed" | "balance-low" | "busy" | "no-answer" | "canceled" | "failed" | "stopped" | "error";
         /**
          * ExecutionStatusValue
-         * @description An execution status as it appears in responses and webhook payloads. One of the documented `ExecutionStatus` values, but deliberately an **open** string: the list has grown twice in a year (`scheduled`, `rescheduled`, `prepared`) and third-party clients have seen undocumented spellings (`balance_low`, `cancelled`, `done`). Treat an unknown value as "not terminal, not understood" rather than failing to parse the execution.
+         * @description An execution status as it appears in responses and webhook payloads: one of the documented `ExecutionStatus` values, `prepared` (a call created and validated, not yet handed to the dialling queue; batch calls start there), or a status this spec does not list yet. The list has grown before and clients have met other spellings, so treat an unknown value as "not terminal, not understood" rather than failing to read the execution.
          */
-        ExecutionStatusValue: components["schemas"]["ExecutionStatus"] | string;
+        ExecutionStatusValue: components["schemas"]["ExecutionStatus"] | "prepared" | string;
         /**
          * ExpressionCondition
          * @description One comparison. Built-in variables include `recipient_data.current_hour` (0-23), `current_minute`, `current_weekday` (lowercase name), `current_day`, `current_month`, `current_year` (all under `recipient_data`, and only filled when the call's `user_data` has a `timezone`), `recipient_data.user_number`, `detected_language`, `_node_turns`, `_total_turns` and `_silence_repeats`; any `user_data` key is under `recipient_data`, extracted edge parameters and event properties by their own name.
@@ -1885,6 +2595,7 @@ export interface components {
         } | {
             [key: string]: unknown;
         } | null;
+        gateways: components["schemas"]["SipTrunkGateway"][];
         /**
          * GladiaTranscriber
          * @description Gladia (Solaria).
@@ -2008,6 +2719,20 @@ export interface components {
          */
         GraphNodeId: string;
         /**
+         * IceServer
+         * @description A STUN or TURN server for the browser's WebRTC connection (the shape of the browser's `RTCIceServer`).
+         */
+        IceServer: {
+            credential?: string;
+            urls: string | string[];
+            username?: string;
+        };
+        /**
+         * @description Receive inbound calls on this trunk.
+         * @default false
+         */
+        inbound_enabled: boolean;
+        /**
          * InboundMapping
          * @description The number's inbound routing after setup (with `url`) or unlink (`url: null`).
          */
@@ -2023,6 +2748,17 @@ export interface components {
          * @description Where an inbound agent looks up the caller before answering: your API, an uploaded CSV or a Google Sheet, keyed by the caller's number (`contact_number`). The matching row or JSON is merged into the prompt variables. `null` removes the lookup.
          */
         IngestSourceConfig: components["schemas"]["ApiIngestSource"] | components["schemas"]["CsvIngestSource"] | components["schemas"]["GoogleSheetIngestSource"] | null;
+        ip_identifiers: components["schemas"]["SipTrunkIpIdentifier"][];
+        /**
+         * @description Answer with one of `objective_options`.
+         * @default false
+         */
+        is_objective: boolean;
+        /**
+         * @description Answer with free text.
+         * @default false
+         */
+        is_subjective: boolean;
         /**
          * JsonValue
          * @description Any JSON value (a setting of a provider or tool this spec does not describe).
@@ -2251,6 +2987,29 @@ export interface components {
             voice_id: string;
         };
         /**
+         * @description `sdes` encrypts the audio (SRTP) and needs `transport: transport-tls`.
+         * @default no
+         * @enum {string}
+         */
+        media_encryption: "no" | "sdes";
+        /**
+         * @description With `sdes`, fall back to plain RTP when the carrier offers no keys.
+         * @default false
+         */
+        media_encryption_optimistic: boolean;
+        /**
+         * MessageOnly
+         * @description An acknowledgement that is one sentence and nothing else, e.g. `{"message": "Phone number removed successfully"}`.
+         */
+        MessageOnly: {
+            message: string;
+        };
+        /**
+         * @description Model that evaluates the transcript.
+         * @default gpt-4.1-mini
+         */
+        model: string;
+        /**
          * MultilingualConfig
          * @description One agent that speaks several languages: a transcriber, voice, prompt and name per language, switched together when the LLM calls the built-in `switch_language` tool (which Bolna adds) or when Bolna detects the caller's language. The task's own `transcriber` and `synthesizer` are the base each language starts from. Bolna refuses fewer than 2 languages or an `active_language` that is not one of them (`Invalid multilingual config`). `null` (the default) keeps the agent single-language.
          */
@@ -2305,6 +3064,23 @@ export interface components {
             language: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description Name shown in the extraction results. */
+        name: string;
+        /** @description A label, unique within the account. */
+        "name-2": string;
+        /** @description The options to pick from; required, and not empty, with `is_objective`. */
+        objective_options: components["schemas"]["ObjectiveOption"][];
+        /**
+         * ObjectiveOption
+         * @description One value an objective (pre-defined answer) disposition may pick, with the condition under which the model picks it. `sub_options` nest further options under this one, for hierarchical classifications.
+         */
+        ObjectiveOption: {
+            /** @description In plain language, when this option applies. */
+            condition: string;
+            sub_options?: components["schemas"]["ObjectiveOption"][];
+            /** @description The value returned when this option is picked. */
+            value: string;
         };
         /**
          * OpenAiLlmProvider
@@ -2400,6 +3176,11 @@ export interface components {
         } & {
             [key: string]: components["schemas"]["JsonValue"];
         };
+        /**
+         * @description Put a `+` before the numbers Bolna dials.
+         * @default true
+         */
+        outbound_leading_plus_enabled: boolean;
         /**
          * PhoneNumber
          * @description A number on the account (`GET /phone-numbers/all`). Note the differences from `PurchasedPhoneNumber`: here `price` is display text (`"$5.0"`) and `renewal_at` is human text (`"17th Dec, 2024"`), not a timestamp; `id` is 32 hex characters here but a dashed UUID in the buy response. Treat ids as opaque strings.
@@ -2523,6 +3304,13 @@ export interface components {
             telephony_sid?: string | null;
             updated_at?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description Seconds between SIP OPTIONS pings to the gateways; `0` turns them off.
+         * @default 60
+         */
+        qualify_frequency: number;
+        /** @description The question the model answers from the call transcript. */
+        question: string;
         /**
          * RagConfig
          * @description Knowledgebase retrieval for a graph agent, for the whole agent or for one node (a node's own setting wins). The latest caller message retrieves chunks that are added to the prompt; if retrieval fails the node still answers, without them.
@@ -2739,6 +3527,104 @@ export interface components {
             routes?: components["schemas"]["Routes"];
         };
         /**
+         * SipTrunk
+         * @description A SIP trunk of yours that Bolna places and receives calls through. The password is never returned.
+         */
+        SipTrunk: {
+            allow?: string;
+            /** @description `userpass` or `ip-based`. */
+            auth_type?: string;
+            auth_username?: string | null;
+            created_at?: components["schemas"]["Timestamp"];
+            description?: string | null;
+            direct_media?: boolean;
+            disallow?: string;
+            force_rport?: boolean;
+            gateways?: components["schemas"]["SipTrunkGateway"][];
+            /** @description Id of the trunk. */
+            id: string;
+            inbound_enabled?: boolean;
+            ip_identifiers?: components["schemas"]["SipTrunkIpIdentifier"][];
+            is_active?: boolean;
+            /** @description `no` or `sdes`. */
+            media_encryption?: string;
+            media_encryption_optimistic?: boolean;
+            name?: string;
+            outbound_leading_plus_enabled?: boolean;
+            phone_numbers?: components["schemas"]["SipTrunkNumber"][];
+            provider?: string;
+            qualify_frequency?: number;
+            rtp_symmetric?: boolean;
+            /** @description `transport-udp`, `transport-tcp` or `transport-tls`. */
+            transport?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /**
+         * SipTrunkGateway
+         * @description A SIP gateway of your carrier that Bolna registers with and routes calls through.
+         */
+        SipTrunkGateway: {
+            created_at?: components["schemas"]["Timestamp"];
+            /** @description Host name or IP address of the gateway. */
+            gateway_address: string;
+            /** @description Id of the gateway (in responses only). */
+            id?: string;
+            /**
+             * @description SIP port; `5061` is usual with TLS.
+             * @default 5060
+             */
+            port?: number;
+            /**
+             * @description Lower numbers are tried first.
+             * @default 1
+             */
+            priority?: number;
+        };
+        /**
+         * SipTrunkIpIdentifier
+         * @description An address or CIDR range your carrier calls from, for `ip-based` trunks.
+         */
+        SipTrunkIpIdentifier: {
+            /** @description An IP address or CIDR range, e.g. `203.0.113.16/28`. */
+            ip_address: string;
+        };
+        /** SipTrunkList */
+        SipTrunkList: components["schemas"]["SipTrunk"][];
+        /**
+         * SipTrunkNumber
+         * @description A phone number (DID) registered on a SIP trunk.
+         */
+        SipTrunkNumber: {
+            /** @description Id of the trunk the number belongs to. */
+            byot_trunk_id?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            deleted?: boolean;
+            /** @description Id of the number; use it for inbound setup and `removeSipTrunkNumber`. */
+            id: string;
+            name?: string | null;
+            phone_number?: string;
+            /** @description `sip-trunk` for numbers on your own trunk. */
+            telephony_provider?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+        };
+        /** SipTrunkNumberList */
+        SipTrunkNumberList: components["schemas"]["SipTrunkNumber"][];
+        /**
+         * SipTrunkNumberRequest
+         * @description A phone number (DID) to register on a trunk.
+         */
+        SipTrunkNumberRequest: {
+            /**
+             * @description Refuse numbers that are not E.164.
+             * @default false
+             */
+            e164_check_enabled?: boolean;
+            /** @description A label for the number. */
+            name?: string;
+            /** @description The number as your carrier sends and expects it; Bolna stores it as given. Inbound matching tries it with and without a leading `+`, so use one format consistently. */
+            phone_number: string;
+        };
+        /**
          * SmallestSynthesizer
          * @description Smallest Lightning voices.
          */
@@ -2815,6 +3701,10 @@ export interface components {
         };
         /** SubAccount */
         SubAccount: {
+            /**
+             * @deprecated
+             * @description The concurrency setting of sub-accounts created before June 2026, replaced by `min_concurrency` and `max_concurrency`; it may still appear on older records.
+             */
             allow_concurrent_calls?: number | null;
             /** @description The sub-account's own API key, `sa-` followed by 32 hex characters. Use it as the Bearer token to act as the sub-account. */
             api_key?: string | null;
@@ -2824,8 +3714,12 @@ export interface components {
             db_password?: string | null;
             db_port?: string | null;
             db_user?: string | null;
-            /** @description Sub-account id (UUID); pass it to `deleteSubAccount`. */
+            /** @description Sub-account id (UUID); pass it to `updateSubAccount`, `deleteSubAccount` and `getSubAccountUsage`. */
             id: string;
+            /** @description Most concurrent calls the sub-account may place; `null` means elastic (no cap of its own), `0` paused. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity. */
+            min_concurrency?: number | null;
             multi_tenant?: boolean | null;
             name?: string;
             organization_id?: string | null;
@@ -2834,6 +3728,98 @@ export interface components {
         };
         /** SubAccountList */
         SubAccountList: components["schemas"]["SubAccount"][];
+        /**
+         * SubAccountUsage
+         * @description A sub-account's calls and costs over a period. Every cost is in cents.
+         */
+        SubAccountUsage: {
+            /** @description Start of the period, as a date (`2026-08-03`) or a naive UTC timestamp. */
+            from?: string;
+            /** @description LLM cost in cents, and tokens used per model. */
+            llm_cost_map?: {
+                cost?: number;
+                tokens?: {
+                    [key: string]: {
+                        input?: number;
+                        output?: number;
+                    };
+                };
+            };
+            /** @description Number of executions per call status (`completed`, `busy`, ...). */
+            status_map?: {
+                [key: string]: number;
+            };
+            /** @description Per synthesizer provider, then model, the characters spoken and their cost in cents. */
+            synthesizer_cost_map?: {
+                [key: string]: {
+                    [key: string]: {
+                        characters?: number;
+                        cost?: number;
+                    };
+                };
+            };
+            /** @description End of the period, a naive UTC timestamp (`2026-08-09T23:59:59.999999`). */
+            to?: string;
+            /** @description Total cost of the executions, in cents. */
+            total_cost?: number;
+            /** @description Total call time in seconds. */
+            total_duration?: number;
+            /** @description Platform part of the cost, in cents. */
+            total_platform_cost?: number;
+            /** @description Number of executions (calls) in the period. */
+            total_records?: number;
+            /** @description Telephony part of the cost, in cents. */
+            total_telephony_cost?: number;
+            /** @description Per transcriber provider, then model, the seconds transcribed and their cost in cents. */
+            transcriber_cost_map?: {
+                [key: string]: {
+                    [key: string]: {
+                        cost?: number;
+                        duration?: number;
+                    };
+                };
+            };
+        };
+        /**
+         * SubAccountUsageEntry
+         * @description One sub-account's usage in `listSubAccountsUsage`, with the sub-account it belongs to.
+         */
+        SubAccountUsageEntry: components["schemas"]["SubAccountUsage"] & {
+            /** @description Id of the sub-account. */
+            sub_account_id?: string;
+            /** @description Name of the sub-account. */
+            sub_account_name?: string;
+        };
+        /** SubAccountUsageList */
+        SubAccountUsageList: components["schemas"]["SubAccountUsageEntry"][];
+        /**
+         * @description Format the free-text answer must have; checked after the model answers. Only with `is_subjective`.
+         * @default text
+         * @enum {string}
+         */
+        subjective_type: "text" | "timestamp" | "numeric" | "boolean" | "email" | "regex";
+        /** @description Required with `subjective_type: regex`. */
+        subjective_type_config: components["schemas"]["SubjectiveTypeConfig"] | null;
+        /**
+         * SubjectiveTypeConfig
+         * @description Settings of the `regex` free-text type. `pattern` is required.
+         */
+        SubjectiveTypeConfig: {
+            /** @description What the pattern means, in words. */
+            description?: string;
+            /** @description Regular expression the free-text answer must match. */
+            pattern: string;
+        };
+        /**
+         * SubmitViolationRequest
+         * @description Body of `submitViolation` (`multipart/form-data`).
+         */
+        SubmitViolationRequest: {
+            /** @description The evidence as a file part, e.g. a screenshot (PNG here; other image or document types are sent with their own type). The form field is `violation_file`, not `file`. */
+            violation_file: Blob;
+            /** @description Id of the violation. */
+            violation_id: string;
+        };
         /**
          * Synthesizer
          * @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`.
@@ -2848,6 +3834,8 @@ export interface components {
             /** @description Stream audio as it is generated; keep `true` for live calls. Default `true`. */
             stream?: boolean;
         } & (components["schemas"]["ElevenLabsSynthesizer"] | components["schemas"]["PollySynthesizer"] | components["schemas"]["DeepgramSynthesizer"] | components["schemas"]["AzureSynthesizer"] | components["schemas"]["CartesiaSynthesizer"] | components["schemas"]["SarvamSynthesizer"] | components["schemas"]["SmallestSynthesizer"] | components["schemas"]["RimeSynthesizer"] | components["schemas"]["MayaSynthesizer"] | components["schemas"]["PixaSynthesizer"] | components["schemas"]["OpenAiSynthesizer"] | components["schemas"]["OtherSynthesizer"]);
+        /** @description Optional context for the model. */
+        system_prompt: string | null;
         /**
          * TaskConfig
          * @description How the conversation behaves: timing, interruptions, silence, voicemail, inbound limits, background audio. Every field is optional; the defaults below apply when a field is left out. Only meaningful on the `conversation` task.
@@ -2930,8 +3918,8 @@ export interface components {
              * @example outbound
              */
             call_type?: string | null;
-            /** @description Call duration in whole seconds, sent as a **string of digits** (`"69"`); parse it with `Number()`. Seeds 001/004 and several docs examples print an integer (`42`), but every captured payload and the docs' own schema (`type: string, pattern: ^\d+$`) use a string. The schema follows the wire. */
-            duration?: string | null;
+            /** @description Call duration in seconds. Its wire type varies with the source of the record: a string of digits (`"69"`), a decimal string (`"0.0"`, on busy and disconnected Twilio calls), a number (`16`), or null while the call is under way. Read it with `parseBolnaDuration()`, which returns a number of seconds or null. */
+            duration?: number | string | null;
             /** @description Number the call came from (E.164 in practice). */
             from_number?: string | null;
             /** @description Who hung up (`Caller`, `Callee`, `Carrier`, ...). */
@@ -2965,7 +3953,7 @@ export interface components {
         TelephonyProvider: "twilio" | "plivo" | "exotel" | "vobiz" | "sip-trunk" | "default";
         /**
          * Timestamp
-         * @description A timestamp as the Bolna API emits it. The live API mostly sends **naive** ISO-8601 timestamps with microseconds and no offset (`2026-01-28T13:17:50.116924`, CAPTURE); older docs examples use a `Z` suffix and a few endpoints echo a numeric offset (`+00:00`). All three forms are accepted. **How to read them:** a value with `Z` or `±hh:mm` is absolute; a naive value should be read as UTC (**UNCERTAIN**: no source states the zone; every observed value is consistent with UTC). This is deliberately *not* `format: date-time`, because RFC 3339 requires an offset and the server does not always send one. Impossible values such as the docs typo `2024-02-29T04:22:89Z` (second 89) are rejected by the pattern.
+         * @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected.
          * @example 2026-01-28T13:17:50.116924
          * @example 2024-01-23T01:14:37Z
          * @example 2024-03-20T04:10:00+00:00
@@ -3024,8 +4012,8 @@ export interface components {
         TransferCallData: {
             /** @description Cost of the transferred leg, in cents. */
             cost?: number | null;
-            /** @description Duration of the transferred leg in whole seconds, as a string of digits (same rule as `telephony_data.duration`). */
-            duration?: string | null;
+            /** @description Duration of the transferred leg in seconds, with the same varying wire type as `telephony_data.duration` (numeric string, decimal string, number or null); read it with `parseBolnaDuration()`. */
+            duration?: number | string | null;
             /** @description Number the transfer was placed from. */
             from_number?: string | null;
             /** @description Who hung up the transferred leg. */
@@ -3051,6 +4039,90 @@ export interface components {
             key: "transfer_call";
         };
         /**
+         * @description SIP signalling transport. TCP avoids UDP fragmentation of large INVITEs; TLS is needed for SRTP.
+         * @default transport-udp
+         * @enum {string}
+         */
+        transport: "transport-udp" | "transport-tcp" | "transport-tls";
+        /**
+         * TtsCatalog
+         * @description The text-to-speech providers and models for a language, with the account's custom voices.
+         */
+        TtsCatalog: {
+            /** @description The account's custom voices, keyed by provider id. */
+            custom_voices?: {
+                [key: string]: components["schemas"]["TtsVoice"][];
+            };
+            /** @description The id of the account's default provider, if set. */
+            default?: string | null;
+            /** @description The language asked for, if any. */
+            language?: string | null;
+            providers?: components["schemas"]["TtsProvider"][];
+        };
+        /**
+         * TtsModel
+         * @description A text-to-speech model of a provider.
+         */
+        TtsModel: {
+            /** @description Whether this is the provider's default model. */
+            default?: boolean;
+            description?: string | null;
+            display_name?: string;
+            display_order?: number;
+            /** @description The model's id (UUID); pass it as `model_id` to `listTtsVoices`. */
+            id?: string;
+            is_deprecated?: boolean;
+            /** @description Whether the account may use this model. */
+            is_supported?: boolean;
+            /** @description The provider's own model name (`eleven_flash_v2_5`, `bulbul:v3`); use it in an agent's synthesizer settings. */
+            model_id?: string;
+            /** @description For example `turbo` or `standard`. */
+            quality_tier?: string | null;
+        };
+        /**
+         * TtsProvider
+         * @description A text-to-speech provider and its models.
+         */
+        TtsProvider: {
+            /** @description The provider's id (UUID); pass it as `provider_id` to `listTtsVoices`. */
+            id?: string;
+            /** @description Whether the account may use this provider. */
+            is_supported?: boolean;
+            models?: components["schemas"]["TtsModel"][];
+            /** @description Display name, e.g. `ElevenLabs`. */
+            name?: string;
+        };
+        /**
+         * TtsVoice
+         * @description A voice of a text-to-speech provider's model.
+         */
+        TtsVoice: {
+            accent?: string | null;
+            age_range?: string | null;
+            gender?: string | null;
+            /** @description Bolna's id for the voice (UUID). */
+            id?: string;
+            /** @description Whether Bolna curates this voice. */
+            is_native?: boolean;
+            name?: string;
+            /** @description A short audio sample of the voice. */
+            preview_url?: string | null;
+            /** @description The provider's id (UUID). */
+            provider_id?: string;
+            /** @description `platform` (curated by Bolna) or `custom` (cloned or added by your account). */
+            source?: string;
+            use_case?: string[] | null;
+            /** @description The provider's own voice id; use it in an agent's synthesizer settings or `makeCall`'s `agent_data`. */
+            voice_id: string;
+        };
+        /**
+         * TtsVoicePage
+         * @description One page of `listTtsVoices`. Only the records; an empty `items` means the list has ended.
+         */
+        TtsVoicePage: {
+            items: components["schemas"]["TtsVoice"][];
+        };
+        /**
          * UnconditionalGraphEdge
          * @description An edge always taken; on a normal node before any `llm` edge (give it a priority above `100` to let the LLM edges go first), on a router only when nothing else matched.
          */
@@ -3062,6 +4134,57 @@ export interface components {
         UnlinkInboundRequest: {
             /** @description `id` of the number from `GET /phone-numbers/all`. */
             phone_number_id: string;
+        };
+        /**
+         * UpdateDispositionRequest
+         * @description Body of `updateDisposition`: only the fields sent change. With `agent_id` (scoped mode) a disposition shared with other agents is copied first, and only the copy, now linked to this agent, is changed.
+         */
+        UpdateDispositionRequest: {
+            /** @description The agent on whose behalf the disposition is edited. If the disposition is linked to other agents too, the server edits a new copy for this agent (HTTP 201, with the copy's id) and leaves the original to the others. */
+            agent_id?: string;
+            category?: components["schemas"]["category"];
+            is_objective?: components["schemas"]["is_objective"];
+            is_subjective?: components["schemas"]["is_subjective"];
+            model?: components["schemas"]["model"];
+            name?: components["schemas"]["name"];
+            objective_options?: components["schemas"]["objective_options"];
+            question?: components["schemas"]["question"];
+            subjective_type?: components["schemas"]["subjective_type"];
+            subjective_type_config?: components["schemas"]["subjective_type_config"];
+            system_prompt?: components["schemas"]["system_prompt"];
+        };
+        /**
+         * UpdateSipTrunkRequest
+         * @description Body of `updateSipTrunk`: only the fields sent change. `gateways` and `ip_identifiers`, when sent, replace the trunk's lists entirely. `is_active: false` stops calls through the trunk.
+         */
+        UpdateSipTrunkRequest: {
+            allow?: components["schemas"]["allow"];
+            auth_password?: components["schemas"]["auth_password"];
+            auth_username?: components["schemas"]["auth_username"];
+            description?: components["schemas"]["description"];
+            disallow?: components["schemas"]["disallow"];
+            gateways?: components["schemas"]["gateways"];
+            inbound_enabled?: components["schemas"]["inbound_enabled"];
+            ip_identifiers?: components["schemas"]["ip_identifiers"];
+            /** @description `false` deactivates the trunk: no calls are placed through it. */
+            is_active?: boolean;
+            media_encryption?: components["schemas"]["media_encryption"];
+            media_encryption_optimistic?: components["schemas"]["media_encryption_optimistic"];
+            name?: components["schemas"]["name-2"];
+            outbound_leading_plus_enabled?: components["schemas"]["outbound_leading_plus_enabled"];
+            qualify_frequency?: components["schemas"]["qualify_frequency"];
+            transport?: components["schemas"]["transport"];
+        };
+        /**
+         * UpdateSubAccountRequest
+         * @description Body of `updateSubAccount`: only the fields sent change. Omitting a concurrency field leaves it as it is; the server refuses (400) a change that breaks the organization's concurrency envelope. Organization admins only.
+         */
+        UpdateSubAccountRequest: {
+            /** @description Most concurrent calls the sub-account may place; `null` makes it elastic, `0` pauses it. */
+            max_concurrency?: number | null;
+            /** @description Concurrent calls guaranteed to the sub-account even when the organization is at capacity; `0` guarantees none. */
+            min_concurrency?: number;
+            name?: string;
         };
         /**
          * UsageBreakdown
@@ -3136,6 +4259,41 @@ export interface components {
             provider?: "lancedb";
             provider_config: components["schemas"]["KnowledgebaseSelection"];
         };
+        /**
+         * Violation
+         * @description A call flagged for a violation (content policy, regulatory or fraud), tied to the execution it concerns. Submit evidence against it with `submitViolation`.
+         */
+        Violation: {
+            agent_id?: string;
+            created_at?: components["schemas"]["Timestamp"];
+            date_of_call?: components["schemas"]["Timestamp"];
+            email?: string | null;
+            /** @description The execution (call) the violation concerns. */
+            execution_id?: string;
+            /** @description Number the call was made from (E.164). */
+            from_phone_number?: string;
+            /** @description Id of the violation (UUID); pass it to `submitViolation`. */
+            id: string;
+            /** @description Storage path of the evidence image, once submitted. */
+            image_url?: string | null;
+            /** @description `pending`, `accepted`, `rejected` or `submitted`. */
+            status?: string;
+            /** @description Number that was called (E.164). */
+            to_phone_number?: string;
+            updated_at?: components["schemas"]["Timestamp"];
+            user_id?: string;
+        };
+        /**
+         * ViolationPage
+         * @description One page of `listViolations`: the records in `data`, the number matching the filter in `total`, the page size in effect in `limit`, the position of the first record in `offset`, and whether more pages follow in `has_more`.
+         */
+        ViolationPage: {
+            data: components["schemas"]["Violation"][];
+            has_more: boolean;
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Voice */
         Voice: {
             accent?: string | null;
@@ -3149,10 +4307,60 @@ export interface components {
         };
         /** VoiceList */
         VoiceList: components["schemas"]["Voice"][];
+        /**
+         * WebCallCapacityError
+         * @description Why no browser call session could be created: `scope` names the limit that was reached (`global`: Bolna's web-call capacity; `customer`: your account's concurrent calls) or `not_enabled` (browser calls are not enabled for the account).
+         */
+        WebCallCapacityError: {
+            detail?: string;
+            message?: string;
+            scope?: string;
+        };
+        /**
+         * WebCallSession
+         * @description A short-lived, single-use browser call: SIP credentials over a WebSocket, and per-call TURN servers. Hand it unchanged to Bolna's web-call SDK in the browser; it expires after `expires_in` seconds and its SIP credential works for one call only.
+         */
+        WebCallSession: {
+            agent_id?: string;
+            /** @description Seconds before the session can no longer start a call (about 120). */
+            expires_in?: number;
+            ice_servers?: components["schemas"]["IceServer"][];
+            /** @description The call's execution id (the same id in call history and webhooks). */
+            run_id: string;
+            sip_domain?: string;
+            /** @description One-time SIP password; do not log or store it. */
+            sip_password: string;
+            /** @description `true`: register with the SIP server before calling; `false`: authenticate on the call itself. */
+            sip_register?: boolean;
+            sip_username: string;
+            /** @description The SIP-over-WebSocket server the browser connects to. */
+            wss_url: string;
+        };
+        /**
+         * WebCallSessionRequest
+         * @description Body of `createWebCallSession`.
+         */
+        WebCallSessionRequest: {
+            /** @description The agent the browser will talk to. */
+            agent_id: string;
+            /** @description Variables for the agent's prompts, as `user_data` in `makeCall`. Bolna's own web-call example server does not send it; whether the session endpoint uses it is not confirmed. */
+            user_data?: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: {
         /** @description Invalid or missing parameter; read `message` (docs errors page). The body shape varies by endpoint (see `ErrorBody`). */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The disposition breaks a rule between its fields: neither answer type enabled, `is_objective` without `objective_options`, `subjective_type: regex` without a pattern, or (bulk) an empty list. */
+        DispositionRejected: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3180,6 +4388,36 @@ export interface components {
         };
         /** @description The resource does not exist, or belongs to another account (docs errors page). Body is `{"message": ...}` or `{"detail": ...}`. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The recording is in private storage: the answer redirects to a pre-signed URL of the audio file, valid for 24 hours. Do not follow it with the request that carried your API key (a redirect-following HTTP client would send the key to the storage host); `getRecordingUrl()` and `downloadRecording()` read `Location` instead. Do not store the pre-signed URL: ask for a new one each time. */
+        RecordingRedirect: {
+            headers: {
+                /**
+                 * @description The pre-signed URL of the audio file (an MP3 in practice), valid for 24 hours.
+                 * @example https://recordings.storage.example.com/calls/4c06b4d1-4096-4561-919a-4f94539c8d4a.mp3?X-Amz-Expires=86400&X-Amz-Signature=0f1e2d3c4b5a
+                 */
+                Location: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The trunk settings contradict each other, e.g. `media_encryption: sdes` without `transport: transport-tls`. */
+        SipTrunkRejected: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The key may not manage sub-accounts: only organization admins create and update them (body `{"message": "Forbidden: ..."}`), or the key itself is not recognised (`{"detail": ...}`, as on every endpoint). */
+        SubAccountForbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3247,15 +4485,25 @@ export interface components {
          */
         CallTypeFilter: "inbound" | "outbound";
         /**
+         * @description Only dispositions linked to this agent.
+         * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+         */
+        DispositionAgentFilter: string;
+        /**
+         * @description Id of the disposition (UUID; opaque).
+         * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+         */
+        DispositionId: string;
+        /**
          * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
          * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
          */
         ExecutionId: string;
         /**
-         * @description Only executions in this status. Closed list (see `ExecutionStatus`): `initiated`, not the `initiate` typo of seeds 000/001; includes `scheduled` and `rescheduled` (OAS, seed 003) and `prepared` (docs errors page; medium confidence that the filter accepts it).
+         * @description Only executions in this status. Editors suggest the statuses Bolna documents for this filter; any other string is sent as given and left to the server to judge (for example `prepared`, which executions carry but the filter's documentation does not list).
          * @example completed
          */
-        ExecutionStatusFilter: components["schemas"]["ExecutionStatus"];
+        ExecutionStatusFilter: components["schemas"]["ExecutionStatus"] | (string & {});
         /**
          * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window (MCP, CLI, current docs warning). Seeds 002/003 call every filter optional (stale); seed 004's `created_at_gte` / `created_at_lte` exist in no other source and are not accepted. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
          * @example 2025-05-07T00:00:00.000Z
@@ -3277,10 +4525,10 @@ export interface components {
          */
         PhoneNumberId: string;
         /**
-         * @description Only calls through this conversation provider.
+         * @description Only calls through this provider. Bolna documents `plivo`, `twilio`, `websocket` and `web-call` for this filter; executions also name `vobiz`, `exotel` and `sip-trunk`, so those are suggested too, and any other string is sent as given for the server to judge.
          * @example twilio
          */
-        ProviderFilter: "plivo" | "twilio" | "websocket" | "web-call";
+        ProviderFilter: ("plivo" | "twilio" | "websocket" | "web-call" | "vobiz" | "exotel" | "sip-trunk") | (string & {});
         /**
          * @description The credential's **key name** (`provider_name`, e.g. `OPENAI_API_KEY`), not an id. Seed 004 writes `DELETE /providers/:provider_id`; the OAS and SKL use the key name. Whether the server also accepts a `provider_id` here is **UNCERTAIN**.
          * @example OPENAI_API_KEY
@@ -3292,12 +4540,17 @@ export interface components {
          */
         RagId: string;
         /**
+         * @description The live call's run id: the `execution_id` that `makeCall` returned, the `id` of an inbound call's webhook delivery, or the `run_id` of a browser call session.
+         * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+         */
+        RunId: string;
+        /**
          * @description Country to search in. Only `US` and `IN` numbers are sold. (The OAS marks the search parameters `in: path`; they are query parameters.)
          * @example US
          */
         SearchCountry: "US" | "IN";
         /**
-         * @description Three-character prefix the number should start with (after the country code), e.g. an area code.
+         * @description Digits the number should start with after the country code, such as an area code. Bolna's reference describes a three-character prefix; other lengths are sent as given and left to the server to judge.
          * @example 415
          */
         SearchPattern: string;
@@ -3312,6 +4565,21 @@ export interface components {
          */
         SearchRegion: string;
         /**
+         * @description Only active (`true`) or only inactive (`false`) trunks; omit for all.
+         * @example true
+         */
+        SipTrunkActiveFilter: boolean;
+        /**
+         * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+         * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+         */
+        SipTrunkId: string;
+        /**
+         * @description Id of the number on the trunk (from `addSipTrunkNumber` or `listSipTrunkNumbers`; opaque).
+         * @example 01J8ZM0P7A3C5E9G2J4L6N8QRS
+         */
+        SipTrunkNumberId: string;
+        /**
          * @description Id of the sub-account (UUID; opaque).
          * @example 5416892b-9052-47d6-92e3-85ac51426903
          */
@@ -3321,6 +4589,51 @@ export interface components {
          * @example 2025-05-14T00:00:00.000Z
          */
         To: string;
+        /**
+         * @description The model's `id` (a UUID) from `listTtsProviders`, not its `model_id` name.
+         * @example f1b5c9cc-72e1-56a4-be8c-f3ee37d38309
+         */
+        TtsModelId: string;
+        /**
+         * @description The provider's `id` (a UUID) from `listTtsProviders`, not its name.
+         * @example 7a3f4573-7548-5b34-80f9-5edf23bed79b
+         */
+        TtsProviderId: string;
+        /**
+         * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+         * @example 2026-08-01T00:00:00.000Z
+         */
+        UsageFrom: string;
+        /**
+         * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+         * @example 2026-08-20T23:59:59.000Z
+         */
+        UsageTo: string;
+        /**
+         * @description Violations per page (default `20`; no maximum is documented, and the page's `limit` says what applied).
+         * @example 2
+         */
+        ViolationPageSize: number;
+        /**
+         * @description Only violations in this status.
+         * @example pending
+         */
+        ViolationStatusFilter: "pending" | "accepted" | "rejected" | "submitted";
+        /**
+         * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+         * @example ta
+         */
+        VoiceLanguage: string;
+        /**
+         * @description Page to return, starting at `1`.
+         * @example 1
+         */
+        VoicePage: number;
+        /**
+         * @description Voices per page (default `100`; no maximum is documented).
+         * @example 100
+         */
+        VoicePageSize: number;
     };
     requestBodies: never;
     headers: never;
@@ -3341,6 +4654,7 @@ export type AgentRequest = components['schemas']['AgentRequest'];
 export type AgentTask = components['schemas']['AgentTask'];
 export type AgentTaskPrompt = components['schemas']['AgentTaskPrompt'];
 export type AgentUpdated = components['schemas']['AgentUpdated'];
+export type Allow = components['schemas']['allow'];
 export type AnthropicLlmProvider = components['schemas']['AnthropicLlmProvider'];
 export type ApiIngestSource = components['schemas']['ApiIngestSource'];
 export type ApiTool = components['schemas']['ApiTool'];
@@ -3349,6 +4663,8 @@ export type ApiToolParams = components['schemas']['ApiToolParams'];
 export type ApiTools = components['schemas']['ApiTools'];
 export type AssemblyAiTranscriber = components['schemas']['AssemblyAiTranscriber'];
 export type AudioIo = components['schemas']['AudioIO'];
+export type AuthPassword = components['schemas']['auth_password'];
+export type AuthUsername = components['schemas']['auth_username'];
 export type AvailablePhoneNumber = components['schemas']['AvailablePhoneNumber'];
 export type AvailablePhoneNumberList = components['schemas']['AvailablePhoneNumberList'];
 export type AzureLlmProvider = components['schemas']['AzureLlmProvider'];
@@ -3361,15 +4677,21 @@ export type BatchCreated = components['schemas']['BatchCreated'];
 export type BatchList = components['schemas']['BatchList'];
 export type BatchRunDetails = components['schemas']['BatchRunDetails'];
 export type BatchScheduled = components['schemas']['BatchScheduled'];
+export type BulkCreateDispositionsRequest = components['schemas']['BulkCreateDispositionsRequest'];
 export type BuyPhoneNumberRequest = components['schemas']['BuyPhoneNumberRequest'];
+export type CallEventAccepted = components['schemas']['CallEventAccepted'];
+export type CallEventRequest = components['schemas']['CallEventRequest'];
 export type CallingGuardrails = components['schemas']['CallingGuardrails'];
 export type CallStatus = components['schemas']['CallStatus'];
 export type CartesiaSynthesizer = components['schemas']['CartesiaSynthesizer'];
 export type CartesiaVoiceConfig = components['schemas']['CartesiaVoiceConfig'];
+export type Category = components['schemas']['category'];
 export type ContextDetails = components['schemas']['ContextDetails'];
 export type CostBreakdown = components['schemas']['CostBreakdown'];
 export type CreateBatchRequest = components['schemas']['CreateBatchRequest'];
+export type CreateDispositionRequest = components['schemas']['CreateDispositionRequest'];
 export type CreateKnowledgebaseRequest = components['schemas']['CreateKnowledgebaseRequest'];
+export type CreateSipTrunkRequest = components['schemas']['CreateSipTrunkRequest'];
 export type CreateSubAccountRequest = components['schemas']['CreateSubAccountRequest'];
 export type CsvIngestSource = components['schemas']['CsvIngestSource'];
 export type CustomLlmProvider = components['schemas']['CustomLlmProvider'];
@@ -3378,7 +4700,16 @@ export type DeepgramSynthesizer = components['schemas']['DeepgramSynthesizer'];
 export type DeepgramTranscriber = components['schemas']['DeepgramTranscriber'];
 export type DeepgramVoiceConfig = components['schemas']['DeepgramVoiceConfig'];
 export type DeepSeekLlmProvider = components['schemas']['DeepSeekLlmProvider'];
+export type Description = components['schemas']['description'];
+export type Disallow = components['schemas']['disallow'];
+export type Disposition = components['schemas']['Disposition'];
+export type DispositionAck = components['schemas']['DispositionAck'];
+export type DispositionDraft = components['schemas']['DispositionDraft'];
+export type DispositionList = components['schemas']['DispositionList'];
 export type DispositionResult = components['schemas']['DispositionResult'];
+export type DispositionsCreated = components['schemas']['DispositionsCreated'];
+export type DispositionTestRequest = components['schemas']['DispositionTestRequest'];
+export type DispositionTestResult = components['schemas']['DispositionTestResult'];
 export type E164PhoneNumber = components['schemas']['E164PhoneNumber'];
 export type ElevenLabsSynthesizer = components['schemas']['ElevenLabsSynthesizer'];
 export type ElevenLabsTranscriber = components['schemas']['ElevenLabsTranscriber'];
@@ -3395,6 +4726,7 @@ export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue']
 export type ExpressionCondition = components['schemas']['ExpressionCondition'];
 export type ExpressionGraphEdge = components['schemas']['ExpressionGraphEdge'];
 export type ExtractedData = components['schemas']['ExtractedData'];
+export type Gateways = components['schemas']['gateways'];
 export type GladiaTranscriber = components['schemas']['GladiaTranscriber'];
 export type GoogleLlmProvider = components['schemas']['GoogleLlmProvider'];
 export type GoogleSheetIngestSource = components['schemas']['GoogleSheetIngestSource'];
@@ -3405,8 +4737,13 @@ export type GraphLlmAgent = components['schemas']['GraphLlmAgent'];
 export type GraphLlmConfig = components['schemas']['GraphLlmConfig'];
 export type GraphNode = components['schemas']['GraphNode'];
 export type GraphNodeId = components['schemas']['GraphNodeId'];
+export type IceServer = components['schemas']['IceServer'];
+export type InboundEnabled = components['schemas']['inbound_enabled'];
 export type InboundMapping = components['schemas']['InboundMapping'];
 export type IngestSourceConfig = components['schemas']['IngestSourceConfig'];
+export type IpIdentifiers = components['schemas']['ip_identifiers'];
+export type IsObjective = components['schemas']['is_objective'];
+export type IsSubjective = components['schemas']['is_subjective'];
 export type JsonValue = components['schemas']['JsonValue'];
 export type Knowledgebase = components['schemas']['Knowledgebase'];
 export type KnowledgebaseList = components['schemas']['KnowledgebaseList'];
@@ -3423,10 +4760,18 @@ export type LocalizedText = components['schemas']['LocalizedText'];
 export type MakeCallRequest = components['schemas']['MakeCallRequest'];
 export type MayaSynthesizer = components['schemas']['MayaSynthesizer'];
 export type MayaVoiceConfig = components['schemas']['MayaVoiceConfig'];
+export type MediaEncryption = components['schemas']['media_encryption'];
+export type MediaEncryptionOptimistic = components['schemas']['media_encryption_optimistic'];
+export type MessageOnly = components['schemas']['MessageOnly'];
+export type Model = components['schemas']['model'];
 export type MultilingualConfig = components['schemas']['MultilingualConfig'];
 export type MultilingualLanguage = components['schemas']['MultilingualLanguage'];
 export type MultilingualSynthesizer = components['schemas']['MultilingualSynthesizer'];
 export type MultilingualTranscriber = components['schemas']['MultilingualTranscriber'];
+export type Name = components['schemas']['name'];
+export type Name_2 = components['schemas']['name-2'];
+export type ObjectiveOptions = components['schemas']['objective_options'];
+export type ObjectiveOption = components['schemas']['ObjectiveOption'];
 export type OpenAiLlmProvider = components['schemas']['OpenAiLlmProvider'];
 export type OpenAiSynthesizer = components['schemas']['OpenAiSynthesizer'];
 export type OpenAiTranscriber = components['schemas']['OpenAiTranscriber'];
@@ -3436,6 +4781,7 @@ export type OtherApiTool = components['schemas']['OtherApiTool'];
 export type OtherLlmProvider = components['schemas']['OtherLlmProvider'];
 export type OtherSynthesizer = components['schemas']['OtherSynthesizer'];
 export type OtherTranscriber = components['schemas']['OtherTranscriber'];
+export type OutboundLeadingPlusEnabled = components['schemas']['outbound_leading_plus_enabled'];
 export type PhoneNumber = components['schemas']['PhoneNumber'];
 export type PhoneNumberList = components['schemas']['PhoneNumberList'];
 export type PixaSynthesizer = components['schemas']['PixaSynthesizer'];
@@ -3446,6 +4792,8 @@ export type PollyVoiceConfig = components['schemas']['PollyVoiceConfig'];
 export type Provider = components['schemas']['Provider'];
 export type ProviderList = components['schemas']['ProviderList'];
 export type PurchasedPhoneNumber = components['schemas']['PurchasedPhoneNumber'];
+export type QualifyFrequency = components['schemas']['qualify_frequency'];
+export type Question = components['schemas']['question'];
 export type RagConfig = components['schemas']['RagConfig'];
 export type ReasoningEffort = components['schemas']['ReasoningEffort'];
 export type ReasoningModelSettings = components['schemas']['ReasoningModelSettings'];
@@ -3463,6 +4811,13 @@ export type SemanticRoute = components['schemas']['SemanticRoute'];
 export type SetupInboundRequest = components['schemas']['SetupInboundRequest'];
 export type SilenceRepeatSeconds = components['schemas']['SilenceRepeatSeconds'];
 export type SimpleLlmAgent = components['schemas']['SimpleLlmAgent'];
+export type SipTrunk = components['schemas']['SipTrunk'];
+export type SipTrunkGateway = components['schemas']['SipTrunkGateway'];
+export type SipTrunkIpIdentifier = components['schemas']['SipTrunkIpIdentifier'];
+export type SipTrunkList = components['schemas']['SipTrunkList'];
+export type SipTrunkNumber = components['schemas']['SipTrunkNumber'];
+export type SipTrunkNumberList = components['schemas']['SipTrunkNumberList'];
+export type SipTrunkNumberRequest = components['schemas']['SipTrunkNumberRequest'];
 export type SmallestSynthesizer = components['schemas']['SmallestSynthesizer'];
 export type SmallestVoiceConfig = components['schemas']['SmallestVoiceConfig'];
 export type SonioxTranscriber = components['schemas']['SonioxTranscriber'];
@@ -3472,7 +4827,14 @@ export type StatusMessage = components['schemas']['StatusMessage'];
 export type StoppedExecutions = components['schemas']['StoppedExecutions'];
 export type SubAccount = components['schemas']['SubAccount'];
 export type SubAccountList = components['schemas']['SubAccountList'];
+export type SubAccountUsage = components['schemas']['SubAccountUsage'];
+export type SubAccountUsageEntry = components['schemas']['SubAccountUsageEntry'];
+export type SubAccountUsageList = components['schemas']['SubAccountUsageList'];
+export type SubjectiveType = components['schemas']['subjective_type'];
+export type SubjectiveTypeConfig = components['schemas']['SubjectiveTypeConfig'];
+export type SubmitViolationRequest = components['schemas']['SubmitViolationRequest'];
 export type Synthesizer = components['schemas']['Synthesizer'];
+export type SystemPrompt = components['schemas']['system_prompt'];
 export type TaskConfig = components['schemas']['TaskConfig'];
 export type TelephonyData = components['schemas']['TelephonyData'];
 export type TelephonyProvider = components['schemas']['TelephonyProvider'];
@@ -3482,18 +4844,36 @@ export type ToolsConfig = components['schemas']['ToolsConfig'];
 export type Transcriber = components['schemas']['Transcriber'];
 export type TransferCallData = components['schemas']['TransferCallData'];
 export type TransferCallTool = components['schemas']['TransferCallTool'];
+export type Transport = components['schemas']['transport'];
+export type TtsCatalog = components['schemas']['TtsCatalog'];
+export type TtsModel = components['schemas']['TtsModel'];
+export type TtsProvider = components['schemas']['TtsProvider'];
+export type TtsVoice = components['schemas']['TtsVoice'];
+export type TtsVoicePage = components['schemas']['TtsVoicePage'];
 export type UnconditionalGraphEdge = components['schemas']['UnconditionalGraphEdge'];
 export type UnlinkInboundRequest = components['schemas']['UnlinkInboundRequest'];
+export type UpdateDispositionRequest = components['schemas']['UpdateDispositionRequest'];
+export type UpdateSipTrunkRequest = components['schemas']['UpdateSipTrunkRequest'];
+export type UpdateSubAccountRequest = components['schemas']['UpdateSubAccountRequest'];
 export type UsageBreakdown = components['schemas']['UsageBreakdown'];
 export type User = components['schemas']['User'];
 export type ValidationErrorItem = components['schemas']['ValidationErrorItem'];
 export type VectorStore = components['schemas']['VectorStore'];
+export type Violation = components['schemas']['Violation'];
+export type ViolationPage = components['schemas']['ViolationPage'];
 export type Voice = components['schemas']['Voice'];
 export type VoiceList = components['schemas']['VoiceList'];
+export type WebCallCapacityError = components['schemas']['WebCallCapacityError'];
+export type WebCallSession = components['schemas']['WebCallSession'];
+export type WebCallSessionRequest = components['schemas']['WebCallSessionRequest'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseDispositionRejected = components['responses']['DispositionRejected'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseRecordingRedirect = components['responses']['RecordingRedirect'];
+export type ResponseSipTrunkRejected = components['responses']['SipTrunkRejected'];
+export type ResponseSubAccountForbidden = components['responses']['SubAccountForbidden'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
@@ -3502,6 +4882,8 @@ export type ParameterAnsweredByVoiceMailFilter = components['parameters']['Answe
 export type ParameterBatchId = components['parameters']['BatchId'];
 export type ParameterBatchIdFilter = components['parameters']['BatchIdFilter'];
 export type ParameterCallTypeFilter = components['parameters']['CallTypeFilter'];
+export type ParameterDispositionAgentFilter = components['parameters']['DispositionAgentFilter'];
+export type ParameterDispositionId = components['parameters']['DispositionId'];
 export type ParameterExecutionId = components['parameters']['ExecutionId'];
 export type ParameterExecutionStatusFilter = components['parameters']['ExecutionStatusFilter'];
 export type ParameterFrom = components['parameters']['From'];
@@ -3511,12 +4893,25 @@ export type ParameterPhoneNumberId = components['parameters']['PhoneNumberId'];
 export type ParameterProviderFilter = components['parameters']['ProviderFilter'];
 export type ParameterProviderKeyName = components['parameters']['ProviderKeyName'];
 export type ParameterRagId = components['parameters']['RagId'];
+export type ParameterRunId = components['parameters']['RunId'];
 export type ParameterSearchCountry = components['parameters']['SearchCountry'];
 export type ParameterSearchPattern = components['parameters']['SearchPattern'];
 export type ParameterSearchProvider = components['parameters']['SearchProvider'];
 export type ParameterSearchRegion = components['parameters']['SearchRegion'];
+export type ParameterSipTrunkActiveFilter = components['parameters']['SipTrunkActiveFilter'];
+export type ParameterSipTrunkId = components['parameters']['SipTrunkId'];
+export type ParameterSipTrunkNumberId = components['parameters']['SipTrunkNumberId'];
 export type ParameterSubAccountId = components['parameters']['SubAccountId'];
 export type ParameterTo = components['parameters']['To'];
+export type ParameterTtsModelId = components['parameters']['TtsModelId'];
+export type ParameterTtsProviderId = components['parameters']['TtsProviderId'];
+export type ParameterUsageFrom = components['parameters']['UsageFrom'];
+export type ParameterUsageTo = components['parameters']['UsageTo'];
+export type ParameterViolationPageSize = components['parameters']['ViolationPageSize'];
+export type ParameterViolationStatusFilter = components['parameters']['ViolationStatusFilter'];
+export type ParameterVoiceLanguage = components['parameters']['VoiceLanguage'];
+export type ParameterVoicePage = components['parameters']['VoicePage'];
+export type ParameterVoicePageSize = components['parameters']['VoicePageSize'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAgentExecution: {
@@ -3582,6 +4977,95 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTtsProviders: {
+        parameters: {
+            query?: {
+                /**
+                 * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+                 * @example ta
+                 */
+                language?: components["parameters"]["VoiceLanguage"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Providers and their models for the language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TtsCatalog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTtsVoices: {
+        parameters: {
+            query: {
+                /**
+                 * @description BCP-47 language code (`en`, `hi`, `ta`, ...) to keep only what supports that language; omit for all.
+                 * @example ta
+                 */
+                language?: components["parameters"]["VoiceLanguage"];
+                /**
+                 * @description The model's `id` (a UUID) from `listTtsProviders`, not its `model_id` name.
+                 * @example f1b5c9cc-72e1-56a4-be8c-f3ee37d38309
+                 */
+                model_id: components["parameters"]["TtsModelId"];
+                /**
+                 * @description Page to return, starting at `1`.
+                 * @example 1
+                 */
+                page?: components["parameters"]["VoicePage"];
+                /**
+                 * @description Voices per page (default `100`; no maximum is documented).
+                 * @example 100
+                 */
+                page_size?: components["parameters"]["VoicePageSize"];
+                /**
+                 * @description The provider's `id` (a UUID) from `listTtsProviders`, not its name.
+                 * @example 7a3f4573-7548-5b34-80f9-5edf23bed79b
+                 */
+                provider_id: components["parameters"]["TtsProviderId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of voices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TtsVoicePage"];
+                };
+            };
+            /** @description `provider_id` or `model_id` missing or unknown, or another parameter invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -3911,6 +5395,224 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    listDispositions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only dispositions linked to this agent.
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id?: components["parameters"]["DispositionAgentFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dispositions (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDispositionRequest"];
+            };
+        };
+        responses: {
+            /** @description Disposition created and linked to the agent. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getDisposition: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only dispositions linked to this agent.
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id?: components["parameters"]["DispositionAgentFilter"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disposition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disposition"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDispositionRequest"];
+            };
+        };
+        responses: {
+            /** @description Edited in place. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            /** @description Copy-on-write; a private copy was created for the agent and edited. `id` is the copy's. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            /** @description No field the server knows was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the disposition (UUID; opaque).
+                 * @example 6f1e2d3c-4b5a-4c69-8d7e-9f0a1b2c3d4e
+                 */
+                disposition_id: components["parameters"]["DispositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionAck"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    bulkCreateDispositions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCreateDispositionsRequest"];
+            };
+        };
+        responses: {
+            /** @description All dispositions created and linked. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionsCreated"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["DispositionRejected"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description The transaction failed and was rolled back; no disposition was created. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getExecution: {
@@ -4271,7 +5973,7 @@ export interface operations {
                  */
                 country: components["parameters"]["SearchCountry"];
                 /**
-                 * @description Three-character prefix the number should start with (after the country code), e.g. an area code.
+                 * @description Digits the number should start with after the country code, such as an area code. Bolna's reference describes a three-character prefix; other lengths are sent as given and left to the server to judge.
                  * @example 415
                  */
                 pattern?: components["parameters"]["SearchPattern"];
@@ -4393,6 +6095,324 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    getCallRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                execution_id: components["parameters"]["ExecutionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: components["responses"]["RecordingRedirect"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getTransferRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the execution (call), as returned by `makeCall` or found in the executions listings. A UUID; treated as an opaque string.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                execution_id: components["parameters"]["ExecutionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: components["responses"]["RecordingRedirect"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSipTrunks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only active (`true`) or only inactive (`false`) trunks; omit for all.
+                 * @example true
+                 */
+                is_active?: components["parameters"]["SipTrunkActiveFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SIP trunks (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSipTrunkRequest"];
+            };
+        };
+        responses: {
+            /** @description Trunk created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            /** @description Invalid settings, e.g. a missing gateway, or credentials missing for the authentication type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["SipTrunkRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trunk deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOnly"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateSipTrunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSipTrunkRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated trunk. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["SipTrunkRejected"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSipTrunkNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk's numbers (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkNumberList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addSipTrunkNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkNumberRequest"];
+            };
+        };
+        responses: {
+            /** @description Number added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    removeSipTrunkNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the number on the trunk (from `addSipTrunkNumber` or `listSipTrunkNumbers`; opaque).
+                 * @example 01J8ZM0P7A3C5E9G2J4L6N8QRS
+                 */
+                phone_number_id: components["parameters"]["SipTrunkNumberId"];
+                /**
+                 * @description Id of the SIP trunk (from `createSipTrunk` or `listSipTrunks`; opaque).
+                 * @example 01J8ZK4T2Q9W6M3R5V7X1B0CDE
+                 */
+                trunk_id: components["parameters"]["SipTrunkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Number removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOnly"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     deleteSubAccount: {
         parameters: {
             query?: never;
@@ -4415,6 +6435,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StateMessage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateSubAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the sub-account (UUID; opaque).
+                 * @example 5416892b-9052-47d6-92e3-85ac51426903
+                 */
+                sub_account_id: components["parameters"]["SubAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSubAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description Sub-account updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateMessage"];
+                };
+            };
+            /** @description The change over-subscribes the organization's concurrency, or no valid field was sent. Bodies are `{"message": ...}` or `{"error": ..., "status": "failure"}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SubAccountForbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSubAccountUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+                 * @example 2026-08-01T00:00:00.000Z
+                 */
+                from?: components["parameters"]["UsageFrom"];
+                /**
+                 * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+                 * @example 2026-08-20T23:59:59.000Z
+                 */
+                to?: components["parameters"]["UsageTo"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the sub-account (UUID; opaque).
+                 * @example 5416892b-9052-47d6-92e3-85ac51426903
+                 */
+                sub_account_id: components["parameters"]["SubAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sub-account's usage over the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubAccountUsage"];
+                };
+            };
+            /** @description Invalid period (for example longer than 32 days, or `from` after `to`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4448,6 +6564,50 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    listSubAccountsUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the usage period, an ISO-8601 UTC date-time such as `2026-08-01T00:00:00Z`. Default: the start of the current month (UTC). The period may span at most 32 days.
+                 * @example 2026-08-01T00:00:00.000Z
+                 */
+                from?: components["parameters"]["UsageFrom"];
+                /**
+                 * @description End of the usage period, an ISO-8601 UTC date-time such as `2026-08-20T23:59:59Z`. Default: the end of the current day (UTC). The period may span at most 32 days.
+                 * @example 2026-08-20T23:59:59.000Z
+                 */
+                to?: components["parameters"]["UsageTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One usage entry per sub-account (bare array). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubAccountUsageList"];
+                };
+            };
+            /** @description Invalid period (for example longer than 32 days, or `from` after `to`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     createSubAccount: {
         parameters: {
             query?: never;
@@ -4470,9 +6630,17 @@ export interface operations {
                     "application/json": components["schemas"]["SubAccount"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description No concurrency given, or the envelope over-subscribes the organization. The body is `{"message": ...}` naming the sums and the organization's limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["SubAccountForbidden"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4527,6 +6695,50 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    sendCallEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The live call's run id: the `execution_id` that `makeCall` returned, the `id` of an inbound call's webhook delivery, or the `run_id` of a browser call session.
+                 * @example 4c06b4d1-4096-4561-919a-4f94539c8d4a
+                 */
+                run_id: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued for the call. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEventAccepted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No call is in progress for this `run_id` (not started, already ended, or unknown). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4707,6 +6919,42 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    testAgentDispositions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the agent (a UUID; treated as an opaque string).
+                 * @example 3c90c3cc-0d44-4b50-8888-8dd25736052a
+                 */
+                agent_id: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispositionTestRequest"];
+            };
+        };
+        responses: {
+            /** @description The answers, by category and disposition name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionTestResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listAgentExecutions: {
         parameters: {
             query: {
@@ -4741,12 +6989,12 @@ export interface operations {
                  */
                 page_size?: components["parameters"]["PageSize"];
                 /**
-                 * @description Only calls through this conversation provider.
+                 * @description Only calls through this provider. Bolna documents `plivo`, `twilio`, `websocket` and `web-call` for this filter; executions also name `vobiz`, `exotel` and `sip-trunk`, so those are suggested too, and any other string is sent as given for the server to judge.
                  * @example twilio
                  */
                 provider?: components["parameters"]["ProviderFilter"];
                 /**
-                 * @description Only executions in this status. Closed list (see `ExecutionStatus`): `initiated`, not the `initiate` typo of seeds 000/001; includes `scheduled` and `rescheduled` (OAS, seed 003) and `prepared` (docs errors page; medium confidence that the filter accepts it).
+                 * @description Only executions in this status. Editors suggest the statuses Bolna documents for this filter; any other string is sent as given and left to the server to judge (for example `prepared`, which executions carry but the filter's documentation does not list).
                  * @example completed
                  */
                 status?: components["parameters"]["ExecutionStatusFilter"];
@@ -4845,6 +7093,116 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listViolations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page to return, starting at `1`.
+                 * @example 1
+                 */
+                page_number?: components["parameters"]["PageNumber"];
+                /**
+                 * @description Violations per page (default `20`; no maximum is documented, and the page's `limit` says what applied).
+                 * @example 2
+                 */
+                page_size?: components["parameters"]["ViolationPageSize"];
+                /**
+                 * @description Only violations in this status.
+                 * @example pending
+                 */
+                status?: components["parameters"]["ViolationStatusFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of violations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    submitViolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SubmitViolationRequest"];
+            };
+        };
+        responses: {
+            /** @description Evidence received; the violation is now `submitted`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createWebCallSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebCallSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebCallSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description No call can start now: `scope` says which limit (`global`, `customer`) or that browser calls are `not_enabled` for the account. The client's own retries of 429s happen first. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebCallCapacityError"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
         };
     };

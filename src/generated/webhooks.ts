@@ -400,7 +400,6 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
     "type": "string",
     "enum": [
       "scheduled",
-      "prepared",
       "queued",
       "rescheduled",
       "initiated",
@@ -421,6 +420,9 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
     "anyOf": [
       {
         "$ref": "#/components/schemas/ExecutionStatus"
+      },
+      {
+        "const": "prepared"
       },
       {
         "type": "string"
@@ -452,10 +454,12 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
     "properties": {
       "duration": {
         "type": [
+          "number",
           "string",
           "null"
         ],
-        "pattern": "^\\d+$"
+        "minimum": 0,
+        "pattern": "^\\d+(\\.\\d+)?$"
       },
       "to_number": {
         "type": [
@@ -539,7 +543,7 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
   },
   "Timestamp": {
     "type": "string",
-    "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?(Z|[+-](0\\d|1[0-4]):[0-5]\\d)?$"
+    "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$"
   },
   "TransferCallData": {
     "type": "object",
@@ -555,10 +559,12 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
       },
       "duration": {
         "type": [
+          "number",
           "string",
           "null"
         ],
-        "pattern": "^\\d+$"
+        "minimum": 0,
+        "pattern": "^\\d+(\\.\\d+)?$"
       },
       "cost": {
         "type": [

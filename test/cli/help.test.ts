@@ -53,7 +53,13 @@ describe("bolna-api --help", () => {
     const filters = listing.fields.filter((f) => f.in === "query" && !["page_number", "page_size", "from", "to"].includes(f.name));
     expect(filters.map((f) => f.name).sort()).toEqual(["answered_by_voice_mail", "batch_id", "call_type", "provider", "status"]);
     for (const filter of filters) expect(result.stdout).toContain(flag(filter.name));
-    for (const status of listing.fields.find((f) => f.name === "status")?.enum ?? []) expect(result.stdout).toContain(String(status));
+    // Each filter's values: the metadata's enum where only those are allowed, else the values the spec suggests.
+    const doc = operationDoc(listing.operationId);
+    for (const filter of filters) {
+      const values: readonly unknown[] = ("enum" in filter ? filter.enum : undefined) ?? doc?.fields.get(filter.name)?.knownValues ?? [];
+      for (const value of values) expect(result.stdout).toContain(String(value));
+    }
+    expect(doc?.fields.get("status")?.knownValues).toEqual(expect.arrayContaining(["queued", "completed", "no-answer", "error"]));
     for (const option of ["--format <jsonl|csv>", "--output", "--checkpoint", "--resume", "--max-retries", "--concurrency"]) {
       expect(result.stdout).toContain(option);
     }

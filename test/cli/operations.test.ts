@@ -122,9 +122,9 @@ describe("exit statuses and refusals, against a loopback server", () => {
   it("refuses before sending: bad values (2), a missing key (3), a key given as a flag (2)", async () => {
     const before = server.requests.length;
     const env = { BOLNA_API_KEY: KEY, BOLNA_BASE_URL: server.url };
-    const badEnum = await runCli(["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-02T00:00:00Z", "--status", "done"], env);
+    const badEnum = await runCli(["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-02T00:00:00Z", "--call-type", "outgoing"], env);
     expect(badEnum.code).toBe(2);
-    expect(badEnum.stderr).toContain("`status` must be one of");
+    expect(badEnum.stderr).toContain("`call_type` must be one of");
     const wideWindow = await runCli(["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-30T00:00:00Z"], env);
     expect(wideWindow.code).toBe(2);
     expect(wideWindow.stderr).toContain("at most 7 days");

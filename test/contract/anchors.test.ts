@@ -93,14 +93,6 @@ const ANCHORS: Anchor[] = [
     client: "refuses",
   },
   {
-    fact: "the status filter is `initiated`, not the seeds' `initiate` typo",
-    operationId: "listAgentExecutions",
-    change: (p) => void (p.query.status = "initiate"),
-    code: "enum",
-    field: "status",
-    client: "refuses",
-  },
-  {
     fact: "a batch needs its CSV (docs: file required)",
     operationId: "createBatch",
     change: (p) => void delete body(p).file,

@@ -73,7 +73,7 @@ async function expectAccepted(op: SpecOperation, parts: RequestParts, prefer?: s
   expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
   expect(exchange.violations, "Prism sl-violations").toBeUndefined();
   // A paginated method always names the page it asks for (the first page: 1 unless the caller chose one).
-  const pageParam = (op.raw["x-bolna-pagination"] as { page_param?: string } | undefined)?.page_param;
+  const pageParam = (op.raw["x-bolna-pagination"] as { request?: { page?: string } } | undefined)?.request?.page;
   const query = pageParam && parts.query[pageParam] === undefined ? { ...parts.query, [pageParam]: 1 } : parts.query;
   expect(Object.fromEntries(exchange.url.searchParams), "query sent").toEqual(stringQuery(query));
   expect(await sentBody(op, exchange.request), "body sent").toEqual(await expectedBody(op, parts.body));
@@ -113,17 +113,43 @@ describe("the client and the spec list the same operations", () => {
   });
 });
 
+/**
+ * An operation that answers only with a redirect (a recording: 302 to a pre-signed URL). Its success is the
+ * redirect itself, read through the raw client with `redirect: "manual"`, never followed: the target is a storage
+ * host that must not see the client's request.
+ */
+function redirectOnly(op: SpecOperation): SpecResponse | undefined {
+  return successResponses(op).length === 0 ? op.responses.find((r) => r.status >= 300 && r.status < 400) : undefined;
+}
+
 describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))("%s", (_id, op) => {
   const bodyExamples = op.requestBody?.examples ?? [];
+  const redirect = redirectOnly(op);
 
-  it("accepts the required parameters only", async () => {
+  if (redirect) it("answers with its documented redirect, read without following it", async () => {
+    const wire = recordingFetch({ coverage });
+    const client = contractClient(baseUrl, wire);
+    const { path } = allParamsParts(op);
+    const raw = client[op.method.toUpperCase() as "GET"] as unknown as (p: string, init: object) => Promise<{ response: Response }>;
+    const { response } = await raw(op.path, { params: { path }, redirect: "manual", parseAs: "stream" });
+    const exchange = only(wire.exchanges, "requests sent (the redirect is not followed)");
+    expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
+    expect(exchange.violations, "Prism sl-violations").toBeUndefined();
+    expect(response.status).toBe(redirect.status);
+    const location = redirect.headers.Location;
+    expect(location?.example, "the spec documents the Location").toBeDefined();
+    expect(response.headers.get("location")).toBe(String(location?.example));
+    coverage.recordCall(op.operationId);
+  });
+
+  else it("accepts the required parameters only", async () => {
     const parts = requiredOnlyParts(op);
     await expectAccepted(op, parts);
     coverage.recordCall(op.operationId);
   });
 
-  const variants: Array<string | undefined> = bodyExamples.length > 0 ? bodyExamples.map((e) => e.name) : [undefined];
-  it.each(variants.map((name) => [name ?? "no body", name] as const))("accepts all parameters (request example: %s)", async (_label, name) => {
+  const variants: Array<string | undefined> = redirect ? [] : bodyExamples.length > 0 ? bodyExamples.map((e) => e.name) : [undefined];
+  if (variants.length > 0) it.each(variants.map((name) => [name ?? "no body", name] as const))("accepts all parameters (request example: %s)", async (_label, name) => {
     const { exchange } = await expectAccepted(op, allParamsParts(op, name));
     if (name !== undefined) coverage.recordExample(op.operationId, "request", name);
     const first = successResponses(op)[0];

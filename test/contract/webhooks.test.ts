@@ -115,7 +115,10 @@ describe("webhook validator vs. Ajv", () => {
     ["transcript a number", set(["transcript"], 42), false],
     ["conversation_duration a string", set(["conversation_duration"], "68.4"), false],
     ["telephony_data a string", set(["telephony_data"], "twilio"), false],
-    ["telephony_data.duration a number", set(["telephony_data", "duration"], 42), false],
+    ["telephony_data.duration a number (current docs)", set(["telephony_data", "duration"], 42), true],
+    ["telephony_data.duration a decimal string (Twilio busy)", set(["telephony_data", "duration"], "0.0"), true],
+    ["telephony_data.duration a negative number", set(["telephony_data", "duration"], -1), false],
+    ["telephony_data.duration words", set(["telephony_data", "duration"], "one minute"), false],
     ["cost_breakdown.llm a string", set(["cost_breakdown", "llm"], "cheap"), false],
     ["answered_by_voice_mail a string", set(["answered_by_voice_mail"], "yes"), false],
     ["retry_count fractional", set(["retry_count"], 1.5), false],
@@ -146,7 +149,7 @@ describe("webhook validator vs. Ajv", () => {
   it("names the bad field in its error", () => {
     const error = (() => {
       try {
-        parseExecutionWebhook(set(["telephony_data", "duration"], 42));
+        parseExecutionWebhook(set(["telephony_data", "duration"], "one minute"));
       } catch (e) {
         return e;
       }

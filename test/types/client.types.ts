@@ -3,7 +3,18 @@
  * Each `@ts-expect-error` line must fail to compile; if one starts compiling, tsc reports the unused directive.
  */
 import { expectTypeOf } from "vitest";
-import { createBolnaClient, type BolnaClient, type Execution, type ExecutionPage, type PagePromise } from "../../src/index.js";
+import {
+  createBolnaClient,
+  type BolnaClient,
+  type Execution,
+  type ExecutionPage,
+  type OperationArgs,
+  type PagePromise,
+  type TtsVoice,
+  type TtsVoicePage,
+  type Violation,
+  type ViolationPage,
+} from "../../src/index.js";
 
 declare const bolna: BolnaClient;
 const agent_id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -19,8 +30,8 @@ export async function rawClientIsTypedFromPaths() {
   // @ts-expect-error: missing the required `from`/`to` query parameters
   await bolna.GET("/v2/agent/{agent_id}/executions", { params: { path: { agent_id } } });
   await bolna.GET("/v2/agent/{agent_id}/executions", {
-    // @ts-expect-error: `initiate` is the docs' typo, not a status
-    params: { path: { agent_id }, query: { ...window, status: "initiate" } },
+    // @ts-expect-error: a status is a string
+    params: { path: { agent_id }, query: { ...window, status: 3 } },
   });
   await bolna.POST("/call", {
     // @ts-expect-error: a required body property is missing
@@ -59,14 +70,30 @@ export async function paginationOnlyWherePaginated() {
   expectTypeOf(pages).toEqualTypeOf<PagePromise<ExecutionPage, Execution>>();
   expectTypeOf(await pages).toEqualTypeOf<ExecutionPage>();
   for await (const execution of pages) expectTypeOf(execution).toEqualTypeOf<Execution>();
+  // Other envelopes: the item type comes from the envelope property the spec names (`items` here).
+  const voices = bolna.listTtsVoices({ provider_id: "p", model_id: "m" });
+  expectTypeOf(voices).toEqualTypeOf<PagePromise<TtsVoicePage, TtsVoice>>();
+  for await (const voice of voices) expectTypeOf(voice.voice_id).toEqualTypeOf<string>();
+  expectTypeOf(bolna.listViolations({ status: "pending" })).toEqualTypeOf<PagePromise<ViolationPage, Violation>>();
   // @ts-expect-error: listAgents returns a bare array (a Promise), not a paginated iterable
   for await (const agent of bolna.listAgents()) void agent;
 }
 
 export function exportFiltersAreTypedFromTheSpec() {
   bolna.exportExecutions({ agent_id, from: window.from, status: "completed", call_type: "inbound" });
-  // @ts-expect-error: `initiate` is not a status
-  bolna.exportExecutions({ agent_id, from: window.from, status: "initiate" });
+  // @ts-expect-error: `call_type` is a closed enum
+  bolna.exportExecutions({ agent_id, from: window.from, call_type: "sideways" });
+}
+
+/** Open enums: any string is accepted, yet the known values stay literal types (editors complete them). */
+export function openEnumsKeepTheirKnownValues() {
+  // Exclude, not NonNullable: `NonNullable<T>` is `T & {}`, which TypeScript collapses with `string & {}` to `string`.
+  type StatusFilter = Exclude<OperationArgs<"listAgentExecutions">["status"], undefined>;
+  type ProviderFilter = Exclude<OperationArgs<"listAgentExecutions">["provider"], undefined>;
+  expectTypeOf<Extract<StatusFilter, "completed">>().toEqualTypeOf<"completed">();
+  expectTypeOf<Extract<ProviderFilter, "vobiz">>().toEqualTypeOf<"vobiz">();
+  expectTypeOf<"a-status-added-later">().toMatchTypeOf<StatusFilter>();
+  void bolna.listAgentExecutions({ agent_id, ...window, status: "prepared", provider: "sip-trunk" });
 }
 
 export function rateLimitBucketsAreTypedFromTheSpec() {

@@ -2,9 +2,14 @@
  * The README's quickstart, compiled by `npm run typecheck` so the documentation cannot drift from the API.
  * Keep it in sync with README.md § Quickstart (it is never executed).
  */
-import { createBolnaClient } from "../../src/index.js";
+import { createBolnaClient, downloadRecording, getRecordingUrl } from "../../src/index.js";
 import { startMockServer } from "../../src/mock/server.js";
-import { createWebhookDeduplicator, isBolnaWebhookIp, parseExecutionWebhook } from "../../src/webhooks.js";
+import {
+  createWebhookDeduplicator,
+  isBolnaWebhookIp,
+  parseBolnaDuration,
+  parseExecutionWebhook,
+} from "../../src/webhooks.js";
 
 export async function quickstart() {
   const bolna = createBolnaClient(); // apiKey: BOLNA_API_KEY, baseUrl: BOLNA_BASE_URL or https://api.bolna.ai
@@ -62,4 +67,13 @@ export function webhookHandler(req: { socket: { remoteAddress?: string } }, rawB
   const execution = parseExecutionWebhook(rawBody);
   if (!seen.isDuplicate(execution)) queue.push(execution);
   reply(200);
+  const seconds: number | null = parseBolnaDuration(execution.telephony_data?.duration);
+  void seconds;
+}
+
+export async function recordings(execution_id: string) {
+  const bolna = createBolnaClient();
+  const url: URL = await getRecordingUrl(bolna, { execution_id });
+  const audio: Response = await downloadRecording(bolna, { execution_id, leg: "transfer" });
+  void [url, audio];
 }

@@ -209,7 +209,7 @@ describe("input checks before sending", () => {
   it.each([
     ["page_size over 50", { ...window, page_size: 51 }, "page_size"],
     ["page_number 0", { ...window, page_number: 0 }, "page_number"],
-    ["unknown status", { ...window, status: "initiate" }, "status"],
+    ["unknown call_type", { ...window, call_type: "sideways" }, "call_type"],
     ["missing to", { agent_id: AGENT, from: window.from }, "to"],
     ["window over 7 days", { ...window, to: "2026-01-09T00:00:00Z" }, "to"],
     ["unknown parameter", { ...window, created_at_gte: "2026-01-01" }, "created_at_gte"],
@@ -222,6 +222,13 @@ describe("input checks before sending", () => {
     expect(error).toBeInstanceOf(BolnaInputError);
     expect((error as BolnaInputError).field).toBe(field);
     expect(seen).toHaveLength(0);
+  });
+
+  it("sends filter values the server may accept although the spec does not list them (open filters)", async () => {
+    const { seen, bolna } = client();
+    await bolna.listAgentExecutions({ ...window, status: "prepared", provider: "a-new-carrier" });
+    const url = new URL(seen[0]?.request.url ?? "");
+    expect([url.searchParams.get("status"), url.searchParams.get("provider")]).toEqual(["prepared", "a-new-carrier"]);
   });
 
   it("refuses an empty path parameter, a non-number page_number and a PATCH that changes nothing", async () => {

@@ -61,23 +61,44 @@ describe("PagePromise", () => {
     expect(server.requests).toEqual([1, 2, 3]);
   });
 
-  it("stops at an empty page even though it says has_more: true", async () => {
+  it("refuses an empty page that says has_more: true instead of ending the walk short", async () => {
     const server = fakeServer({ 1: page(1, [rec(1)], true), 2: page(2, [], true) });
-    const list = new PagePromise(server.fetchPage);
-    expect((await collect(list.pages())).map((p) => p.page_number)).toEqual([1, 2]);
-    expect(await collect(list)).toEqual([rec(1)]);
-    expect(server.requests).toEqual([1, 2, 2]);
+    const seen: Rec[] = [];
+    const error = await (async () => {
+      for await (const item of new PagePromise(server.fetchPage)) seen.push(item);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BolnaError);
+    expect((error as Error).message).toBe(
+      "Page 2 is empty but says has_more: true; stopping instead of returning fewer records than the server says there are.",
+    );
+    expect(seen).toEqual([rec(1)]);
+    expect(server.requests).toEqual([1, 2]);
   });
 
-  it("follows the page_number the server echoes, not its own count", async () => {
-    // The server answers the request for page 3 with page 5 (say, it skipped empty pages): next is 6, not 4.
-    const server = fakeServer({
-      3: page(5, [rec(9)], true),
-      6: page(6, [rec(10)], false),
-    });
-    const items = await collect(new PagePromise(server.fetchPage, { firstPage: 3 }));
-    expect(items.map((r) => r.n)).toEqual([9, 10]);
-    expect(server.requests).toEqual([3, 6]);
+  it("accepts an empty last page that says has_more: false", async () => {
+    const server = fakeServer({ 1: page(1, [rec(1)], true), 2: page(2, [], false) });
+    expect(await collect(new PagePromise(server.fetchPage))).toEqual([rec(1)]);
+    expect(server.requests).toEqual([1, 2]);
+  });
+
+  it("refuses a server that jumps page_number ahead (asked for 2, answered 5) instead of skipping pages 2–4", async () => {
+    const server = fakeServer({ 1: page(1, [rec(1), rec(2)], true), 2: page(5, [rec(9)], true) });
+    const seen: number[] = [];
+    const error = await (async () => {
+      for await (const item of new PagePromise(server.fetchPage)) seen.push(item.n);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BolnaError);
+    expect((error as Error).message).toMatch(/^Asked for page 2 but the server answered page 5; stopping instead of skipping/);
+    expect(seen, "nothing of the misplaced page is yielded").toEqual([1, 2]);
+    expect(server.requests).toEqual([1, 2]);
+  });
+
+  it("checks the first page of a walk too (asked for 3, answered 5), but awaiting it alone returns it as served", async () => {
+    const server = fakeServer({ 3: page(5, [rec(9)], true) });
+    const list = new PagePromise(server.fetchPage, { firstPage: 3 });
+    expect((await list).page_number).toBe(5);
+    await expect(collect(list)).rejects.toThrow(/^Asked for page 3 but the server answered page 5/);
+    expect(server.requests).toEqual([3]);
   });
 
   it("throws after maxPages against a server that always says has_more: true", async () => {
@@ -110,7 +131,7 @@ describe("PagePromise", () => {
 
   it("stops at once when the server answers the same page number again (a stateless mock)", async () => {
     const server = fakeServer({ 1: page(1, [rec(1)], true), 2: page(1, [rec(1)], true) });
-    await expect(collect(new PagePromise(server.fetchPage))).rejects.toThrow(/page 2 but the server answered page 1/);
+    await expect(collect(new PagePromise(server.fetchPage))).rejects.toThrow(/^Asked for page 2 but the server answered page 1;/);
     expect(server.requests).toEqual([1, 2]);
   });
 

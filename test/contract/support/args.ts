@@ -50,7 +50,7 @@ export function isBinaryProperty(schema: Schema): boolean {
   return typeof schema.contentMediaType === "string" && !/json/i.test(schema.contentMediaType);
 }
 
-const EXTENSIONS: Record<string, string> = { "text/csv": "csv", "application/pdf": "pdf", "text/plain": "txt" };
+const EXTENSIONS: Record<string, string> = { "text/csv": "csv", "application/pdf": "pdf", "text/plain": "txt", "image/png": "png" };
 
 /** Turns the spec's textual stand-in for a file (`file: "contact_number,name\n…"`) into a real `File`. */
 function toFile(name: string, schema: Schema, value: unknown): unknown {

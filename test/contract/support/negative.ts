@@ -6,7 +6,7 @@
  * is expected to refuse it before sending.
  */
 import { allParamsParts, isBinaryProperty, propertySchema, type RequestParts } from "./args.js";
-import { deref, type Schema, type SpecOperation } from "./spec.js";
+import { deref, matchOperation, type Schema, type SpecOperation } from "./spec.js";
 
 export interface NegativeCase {
   /** e.g. `query page_size: maximum (51)`. */
@@ -28,8 +28,8 @@ export interface NegativeCase {
 /**
  * What the client promises to check before sending (docs/design.md, "Parameter constraints"): `required`, `enum`,
  * `minimum`, `maximum`, `minLength`, `maxLength`, `pattern` and the type of top-level arguments, a body's
- * `minProperties`, and the date-time bounds of an `x-bolna-max-window`; for bodies marked `x-bolna-strict-body`
- * the same keywords one level down too. Everything else (format, oneOf, nested properties of other bodies) is left
+ * `minProperties`, and top-level `format: date-time` values; for bodies marked `x-bolna-strict-body` the same
+ * keywords one level down too. Everything else (other formats, oneOf, nested properties of other bodies) is left
  * to the server; the contract is then that the server's rejection surfaces as a typed `APIError`.
  */
 export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
@@ -44,7 +44,10 @@ export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
   "type",
 ]);
 
-/** Query parameters whose emptiness Prism cannot see: `?batch_id=` counts as absent, so `minLength: 1` is unprovable. */
+/**
+ * Empty values Prism cannot tell from another request: `?batch_id=` counts as absent, and an empty path segment can
+ * turn the path into another operation's (`/dispositions/{disposition_id}` into `/dispositions/`).
+ */
 export const PRISM_BLIND_SPOTS = new Set<string>();
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -128,10 +131,21 @@ function nestedCases(base: RequestParts, name: string, schema: Schema, value: un
   return cases;
 }
 
+/** `/dispositions/{disposition_id}` with an empty id is `/dispositions/`, a path of its own (the collection). */
+function emptySegmentIsAnotherRoute(op: SpecOperation, name: string): boolean {
+  const path = op.path.replace(`{${name}}`, "").replace(/\{[^}]+\}/g, "x1");
+  const other = matchOperation(op.method, new URL(path, "http://mock.invalid"));
+  return other !== undefined && other.operationId !== op.operationId;
+}
+
+/** Date-times are parsed by the client (to send one canonical form), so a malformed one never leaves it. */
+function isClientCheckedFormat(keyword: string, schema: Record<string, unknown>): boolean {
+  return keyword === "format" && schema.format === "date-time";
+}
+
 export function negativeCases(op: SpecOperation): NegativeCase[] {
   const base = allParamsParts(op);
   const cases: NegativeCase[] = [];
-  const windowBounds = new Set(op.maxWindow ? [op.maxWindow.from, op.maxWindow.to] : []);
   const add = (c: Omit<NegativeCase, "clientRefuses" | "prismCode">, clientRefuses?: boolean) =>
     cases.push({
       ...c,
@@ -153,9 +167,13 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
         PRISM_BLIND_SPOTS.add(`${op.operationId}: query ${param.name} minLength ${String(schema.minLength)} (an empty value reads as absent)`);
         continue;
       }
+      if (param.in === "path" && value === "" && emptySegmentIsAnotherRoute(op, param.name)) {
+        PRISM_BLIND_SPOTS.add(`${op.operationId}: empty path ${param.name} (the path becomes another operation's, which answers it)`);
+        continue;
+      }
       const parts = clone(base);
       parts[param.in][param.name] = value;
-      const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || (keyword === "format" && windowBounds.has(param.name));
+      const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || isClientCheckedFormat(keyword, schema);
       add({ title: `${param.in} ${param.name}: ${keyword} (${label})`, location: param.in, field: param.name, keyword, parts }, refuses);
     }
   }
@@ -174,7 +192,8 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
       for (const { keyword, value, label } of breakers(schema, wire)) {
         const parts = clone(base);
         (parts.body as Record<string, unknown>)[name] = value;
-        add({ title: `body ${name}: ${keyword} (${label})`, location: "body", field: name, keyword, parts });
+        const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || isClientCheckedFormat(keyword, schema);
+        add({ title: `body ${name}: ${keyword} (${label})`, location: "body", field: name, keyword, parts }, refuses);
       }
       // Array items (e.g. each of `from_phone_numbers` must be E.164): nested, so the client does not check them.
       const items = schema.type === "array" && schema.items !== undefined ? deref(schema.items) : undefined;
