@@ -41,7 +41,8 @@ export function columnsFor(schema: SchemaNode): string[] {
 /** RFC 4180: quote a cell holding a comma, quote or line break, doubling the quotes inside. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  // Records are JSON, so anything but a string (number, boolean, array, object) is written as JSON writes it.
+  const text = typeof value === "string" ? value : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

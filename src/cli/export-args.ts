@@ -29,11 +29,23 @@ export const EXPORT_FILTERS: readonly FieldRule[] = LISTING.fields.filter(
 export const EXPORT_OPTION_DOCS: ReadonlyArray<readonly [flag: string, text: string]> = [
   ["--agent-id <id>", "The agent whose executions to export (required unless resuming)."],
   ["--from <ISO date-time>", "Start of the range, inclusive, e.g. 2026-08-01T00:00:00Z (required unless resuming)."],
-  ["--to <ISO date-time>", "End of the range, inclusive. Default: now. Any length: the range is cut into windows of at most 7 days for you."],
-  ["--format <jsonl|csv>", "jsonl (default): one JSON record per line. csv: a header row, then one row per record; nested objects become dotted columns (telephony_data.duration), fields the spec does not list go to the last column, _extra, as JSON."],
+  [
+    "--to <ISO date-time>",
+    "End of the range, inclusive. Default: now. Any length: the range is cut into windows of at most 7 days for you.",
+  ],
+  [
+    "--format <jsonl|csv>",
+    "jsonl (default): one JSON record per line. csv: a header row, then one row per record; nested objects become dotted columns (telephony_data.duration), fields the spec does not list go to the last column, _extra, as JSON.",
+  ],
   ["-o, --output <file>", "Write to this file (replaced, or appended to when resuming). Default: stdout."],
-  ["--checkpoint <file>", "Save where the export stands (the last complete page) to this file: every few seconds, and when it fails or is interrupted (Ctrl-C). Removed when the export completes."],
-  ["--resume <file>", "Continue the export saved in this checkpoint, with its agent, range, filters, format, output and API base URL (options given again must agree, except --base-url). The output is cut back to the last checkpointed record and appended to, so it holds every record exactly once. New checkpoints go to the same file unless --checkpoint names another."],
+  [
+    "--checkpoint <file>",
+    "Save where the export stands (the last complete page) to this file: every few seconds, and when it fails or is interrupted (Ctrl-C). Removed when the export completes.",
+  ],
+  [
+    "--resume <file>",
+    "Continue the export saved in this checkpoint, with its agent, range, filters, format, output and API base URL (options given again must agree, except --base-url). The output is cut back to the last checkpointed record and appended to, so it holds every record exactly once. New checkpoints go to the same file unless --checkpoint names another.",
+  ],
   ["--max-retries <n>", "Retries of a failing page before the export gives up. Default 3."],
   ["--concurrency <n>", "Pages requested in parallel, 1–16. Default 4."],
 ];

@@ -38,7 +38,9 @@ export interface SavedExport {
 }
 
 function isSavedExport(value: unknown): value is SavedExport {
-  const saved = (typeof value === "object" && value !== null ? value : {}) as Partial<Record<keyof SavedExport, unknown>>;
+  const saved = (typeof value === "object" && value !== null ? value : {}) as Partial<
+    Record<keyof SavedExport, unknown>
+  >;
   return (
     saved.kind === KIND &&
     saved.version === 1 &&
@@ -48,7 +50,8 @@ function isSavedExport(value: unknown): value is SavedExport {
     typeof saved.outputBytes === "number" &&
     Number.isInteger(saved.outputBytes) &&
     saved.outputBytes >= 0 &&
-    (saved.columns === undefined || (Array.isArray(saved.columns) && saved.columns.every((c) => typeof c === "string"))) &&
+    (saved.columns === undefined ||
+      (Array.isArray(saved.columns) && saved.columns.every((c) => typeof c === "string"))) &&
     typeof saved.checkpoint === "object" &&
     saved.checkpoint !== null
   );
@@ -62,7 +65,9 @@ export async function readSavedExport(path: string): Promise<SavedExport> {
     throw new UsageError(`--resume: cannot read the checkpoint ${JSON.stringify(path)} (${(error as Error).message}).`);
   }
   if (!isSavedExport(parsed)) {
-    throw new UsageError(`--resume: ${JSON.stringify(path)} is not a checkpoint written by \`bolna-api export --checkpoint\`.`);
+    throw new UsageError(
+      `--resume: ${JSON.stringify(path)} is not a checkpoint written by \`bolna-api export --checkpoint\`.`,
+    );
   }
   return parsed;
 }
@@ -88,7 +93,7 @@ abstract class BufferedSink implements RecordSink {
   #queuedBytes = 0;
   #written: number;
   /** Set by a failed write: what was queued is lost, so no later flush may let a checkpoint count it. */
-  #failure: unknown;
+  #failure: Error | undefined;
 
   constructor(written: number) {
     this.#written = written;
@@ -113,8 +118,8 @@ abstract class BufferedSink implements RecordSink {
       try {
         await this.writeChunk(chunk);
       } catch (error) {
-        this.#failure = error;
-        throw error;
+        this.#failure = error instanceof Error ? error : new Error("Writing the output failed.", { cause: error });
+        throw this.#failure;
       }
       this.#written += chunk.length;
     }
@@ -136,7 +141,7 @@ class FileSink extends BufferedSink {
 
   protected async writeChunk(chunk: Buffer): Promise<void> {
     // A FileHandle write may be partial; loop until the whole chunk is in the file.
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const { bytesWritten } = await this.#handle.write(chunk, offset);
       offset += bytesWritten;
     }
@@ -186,7 +191,11 @@ async function sizeOf(path: string): Promise<number | undefined> {
  * The output file of a new export (created or emptied), or of a resumed one (cut back to `resumeAt`, the
  * checkpoint's `outputBytes`). `onDropped` hears how many bytes written after the checkpoint were cut.
  */
-export async function openFileSink(path: string, resumeAt?: number, onDropped?: (bytes: number) => void): Promise<RecordSink> {
+export async function openFileSink(
+  path: string,
+  resumeAt?: number,
+  onDropped?: (bytes: number) => void,
+): Promise<RecordSink> {
   if (resumeAt === undefined) return new FileSink(await open(path, "w"), 0);
   const size = (await sizeOf(path)) ?? 0;
   if (size < resumeAt) {
@@ -206,4 +215,3 @@ export async function openFileSink(path: string, resumeAt?: number, onDropped?: 
 export function streamSink(stream: NodeJS.WritableStream): RecordSink {
   return new StreamSink(stream);
 }
-

@@ -20,7 +20,14 @@ import { APIUserAbortError, type ExportCheckpoint, type ExportOptions } from "..
 import { createCliClient } from "./client.js";
 import { columnsFor, createRowEncoder, csvLine } from "./csv.js";
 import { EXPORT_FILTERS, parseExportArgs, type ExportCommand, type ExportFormat } from "./export-args.js";
-import { openFileSink, readSavedExport, streamSink, writeSavedExport, type RecordSink, type SavedExport } from "./export-files.js";
+import {
+  openFileSink,
+  readSavedExport,
+  streamSink,
+  writeSavedExport,
+  type RecordSink,
+  type SavedExport,
+} from "./export-files.js";
 import { describeError, EXIT, exitStatusFor, UsageError } from "./exit.js";
 import { exportHelp } from "./help.js";
 import { createProgressDisplay } from "./progress.js";
@@ -42,7 +49,9 @@ interface Setup {
 /** What to export, from the flags and (when resuming) the checkpoint; flags given again must agree with it. */
 function plan(command: ExportCommand, saved: SavedExport | undefined): Setup {
   if (saved && command.format !== undefined && command.format !== saved.format) {
-    throw new UsageError(`--format ${command.format} differs from the checkpoint's ${saved.format}; a resumed export keeps its format.`);
+    throw new UsageError(
+      `--format ${command.format} differs from the checkpoint's ${saved.format}; a resumed export keeps its format.`,
+    );
   }
   if (saved && saved.output === null && command.output !== undefined) {
     throw new UsageError(
@@ -70,7 +79,10 @@ function plan(command: ExportCommand, saved: SavedExport | undefined): Setup {
     retry: { maxAttemptsPerPage: command.maxRetries + 1 },
     ...(saved ? { resume: saved.checkpoint } : {}),
   } as ExportOptions;
-  const columns = format === "csv" ? (saved?.columns ?? columnsFor(listItemSchema(LISTING.operationId, LISTING.pagination.items))) : undefined;
+  const columns =
+    format === "csv"
+      ? (saved?.columns ?? columnsFor(listItemSchema(LISTING.operationId, LISTING.pagination.items)))
+      : undefined;
   return {
     format,
     output: command.output !== undefined ? resolve(command.output) : (saved?.output ?? null),
@@ -116,7 +128,9 @@ export async function runExport(argv: readonly string[]): Promise<number> {
     setup.output === null
       ? streamSink(process.stdout)
       : await openFileSink(setup.output, saved?.outputBytes, (dropped) =>
-          process.stderr.write(`Resuming: removed ${dropped} bytes written after the checkpoint (they are exported again).\n`),
+          process.stderr.write(
+            `Resuming: removed ${dropped} bytes written after the checkpoint (they are exported again).\n`,
+          ),
         );
   const encode = setup.columns ? createRowEncoder(setup.columns) : (record: unknown) => `${JSON.stringify(record)}\n`;
   if (setup.columns && !saved) await sink.write(csvLine(setup.columns));
@@ -165,7 +179,13 @@ export async function runExport(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     progress?.done();
-    const status = await stop(error, interrupted, exported.checkpoint.recordsYielded, setup.checkpointPath, saveCheckpoint);
+    const status = await stop(
+      error,
+      interrupted,
+      exported.checkpoint.recordsYielded,
+      setup.checkpointPath,
+      saveCheckpoint,
+    );
     await sink.close().catch(() => undefined);
     return status;
   } finally {
@@ -182,7 +202,9 @@ async function stop(
   checkpointPath: string | undefined,
   saveCheckpoint: () => Promise<number>,
 ): Promise<number> {
-  const lines = [interrupted && error instanceof APIUserAbortError ? `Interrupted (${interrupted}).` : describeError(error)];
+  const lines = [
+    interrupted && error instanceof APIUserAbortError ? `Interrupted (${interrupted}).` : describeError(error),
+  ];
   try {
     const saved = await saveCheckpoint();
     lines.push(

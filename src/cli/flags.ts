@@ -64,7 +64,9 @@ async function textOf(flag: string, value: string): Promise<string> {
   try {
     return path === "-" ? await readStdin() : await readFile(path, "utf8");
   } catch (error) {
-    throw new UsageError(`${flag}: cannot read ${path === "-" ? "stdin" : JSON.stringify(path)} (${(error as Error).message}).`);
+    throw new UsageError(
+      `${flag}: cannot read ${path === "-" ? "stdin" : JSON.stringify(path)} (${(error as Error).message}).`,
+    );
   }
 }
 
@@ -102,7 +104,9 @@ export async function convertValue(rule: Pick<FieldRule, "type">, flag: string, 
     case "number": {
       const number = Number(value);
       if (value.trim() === "" || !Number.isFinite(number)) {
-        throw new UsageError(`${flag} must be ${rule.type === "integer" ? "an integer" : "a number"}; got ${JSON.stringify(value)}.`);
+        throw new UsageError(
+          `${flag} must be ${rule.type === "integer" ? "an integer" : "a number"}; got ${JSON.stringify(value)}.`,
+        );
       }
       return number;
     }
@@ -140,7 +144,8 @@ export async function operationArguments(
   for (const rule of meta.fields) {
     const raw = values[flagName(rule.name).slice(2)];
     // Every field flag is declared as a string option, so parseArgs gives strings (a list when repeatable).
-    if (raw !== undefined && typeof raw !== "boolean") args[rule.name] = await convertField(rule, doc, Array.isArray(raw) ? raw.map(String) : raw);
+    if (raw !== undefined && typeof raw !== "boolean")
+      args[rule.name] = await convertField(rule, doc, Array.isArray(raw) ? raw.map(String) : raw);
   }
   const bodyFlag = values["body"];
   if (typeof bodyFlag !== "string") return args;
@@ -152,7 +157,9 @@ export async function operationArguments(
   for (const [name, value] of Object.entries(body)) {
     const where = locations.get(name);
     if (where === "path" || where === "query") {
-      throw new UsageError(`--body sets ${name}, which is a ${where} parameter, not a body field: pass ${flagName(name)} instead.`);
+      throw new UsageError(
+        `--body sets ${name}, which is a ${where} parameter, not a body field: pass ${flagName(name)} instead.`,
+      );
     }
     if (name in args) throw new UsageError(`${name} is set by both ${flagName(name)} and --body; give it once.`);
     args[name] = value;

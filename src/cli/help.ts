@@ -47,7 +47,8 @@ function fieldNotes(rule: FieldRule, doc: FieldDoc | undefined): string[] {
   if (rule.required) notes.push("Required.");
   if (doc?.file) notes.push(`A file to upload (sent as ${doc.file.contentType}).`);
   const values = valuesOf(rule, doc);
-  if (values && values.join("|").length > 40) notes.push(`${rule.enum ? "One of" : "Known values"}: ${values.join(", ")}.`);
+  if (values && values.join("|").length > 40)
+    notes.push(`${rule.enum ? "One of" : "Known values"}: ${values.join(", ")}.`);
   if (!rule.enum && values) notes.push("Other values are sent as given.");
   if (rule.minimum !== undefined && rule.maximum !== undefined) notes.push(`From ${rule.minimum} to ${rule.maximum}.`);
   else if (rule.minimum !== undefined) notes.push(`At least ${rule.minimum}.`);
@@ -61,7 +62,10 @@ function fieldNotes(rule: FieldRule, doc: FieldDoc | undefined): string[] {
 
 function fieldRow(rule: FieldRule, doc: FieldDoc | undefined): readonly [string, string] {
   const description = plain(firstSentence(doc?.description ?? ""));
-  return [`${flagName(rule.name)} <${valueLabel(rule, doc)}>`, [...fieldNotes(rule, doc), description].filter(Boolean).join(" ")];
+  return [
+    `${flagName(rule.name)} <${valueLabel(rule, doc)}>`,
+    [...fieldNotes(rule, doc), description].filter(Boolean).join(" "),
+  ];
 }
 
 export function mainHelp(): string {
@@ -75,7 +79,9 @@ export function mainHelp(): string {
   const groups = [...byTag]
     .filter(([, docs]) => docs.length > 0)
     .map(([tag, docs]) => {
-      const rows = docs.map((doc) => [doc.operationId, `${plain(doc.summary)}${doc.deprecated ? " (deprecated)" : ""}`] as const);
+      const rows = docs.map(
+        (doc) => [doc.operationId, `${plain(doc.summary)}${doc.deprecated ? " (deprecated)" : ""}`] as const,
+      );
       return `  ${tag}\n${columns(rows, 4, width)}`;
     });
   return `bolna-api ${SDK_VERSION}: the Bolna Voice AI API from the command line (unofficial).
@@ -106,7 +112,9 @@ ${EXIT_STATUS_HELP}
 
 export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undefined): string {
   const fields = meta.fields;
-  const required = fields.filter((rule) => rule.required).map((rule) => `${flagName(rule.name)} <${valueLabel(rule, doc?.fields.get(rule.name))}>`);
+  const required = fields
+    .filter((rule) => rule.required)
+    .map((rule) => `${flagName(rule.name)} <${valueLabel(rule, doc?.fields.get(rule.name))}>`);
   const usage = [`bolna-api ${meta.operationId}`, ...required, fields.some((rule) => !rule.required) ? "[options]" : ""]
     .filter(Boolean)
     .join(" ");
@@ -122,7 +130,8 @@ export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undef
     ["Query parameters", place("query")],
     ["Body fields", place("body")],
   ] as const) {
-    if (group.length > 0) sections.push(`${title}:\n${columns(group.map((rule) => fieldRow(rule, doc?.fields.get(rule.name))))}`);
+    if (group.length > 0)
+      sections.push(`${title}:\n${columns(group.map((rule) => fieldRow(rule, doc?.fields.get(rule.name))))}`);
   }
   if (meta.body) {
     sections.push(
@@ -135,10 +144,18 @@ export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undef
     );
   }
   if (meta.pagination) {
-    const exportHint = meta.operationId === operationMetadata.listAgentExecutions.operationId ? " To read every page of any date range, use `bolna-api export`." : "";
+    const exportHint =
+      meta.operationId === operationMetadata.listAgentExecutions.operationId
+        ? " To read every page of any date range, use `bolna-api export`."
+        : "";
     sections.push(wrap(`This prints the one page asked for (${flagName(meta.pagination.pageParam)}).${exportHint}`, 0));
   }
-  sections.push(`Options:\n${columns([["--base-url <url>", "API base URL (default: BOLNA_BASE_URL, else https://api.bolna.ai)."], ["-h, --help", "This help."]])}`);
+  sections.push(
+    `Options:\n${columns([
+      ["--base-url <url>", "API base URL (default: BOLNA_BASE_URL, else https://api.bolna.ai)."],
+      ["-h, --help", "This help."],
+    ])}`,
+  );
   sections.push(EXIT_STATUS_HELP);
   return `${sections.filter(Boolean).join("\n\n")}\n`;
 }

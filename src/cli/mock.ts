@@ -22,7 +22,9 @@ export async function runMock(argv: readonly string[]): Promise<number> {
   }
   const port = values.port === undefined ? DEFAULT_MOCK_PORT : Number(values.port);
   if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65_535)) {
-    throw new UsageError(`--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(values.port)}.`);
+    throw new UsageError(
+      `--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(values.port)}.`,
+    );
   }
   const mock = await startMockServer({ port, ...(values.host === undefined ? {} : { host: values.host }) });
   process.stdout.write(

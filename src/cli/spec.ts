@@ -74,7 +74,8 @@ function deref<T extends { $ref?: string | undefined }>(node: T): T {
   for (let hops = 0; current.$ref !== undefined; hops++) {
     const [, section, name] = /^#\/components\/([^/]+)\/([^/]+)$/.exec(current.$ref) ?? [];
     const target = section && name ? spec().components[section]?.[name] : undefined;
-    if (target === undefined || hops > 20) throw new Error(`bolna-api: unresolvable $ref ${current.$ref} in the bundled spec`);
+    if (target === undefined || hops > 20)
+      throw new Error(`bolna-api: unresolvable $ref ${current.$ref} in the bundled spec`);
     current = target as T;
   }
   return current;
@@ -136,7 +137,12 @@ function listedValues(node: SchemaNode): unknown[] {
 }
 
 /** The fields a parameter or property's documentation shares: description, deprecation, default, listed values. */
-function fieldDoc(description: string | undefined, deprecated: boolean, schema: SchemaNode, node: SchemaNode): FieldDoc {
+function fieldDoc(
+  description: string | undefined,
+  deprecated: boolean,
+  schema: SchemaNode,
+  node: SchemaNode,
+): FieldDoc {
   const values = [...new Set(listedValues(node))];
   return {
     description: firstParagraph(description),
@@ -147,7 +153,12 @@ function fieldDoc(description: string | undefined, deprecated: boolean, schema: 
 }
 
 function firstParagraph(text: string | undefined): string {
-  return (text ?? "").split(/\n\s*\n/)[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return (
+    (text ?? "")
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, " ")
+      .trim() ?? ""
+  );
 }
 
 function operationNodes(): OperationNode[] {
@@ -170,7 +181,9 @@ function buildDoc(op: OperationNode): OperationDoc {
       const schema = resolveSchema(node);
       const doc = fieldDoc(schema.description, node.deprecated === true || schema.deprecated === true, schema, node);
       if (schema.format === "binary") {
-        doc.file = { contentType: media.encoding?.[name]?.contentType ?? schema.contentMediaType ?? "application/octet-stream" };
+        doc.file = {
+          contentType: media.encoding?.[name]?.contentType ?? schema.contentMediaType ?? "application/octet-stream",
+        };
       }
       fields.set(name, doc);
     }
@@ -210,6 +223,7 @@ export function listItemSchema(operationId: string, itemsProperty: string): Sche
   const envelope = ok?.content?.["application/json"]?.schema;
   const items = envelope ? resolveSchema(envelope).properties?.[itemsProperty] : undefined;
   const item = items ? resolveSchema(items).items : undefined;
-  if (item === undefined) throw new Error(`bolna-api: the spec gives no item schema for ${operationId}.${itemsProperty}`);
+  if (item === undefined)
+    throw new Error(`bolna-api: the spec gives no item schema for ${operationId}.${itemsProperty}`);
   return resolveSchema(item);
 }

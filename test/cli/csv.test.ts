@@ -33,7 +33,13 @@ describe("the Execution columns", () => {
   it("start with id, flatten described objects into dotted columns, end with _extra", () => {
     expect(columns[0]).toBe("id");
     expect(columns.at(-1)).toBe(EXTRA_COLUMN);
-    expect(columns).toEqual(expect.arrayContaining(["telephony_data.duration", "cost_breakdown.llm", "context_details.recipient_phone_number"]));
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        "telephony_data.duration",
+        "cost_breakdown.llm",
+        "context_details.recipient_phone_number",
+      ]),
+    );
     // A free-form object stays one column (its keys differ per agent).
     expect(columns).toContain("extracted_data");
     expect(columns.some((column) => column.startsWith("extracted_data."))).toBe(false);
@@ -61,7 +67,10 @@ describe("the Execution columns", () => {
     expect(cell(0, "telephony_data.duration")).toBe("42");
     expect(JSON.parse(cell(0, "extracted_data") ?? "")).toEqual({ interested: true, slot: "10,12" });
     expect(cell(0, "cost_breakdown.llm")).toBe("");
-    expect(JSON.parse(cell(0, EXTRA_COLUMN) ?? "")).toEqual({ "telephony_data.carrier_region": "IN", brand_new_field: [1, "two"] });
+    expect(JSON.parse(cell(0, EXTRA_COLUMN) ?? "")).toEqual({
+      "telephony_data.carrier_region": "IN",
+      brand_new_field: [1, "two"],
+    });
     // A described object that came back as something else is kept too.
     expect(cell(1, "telephony_data.duration")).toBe("");
     expect(JSON.parse(cell(1, EXTRA_COLUMN) ?? "")).toEqual({ telephony_data: "unexpected text" });

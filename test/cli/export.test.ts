@@ -65,7 +65,9 @@ function expectJsonl(text: string): void {
     .slice(0, -1)
     .split("\n")
     .map((line) => JSON.parse(line) as { id: string });
-  const wrong = records.findIndex((record) => JSON.stringify(record) !== JSON.stringify(dataset.record(indexOf(record.id))));
+  const wrong = records.findIndex(
+    (record) => JSON.stringify(record) !== JSON.stringify(dataset.record(indexOf(record.id))),
+  );
   expect(wrong, "first record that differs from the dataset's").toBe(-1);
   expectSequence(records.map((record) => record.id));
 }
@@ -75,7 +77,7 @@ function cellOf(record: unknown, column: string): string {
   let value: unknown = record;
   for (const part of column.split(".")) value = (value as Record<string, unknown> | null | undefined)?.[part];
   if (value === null || value === undefined) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function expectCsv(text: string): void {
@@ -87,7 +89,10 @@ function expectCsv(text: string): void {
   const columns = header as string[];
   const wrong = rows.findIndex((row) => {
     const record = dataset.record(indexOf(row[0] as string));
-    return row.length !== columns.length || columns.some((column, c) => c < columns.length - 1 && row[c] !== cellOf(record, column));
+    return (
+      row.length !== columns.length ||
+      columns.some((column, c) => c < columns.length - 1 && row[c] !== cellOf(record, column))
+    );
   });
   expect(wrong, "first row that differs from the dataset's record").toBe(-1);
   // The fake sends only fields the spec lists; _extra stays empty.
@@ -121,7 +126,9 @@ describe("a complete export", () => {
 
   it("the range has records on both shared window bounds, and three windows of 11, 11 and 7 pages", () => {
     expect(expectedIds.length).toBe(dataset.range(FROM, TO).count);
-    const pages = [0, 1, 2].map((w) => Math.ceil(dataset.range(windowStart(w), w === 2 ? TO : windowStart(w + 1)).count / 50));
+    const pages = [0, 1, 2].map((w) =>
+      Math.ceil(dataset.range(windowStart(w), w === 2 ? TO : windowStart(w + 1)).count / 50),
+    );
     expect(pages).toEqual([11, 11, 7]);
     for (const days of [7, 14]) {
       const bound = new Date(Date.parse(FROM) + days * DAY);
@@ -146,13 +153,21 @@ describe("a complete export", () => {
   it.skipIf(!hasScript())("shows progress on stderr when it is a terminal", async () => {
     const output = file("tty.jsonl");
     // `script` runs the command on a pseudo-terminal; its own stdout is what the terminal showed.
-    const command = [process.execPath, "--import", "tsx", CLI, ...exportArgs(server, "--output", output, "--concurrency", "1")]
+    const command = [
+      process.execPath,
+      "--import",
+      "tsx",
+      CLI,
+      ...exportArgs(server, "--output", output, "--concurrency", "1"),
+    ]
       .map((arg) => `'${arg}'`)
       .join(" ");
     // Asynchronously: the fake server runs in this process and must keep answering meanwhile.
     const screen = await onTerminal(command, ENV);
     expect(screen).toContain("\r\x1b[2K");
-    expect(screen).toMatch(/[\d,]+ records · \d+ pages · window 3\/3 \(page \d+\/\d+\) · [\d,]+ records\/s · ETA \d+:\d\d/);
+    expect(screen).toMatch(
+      /[\d,]+ records · \d+ pages · window 3\/3 \(page \d+\/\d+\) · [\d,]+ records\/s · ETA \d+:\d\d/,
+    );
     expect(screen).toContain(`${expectedIds.length.toLocaleString("en-US")} records`);
     expectJsonl(await readFile(output, "utf8"));
   });
@@ -160,7 +175,10 @@ describe("a complete export", () => {
 
 /** Runs a shell command on a pseudo-terminal (util-linux `script`) and returns what the terminal showed. */
 async function onTerminal(command: string, env: Record<string, string>): Promise<string> {
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("script", ["-qfec", command, "/dev/null"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let screen = "";
   child.stdout.on("data", (chunk: Buffer) => (screen += chunk.toString()));
   const [code] = (await once(child, "close")) as [number | null];
@@ -201,7 +219,11 @@ describe("through injected faults with --max-retries 0, resumed until complete",
    */
   const SCRIPTED: ReadonlyArray<{ window: number; page: number; fault: Fault }> = [
     { window: 0, page: 2, fault: { status: 503, body: { detail: "Service Unavailable" } } },
-    { window: 0, page: 10, fault: { status: 429, headers: { "retry-after-ms": "5" }, body: { detail: "Too many requests" } } },
+    {
+      window: 0,
+      page: 10,
+      fault: { status: 429, headers: { "retry-after-ms": "5" }, body: { detail: "Too many requests" } },
+    },
     { window: 1, page: 8, fault: { reset: true } },
     { window: 2, page: 5, fault: { status: 500, body: { detail: "Internal Server Error" } } },
   ];
@@ -246,7 +268,19 @@ describe("through injected faults with --max-retries 0, resumed until complete",
     const output = file("faults.csv");
     const checkpoint = file("faults-csv.ckpt");
     const failures = await untilComplete(
-      exportArgs(server, "--format", "csv", "--output", output, "--checkpoint", checkpoint, "--max-retries", "0", "--concurrency", "6"),
+      exportArgs(
+        server,
+        "--format",
+        "csv",
+        "--output",
+        output,
+        "--checkpoint",
+        checkpoint,
+        "--max-retries",
+        "0",
+        "--concurrency",
+        "6",
+      ),
       checkpoint,
       ["--max-retries", "0", "--concurrency", "6"],
     );
@@ -281,7 +315,10 @@ describe("stopped from outside, then resumed", () => {
     const stopped = await run.done;
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toContain("Interrupted (SIGINT)");
-    const saved = JSON.parse(await readFile(checkpoint, "utf8")) as { outputBytes: number; checkpoint: { recordsYielded: number } };
+    const saved = JSON.parse(await readFile(checkpoint, "utf8")) as {
+      outputBytes: number;
+      checkpoint: { recordsYielded: number };
+    };
     expect(saved.checkpoint.recordsYielded).toBeGreaterThan(0);
     expect(saved.checkpoint.recordsYielded).toBeLessThan(expectedIds.length);
     // The output holds every record written (whole lines only), and its first `outputBytes` bytes hold exactly
@@ -289,12 +326,18 @@ describe("stopped from outside, then resumed", () => {
     const written = await readFile(output);
     expect(written.at(-1)).toBe(0x0a);
     expect(written.length).toBeGreaterThanOrEqual(saved.outputBytes);
-    expect(written.subarray(0, saved.outputBytes).toString().split("\n").length - 1).toBe(saved.checkpoint.recordsYielded);
-    expect(stopped.stderr).toMatch(/\n(\d+) records were written; the checkpoint saved to .* counts the (\d+) up to the last complete page/);
+    expect(written.subarray(0, saved.outputBytes).toString().split("\n").length - 1).toBe(
+      saved.checkpoint.recordsYielded,
+    );
+    expect(stopped.stderr).toMatch(
+      /\n(\d+) records were written; the checkpoint saved to .* counts the (\d+) up to the last complete page/,
+    );
 
     const resumed = await runCli(["export", "--resume", checkpoint], ENV);
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(/^(Resuming: removed \d+ bytes written after the checkpoint \(they are exported again\)\.\n)?$/);
+    expect(resumed.stderr).toMatch(
+      /^(Resuming: removed \d+ bytes written after the checkpoint \(they are exported again\)\.\n)?$/,
+    );
     expectJsonl(await readFile(output, "utf8"));
   });
 

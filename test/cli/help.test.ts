@@ -22,7 +22,9 @@ describe("bolna-api --help", () => {
     for (const meta of OPERATIONS) {
       const summary = operationDoc(meta.operationId)?.summary ?? "";
       expect(summary, meta.operationId).not.toBe("");
-      expect(result.stdout).toMatch(new RegExp(`\\n {4}${meta.operationId} +${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+      expect(result.stdout).toMatch(
+        new RegExp(`\\n {4}${meta.operationId} +${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+      );
     }
     expect(result.stdout).toContain("bolna-api export --agent-id ID --from ISO");
     expect(result.stdout).toContain("BOLNA_API_KEY");
@@ -50,17 +52,35 @@ describe("bolna-api --help", () => {
     const result = await runCli(["export", "--help"]);
     expect(result.code).toBe(0);
     const listing = operationMetadata.listAgentExecutions;
-    const filters = listing.fields.filter((f) => f.in === "query" && !["page_number", "page_size", "from", "to"].includes(f.name));
-    expect(filters.map((f) => f.name).sort()).toEqual(["answered_by_voice_mail", "batch_id", "call_type", "provider", "status"]);
+    const filters = listing.fields.filter(
+      (f) => f.in === "query" && !["page_number", "page_size", "from", "to"].includes(f.name),
+    );
+    expect(filters.map((f) => f.name).sort()).toEqual([
+      "answered_by_voice_mail",
+      "batch_id",
+      "call_type",
+      "provider",
+      "status",
+    ]);
     for (const filter of filters) expect(result.stdout).toContain(flag(filter.name));
     // Each filter's values: the metadata's enum where only those are allowed, else the values the spec suggests.
     const doc = operationDoc(listing.operationId);
     for (const filter of filters) {
-      const values: readonly unknown[] = ("enum" in filter ? filter.enum : undefined) ?? doc?.fields.get(filter.name)?.knownValues ?? [];
+      const values: readonly unknown[] =
+        ("enum" in filter ? filter.enum : undefined) ?? doc?.fields.get(filter.name)?.knownValues ?? [];
       for (const value of values) expect(result.stdout).toContain(String(value));
     }
-    expect(doc?.fields.get("status")?.knownValues).toEqual(expect.arrayContaining(["queued", "completed", "no-answer", "error"]));
-    for (const option of ["--format <jsonl|csv>", "--output", "--checkpoint", "--resume", "--max-retries", "--concurrency"]) {
+    expect(doc?.fields.get("status")?.knownValues).toEqual(
+      expect.arrayContaining(["queued", "completed", "no-answer", "error"]),
+    );
+    for (const option of [
+      "--format <jsonl|csv>",
+      "--output",
+      "--checkpoint",
+      "--resume",
+      "--max-retries",
+      "--concurrency",
+    ]) {
       expect(result.stdout).toContain(option);
     }
     expect(result.stdout).toContain("130  interrupted");
@@ -78,7 +98,10 @@ describe("every operation's help, in-process", () => {
   it("no field's flag collides with the options every command has", () => {
     for (const meta of OPERATIONS) {
       const names = meta.fields.map((field) => flag(field.name).slice(2));
-      expect(names.filter((name) => ["base-url", "help", "body"].includes(name)), meta.operationId).toEqual([]);
+      expect(
+        names.filter((name) => ["base-url", "help", "body"].includes(name)),
+        meta.operationId,
+      ).toEqual([]);
       expect(Object.keys(operationOptions(meta))).toHaveLength(names.length + 2 + (meta.body ? 1 : 0));
     }
   });

@@ -22,7 +22,8 @@ describe("bolna-api mock", () => {
         url = match[1];
         break;
       }
-      if (mock.child.exitCode !== null || i > 1200) throw new Error(`the mock did not start:\n${mock.stdout}\n${mock.stderr}`);
+      if (mock.child.exitCode !== null || i > 1200)
+        throw new Error(`the mock did not start:\n${mock.stdout}\n${mock.stderr}`);
       await new Promise((done) => setTimeout(done, 50));
     }
   }, 90_000);

@@ -49,7 +49,17 @@ describe("against the Prism mock of the spec", () => {
     const csv = join(dir, "contacts.csv");
     await writeFile(csv, "contact_number,name\n+919876543210,Lucius\n");
     const result = await runCli(
-      ["createBatch", "--agent-id", AGENT_ID, "--file", `@${csv}`, "--from-phone-numbers", "+918035739196", "--from-phone-numbers", "+918035739197"],
+      [
+        "createBatch",
+        "--agent-id",
+        AGENT_ID,
+        "--file",
+        `@${csv}`,
+        "--from-phone-numbers",
+        "+918035739196",
+        "--from-phone-numbers",
+        "+918035739197",
+      ],
       env(),
     );
     expect(result).toMatchObject({ code: 0, stderr: "" });
@@ -66,11 +76,24 @@ describe("against the Prism mock of the spec", () => {
 
   it("listAgentExecutions prints the page envelope", async () => {
     const result = await runCli(
-      ["listAgentExecutions", "--agent-id", AGENT_ID, "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-07T00:00:00Z", "--page-size", "5"],
+      [
+        "listAgentExecutions",
+        "--agent-id",
+        AGENT_ID,
+        "--from",
+        "2026-08-01T00:00:00Z",
+        "--to",
+        "2026-08-07T00:00:00Z",
+        "--page-size",
+        "5",
+      ],
       env(),
     );
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ page_number: 1, has_more: expect.any(Boolean), data: expect.any(Array) });
+    const page = JSON.parse(result.stdout) as { page_number: unknown; has_more: unknown; data: unknown };
+    expect(page.page_number).toBe(1);
+    expect(typeof page.has_more).toBe("boolean");
+    expect(Array.isArray(page.data)).toBe(true);
   });
 });
 
@@ -89,7 +112,9 @@ describe("exit statuses and refusals, against a loopback server", () => {
     "503": { status: 503, headers: { "retry-after-ms": "1" }, body: { detail: "Service Unavailable" } },
   };
   beforeAll(async () => {
-    server = await startFaultServer((request) => answers[request.path.split("/").at(-1) ?? ""] ?? { status: 200, body: {} });
+    server = await startFaultServer(
+      (request) => answers[request.path.split("/").at(-1) ?? ""] ?? { status: 200, body: {} },
+    );
   });
   afterAll(() => server.close());
 
@@ -122,10 +147,26 @@ describe("exit statuses and refusals, against a loopback server", () => {
   it("refuses before sending: bad values (2), a missing key (3), a key given as a flag (2)", async () => {
     const before = server.requests.length;
     const env = { BOLNA_API_KEY: KEY, BOLNA_BASE_URL: server.url };
-    const badEnum = await runCli(["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-02T00:00:00Z", "--call-type", "outgoing"], env);
+    const badEnum = await runCli(
+      [
+        "listAgentExecutions",
+        "--agent-id",
+        "a",
+        "--from",
+        "2026-08-01T00:00:00Z",
+        "--to",
+        "2026-08-02T00:00:00Z",
+        "--call-type",
+        "outgoing",
+      ],
+      env,
+    );
     expect(badEnum.code).toBe(2);
     expect(badEnum.stderr).toContain("`call_type` must be one of");
-    const wideWindow = await runCli(["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-30T00:00:00Z"], env);
+    const wideWindow = await runCli(
+      ["listAgentExecutions", "--agent-id", "a", "--from", "2026-08-01T00:00:00Z", "--to", "2026-08-30T00:00:00Z"],
+      env,
+    );
     expect(wideWindow.code).toBe(2);
     expect(wideWindow.stderr).toContain("at most 7 days");
     const notANumber = await runCli(["listAgentExecutions", "--agent-id", "a", "--page-size", "ten"], env);
@@ -147,10 +188,16 @@ describe("exit statuses and refusals, against a loopback server", () => {
     expect(noKey.code).toBe(3);
     expect(noKey.stderr).toContain("BOLNA_API_KEY is not set");
 
-    for (const args of [["listAgents", `--api-key=${KEY}`], ["listAgents", "--api-key", KEY], ["export", "--token", KEY]]) {
+    for (const args of [
+      ["listAgents", `--api-key=${KEY}`],
+      ["listAgents", "--api-key", KEY],
+      ["export", "--token", KEY],
+    ]) {
       const flagged = await runCli(args, { BOLNA_BASE_URL: server.url });
       expect(flagged.code).toBe(2);
-      expect(flagged.stderr).toMatch(/^Refusing --(api-key|token): an API key typed on the command line stays in your shell history/);
+      expect(flagged.stderr).toMatch(
+        /^Refusing --(api-key|token): an API key typed on the command line stays in your shell history/,
+      );
       expect(flagged.stderr + flagged.stdout).not.toContain(KEY);
     }
     expect(server.requests.length, "requests sent by commands that should have been refused").toBe(before);
