@@ -53,4 +53,21 @@ export default defineConfig([
     // Gives the CommonJS build an `import.meta.url`, which the mock resolves Prism and the bundled spec from.
     shims: true,
   },
+  {
+    // The `bolna-api` command line, ESM for Node (it reads files and handles signals), which the library never
+    // imports, so it adds nothing to the library's import cost. Its own folder: its chunks (the lazily loaded body
+    // check, ...) would otherwise overwrite the library's chunks of the same name. The shebang in src/cli/main.ts
+    // is kept and tsdown marks the entry executable. No declarations: nothing imports it.
+    entry: { "bolna-api": "src/cli/main.ts" },
+    outDir: "dist/cli",
+    format: ["esm"],
+    platform: "node",
+    target: "node20",
+    dts: false,
+    sourcemap: false,
+    fixedExtension: false,
+    hash: false,
+    tsconfig: "tsconfig.build.json",
+    deps: { alwaysBundle: ["openapi-fetch"] },
+  },
 ]);

@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 // `unit`: helpers against injected fetches and local fault servers. `contract`: the client against one Prism
-// mock of the spec (global setup, free loopback port). `examples`: the runnable examples and `npm start`
-// against their own mock. `browser`: the built API reference in headless Chromium. `package`: the packed tarball
-// installed into throwaway CommonJS, ESM, TypeScript and browser projects.
+// mock of the spec (global setup, free loopback port). `cli`: the `bolna-api` command line as a child process.
+// `examples`: the runnable examples and `npm start` against their own mock. `browser`: the built API reference in
+// headless Chromium. `package`: the packed tarball installed into throwaway CommonJS, ESM, TypeScript and browser
+// projects.
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
@@ -17,6 +18,7 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      { test: { name: "cli", include: ["test/cli/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
       { test: { name: "examples", include: ["test/examples/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: "package", include: ["test/package/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 180_000 } },

@@ -123,6 +123,23 @@ describe("an ES module consumer (import)", () => {
   });
 });
 
+describe("the bolna-api command the package installs", () => {
+  it("runs from node_modules/.bin: help from the shipped spec, and a call with the key from the environment", async () => {
+    // `npm install` links the bin (the "bare" project is a copy of the installed package, without links).
+    const bin = join(projects.withPrism, "node_modules/.bin/bolna-api");
+    const help = await run(bin, ["getAgent", "--help"], { cwd: projects.withPrism });
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain("GET /v2/agent/{agent_id}");
+    const env = { BOLNA_API_KEY: API_KEY, BOLNA_BASE_URL: bolna.url };
+    const result = await run(bin, ["listAgents"], { cwd: projects.withPrism, env });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual([
+      { id: "agent-1", agent_name: "Alfred" },
+      { id: "agent-2", agent_name: "Lucius" },
+    ]);
+  });
+});
+
 describe("a TypeScript consumer", () => {
   // consumer.ts's @ts-expect-error lines are the negative checks: a missing error fails the run as surely as an
   // unexpected one.
