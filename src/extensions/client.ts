@@ -19,6 +19,7 @@ import {
   type RateLimitBucket,
 } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
+import { APIPromise, type WithResponse } from "./api-promise.js";
 import { prepareArguments, toFormData } from "./arguments.js";
 import { resolveConfig } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
@@ -156,7 +157,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   });
   const request = raw.request as unknown as LooseRequest;
 
-  async function send(meta: OperationMetadata, args: Record<string, unknown> | undefined, opts: RequestOptions) {
+  async function send(
+    meta: OperationMetadata,
+    args: Record<string, unknown> | undefined,
+    opts: RequestOptions,
+  ): Promise<WithResponse<unknown>> {
     const { path, query, body } = prepareArguments(meta, args);
     if (meta.body?.strict && body !== undefined) {
       strictBody ??= import("./strict-body.js");
@@ -183,7 +188,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     const { data, error, response } = await request(meta.method, meta.path, init);
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
     if (!response.ok) throw createAPIError(response, error, described);
-    return readData(meta, response, data as string | undefined, described);
+    return { data: readData(meta, response, data as string | undefined, described), response };
   }
 
   const methods: Record<string, unknown> = {};
@@ -195,11 +200,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
-              send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+              new APIPromise(send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts)),
             { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
-      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => send(meta, args, opts);
+      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, args, opts));
   }
 
   /** Raw calls to multipart operations get the form serializer too, unless the caller brought their own. */
