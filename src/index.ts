@@ -30,6 +30,7 @@ export {
   ResponseTooLargeError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
+export type { LogDetails, Logger, LogLevel } from "./extensions/logger.js";
 export { ExportError } from "./extensions/export.js";
 export type { ExecutionExport, ExportCheckpoint, ExportProgress } from "./extensions/export.js";
 export { PagePromise } from "./extensions/pagination.js";

@@ -21,9 +21,10 @@ import {
 import type { Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { prepareArguments, toFormData } from "./arguments.js";
-import { resolveConfig } from "./config.js";
+import { resolveConfig, resolveLogLevel } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import { exportExecutions, type ExecutionExport, type ExportExecutionsOptions } from "./export.js";
+import { createAttemptLog, type Logger, type LogLevel } from "./logger.js";
 import type { OperationMetadata } from "./metadata.js";
 import type { OperationArgs, RequestOptions } from "./operation-types.js";
 import { PagePromise, type PageEnvelope } from "./pagination.js";
@@ -58,7 +59,19 @@ export interface BolnaClientOptions {
   rateLimit?: false | { limits?: Partial<Record<RateLimitBucket, number>>; windowMs?: number };
   /** Pages a paginated call may read before it gives up. Default 1 000. */
   maxPages?: number;
-  /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL` from. Default `process.env`. */
+  /**
+   * Where log lines go: any object with `debug`/`info`/`warn`/`error` methods. Default `console`. Lines carry the
+   * method, path, status, attempt, time and backoff of each attempt, never the API key or headers.
+   */
+  logger?: Logger;
+  /**
+   * The least severe lines written: `"debug"` every attempt, `"info"` also retries, `"warn"` requests that ended
+   * in a 429 or 5xx, `"error"` requests that ended without a response. Default: `BOLNA_LOG`, else `"off"`.
+   */
+  logLevel?: LogLevel;
+  /** Also log request and response bodies (truncated, key redacted) at `debug`. Default `false`. */
+  logBodies?: boolean;
+  /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL`/`BOLNA_LOG` from. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }
 
@@ -116,6 +129,7 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     timeoutMs: options.timeoutMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
     maxResponseBytes: options.maxResponseBytes,
+    log: createAttemptLog({ logger: options.logger, logLevel: resolveLogLevel(options), logBodies: options.logBodies }),
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
     route(method, url) {
       const meta = routes.match(method, url);

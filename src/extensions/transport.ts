@@ -27,6 +27,7 @@ import {
   ResponseTooLargeError,
   describeRequest,
 } from "./errors.js";
+import type { AttemptLog } from "./logger.js";
 import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import {
@@ -64,6 +65,8 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** The backoff wait. Default: a timer cancelled by the caller's signal. */
   sleep?: Sleep | undefined;
+  /** Called after every attempt (see `logger.ts`); omit for no logging. */
+  log?: AttemptLog | undefined;
 }
 
 /** Per-request settings; they win over the transport's. */
@@ -82,7 +85,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** What one attempt produced: a final response, a response to retry after a wait, or a failure. */
 type Outcome =
   | { response: Response }
-  | { retryInMs: number }
+  | { retryInMs: number; status: number }
   | { error: APIConnectionError; failure: AttemptFailure };
 
 interface AttemptSettings {
@@ -118,6 +121,7 @@ export function createTransport(options: TransportOptions): Transport {
   const { route, rateLimiter } = options;
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? sleep;
+  const { log } = options;
 
   async function attempt(request: Request, info: RouteInfo, settings: AttemptSettings, signal: AbortSignal): Promise<Outcome> {
     const release = rateLimiter
@@ -152,7 +156,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (retryInMs !== undefined) {
         // Free the connection now rather than when the garbage collector finds the abandoned body.
         await response.body?.cancel().catch(() => undefined);
-        return { retryInMs };
+        return { retryInMs, status: response.status };
       }
       // fetch errors the body stream when its signal aborts; an injected fetch may not, so that read is guarded.
       const reading = readBody(response, maxResponseBytes, request, controller.signal);
@@ -194,14 +198,22 @@ export function createTransport(options: TransportOptions): Transport {
     for (let retry = 0; ; retry++) {
       if (signal.aborted) throw userAbort(request, signal);
       const mayRetry = retry < maxRetries;
+      const startedAt = log ? performance.now() : 0;
       const outcome = await attempt(request, info, { timeoutMs, maxRetryDelayMs, mayRetry, retry }, signal);
-      if ("response" in outcome) return outcome.response;
+      const logged = { request, attempt: retry + 1, maxAttempts: maxRetries + 1, startedAt };
+      if ("response" in outcome) {
+        await log?.({ ...logged, response: outcome.response, status: outcome.response.status, final: true });
+        return outcome.response;
+      }
       let delayMs: number;
       if ("retryInMs" in outcome) {
         delayMs = outcome.retryInMs;
+        await log?.({ ...logged, status: outcome.status, retryInMs: delayMs, final: false });
       } else {
-        if (!mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe)) throw outcome.error;
-        delayMs = backoffMs(retry, maxRetryDelayMs, random);
+        const final = !mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe);
+        delayMs = final ? 0 : backoffMs(retry, maxRetryDelayMs, random);
+        await log?.({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
+        if (final) throw outcome.error;
       }
       await abortable(request, signal, () => wait(delayMs, signal));
     }
