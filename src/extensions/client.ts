@@ -10,6 +10,7 @@
  * Both layers share one transport (auth headers, rate limiter, retries, timeouts), and multipart operations are
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
+import { isIntegerIn } from "./guards.js";
 import createClient, { type Client } from "openapi-fetch";
 import {
   operationMetadata,
@@ -112,7 +113,7 @@ function checkLimits(limits: Partial<Record<string, number>>): void {
     if (!buckets.has(bucket)) {
       throw new ConfigurationError(`Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`);
     }
-    if (limit !== undefined && limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+    if (limit !== undefined && limit !== Infinity && !isIntegerIn(limit, 1)) {
       throw new ConfigurationError(`rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`);
     }
   }
@@ -154,7 +155,7 @@ type LooseRequest = (
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
-  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
+  if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);

@@ -22,6 +22,7 @@
  * - Concurrent `next()` calls on one iterator are served in order, one page request at a time, each caller getting
  *   the next distinct item. Breaking out of `for await` sends nothing more. `signal` is passed to every request.
  */
+import { isIntegerIn, isObject } from "./guards.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { BolnaError, BolnaInputError } from "./errors.js";
 import type { EnvelopeShape } from "./metadata.js";
@@ -59,19 +60,19 @@ export const MAX_TO_ARRAY_LIMIT = 10_000;
 export type RecordId = string | number;
 
 export function recordId(item: unknown): RecordId | undefined {
-  if (typeof item !== "object" || item === null) return undefined;
-  const { id } = item as { id?: unknown };
+  if (!isObject(item)) return undefined;
+  const { id } = item;
   return typeof id === "string" || typeof id === "number" ? id : undefined;
 }
 
 type Fields = Readonly<Record<string, unknown>>;
 
 function fieldsOf(page: unknown): Fields {
-  return (typeof page === "object" && page !== null ? page : {}) as Fields;
+  return isObject(page) ? page : {};
 }
 
 function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+  return isIntegerIn(value, 0);
 }
 
 function positionFields(shape: EnvelopeShape): string[] {
@@ -145,7 +146,7 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
     // The base promise is never observed: every reaction goes through the lazily fetched first page.
     super((resolve) => resolve(undefined as P));
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    if (!Number.isInteger(maxPages) || maxPages < 1) {
+    if (!isIntegerIn(maxPages, 1)) {
       throw new BolnaInputError("maxPages", `maxPages must be a positive integer; got ${maxPages}.`);
     }
     this.#fetchPage = fetchPage;
@@ -223,7 +224,7 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
   /** Up to `limit` items; requests no page beyond the one that completes the limit. */
   async toArray(options: { limit: number }): Promise<I[]> {
     const limit = (options as { limit?: unknown } | undefined)?.limit;
-    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_TO_ARRAY_LIMIT) {
+    if (!isIntegerIn(limit, 1, MAX_TO_ARRAY_LIMIT)) {
       throw new BolnaInputError(
         "limit",
         `toArray({ limit }) needs an integer limit from 1 to ${MAX_TO_ARRAY_LIMIT}; got ${String(limit)}. ` +

@@ -18,6 +18,7 @@
  *   `APIUserAbortError` as soon as the caller aborts (also mid-backoff or mid-body; never retried),
  *   `APIConnectionTimeoutError` or `APIConnectionError` (with `cause`) when the last attempt got no complete response.
  */
+import { isIntegerIn } from "./guards.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -115,7 +116,7 @@ export function createTransport(options: TransportOptions): Transport {
     configError,
   );
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+  if (!isIntegerIn(maxResponseBytes, 1, Number.MAX_SAFE_INTEGER)) {
     throw new ConfigurationError(`maxResponseBytes must be a positive integer (got ${maxResponseBytes})`);
   }
   const { route, rateLimiter } = options;
@@ -257,7 +258,7 @@ const inputError: InvalidSetting = (field, message) => new BolnaInputError(field
 
 /** `value` if it is an integer in [min, MAX_TIMER_MS] (larger delays would make Node fire timers at once). */
 function setting(field: string, value: number, min: number, invalid: InvalidSetting): number {
-  if (!Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+  if (!isIntegerIn(value, min, MAX_TIMER_MS)) {
     throw invalid(field, `${field} must be an integer from ${min} to ${MAX_TIMER_MS} (got ${value})`);
   }
   return value;
