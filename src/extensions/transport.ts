@@ -203,17 +203,17 @@ export function createTransport(options: TransportOptions): Transport {
       const outcome = await attempt(request, info, { timeoutMs, maxRetryDelayMs, mayRetry, retry }, signal);
       const logged = { request, attempt: retry + 1, maxAttempts: maxRetries + 1, startedAt };
       if ("response" in outcome) {
-        await log?.({ ...logged, response: outcome.response, status: outcome.response.status, final: true });
+        if (log) await log({ ...logged, response: outcome.response, status: outcome.response.status, final: true });
         return outcome.response;
       }
       let delayMs: number;
       if ("retryInMs" in outcome) {
         delayMs = outcome.retryInMs;
-        await log?.({ ...logged, status: outcome.status, retryInMs: delayMs, final: false });
+        if (log) await log({ ...logged, status: outcome.status, retryInMs: delayMs, final: false });
       } else {
         const final = !mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe);
         delayMs = final ? 0 : backoffMs(retry, maxRetryDelayMs, random);
-        await log?.({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
+        if (log) await log({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
         if (final) throw outcome.error;
       }
       await abortable(request, signal, () => wait(delayMs, signal));
