@@ -2,6 +2,8 @@
  * Public surface of the package. Everything a user needs is exported here (or from `./webhooks`);
  * anything not listed is internal and may change without notice.
  */
+export { APIPromise } from "./extensions/api-promise.js";
+export type { WithResponse } from "./extensions/api-promise.js";
 export { createBolnaClient } from "./extensions/client.js";
 export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
 export { DEFAULT_BASE_URL } from "./extensions/config.js";
@@ -28,6 +30,7 @@ export {
   ResponseTooLargeError,
   UnprocessableEntityError,
 } from "./extensions/errors.js";
+export type { LogDetails, Logger, LogLevel } from "./extensions/logger.js";
 export { ExportError } from "./extensions/export/index.js";
 export type {
   ExecutionExport,

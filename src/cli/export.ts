@@ -81,7 +81,7 @@ function plan(command: ExportCommand, saved: SavedExport | undefined): Setup {
   } as ExportOptions;
   const columns =
     format === "csv"
-      ? (saved?.columns ?? columnsFor(listItemSchema(LISTING.operationId, LISTING.pagination.items)))
+      ? (saved?.columns ?? columnsFor(listItemSchema("listAgentExecutions", LISTING.pagination.items)))
       : undefined;
   return {
     format,
@@ -108,7 +108,8 @@ export async function runExport(argv: readonly string[]): Promise<number> {
       ? undefined
       : createProgressDisplay(process.stderr, {
           records: saved?.checkpoint.recordsYielded ?? 0,
-          windowIndex: saved?.checkpoint.windowIndex ?? 0,
+          // A checkpoint records what was read, not where in the range: the ETA counts from this run's start.
+          windowIndex: 0,
         });
   /**
    * The last point where a page ended: the export's checkpoint then, and the output's length then. (`onProgress`

@@ -3,7 +3,7 @@
  * enums, ranges), so a new operation or parameter documents itself.
  */
 import type { FieldRule, OperationMetadata } from "../extensions/metadata.js";
-import { operationMetadata, SDK_VERSION } from "../generated/operations.js";
+import { SDK_VERSION } from "../extensions/version.js";
 import { EXPORT_FILTERS, EXPORT_OPTION_DOCS } from "./export-args.js";
 import { PRISM_INSTALL } from "../mock/server.js";
 import { EXIT_STATUS_HELP } from "./exit.js";
@@ -145,7 +145,7 @@ export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undef
   }
   if (meta.pagination) {
     const exportHint =
-      meta.operationId === operationMetadata.listAgentExecutions.operationId
+      meta.operationId === "listAgentExecutions"
         ? " To read every page of any date range, use `bolna-api export`."
         : "";
     sections.push(wrap(`This prints the one page asked for (${flagName(meta.pagination.pageParam)}).${exportHint}`, 0));
@@ -161,8 +161,7 @@ export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undef
 }
 
 export function exportHelp(): string {
-  const listing = operationMetadata.listAgentExecutions;
-  const doc = operationDoc(listing.operationId);
+  const doc = operationDoc("listAgentExecutions");
   return `bolna-api export: every execution (call record) of an agent over a date range, each exactly once.
 
 Usage:
@@ -173,7 +172,7 @@ Usage:
 Options:
 ${columns([...EXPORT_OPTION_DOCS, ["--base-url <url>", "API base URL (default: BOLNA_BASE_URL, else https://api.bolna.ai)."], ["-h, --help", "This help."]])}
 
-Filters (the query parameters of ${listing.operationId}):
+Filters (the query parameters of listAgentExecutions):
 ${columns(EXPORT_FILTERS.map((rule) => fieldRow(rule, doc?.fields.get(rule.name))))}
 
 Progress (records, pages, windows, rate, ETA) is shown on stderr when it is a terminal and the records

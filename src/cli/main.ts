@@ -4,7 +4,8 @@
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
  * never imports it.
  */
-import { operationMetadata, SDK_VERSION } from "../generated/operations.js";
+import { ALL_OPERATIONS } from "../extensions/operation-table.js";
+import { SDK_VERSION } from "../extensions/version.js";
 import type { OperationMetadata } from "../extensions/metadata.js";
 import { describeError, EXIT, exitStatusFor, UsageError } from "./exit.js";
 import { runExport } from "./export.js";
@@ -12,7 +13,9 @@ import { mainHelp } from "./help.js";
 import { runMock } from "./mock.js";
 import { runOperation } from "./operation.js";
 
-const OPERATIONS: Readonly<Record<string, OperationMetadata>> = operationMetadata;
+const OPERATIONS: Readonly<Record<string, OperationMetadata>> = Object.fromEntries(
+  ALL_OPERATIONS.map((meta) => [meta.operationId, meta]),
+);
 
 /** Flags that would put a credential on the command line (shell history, `ps`). Matched without echoing a value. */
 const CREDENTIAL_FLAG = /^--?(api[-_]?key|key|token|bearer|auth(orization)?)(=|$)/i;

@@ -12,6 +12,7 @@
  * Only the argument object's own properties count: an inherited one is neither sent nor enough for a required
  * parameter, and an own `__proto__` key is refused.
  */
+import { isObject } from "./guards.js";
 import { assertWindow, toOffsetDateTime, toUtcIso } from "./datetime.js";
 import { BolnaInputError } from "./errors.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
@@ -58,7 +59,7 @@ function checkType(operationId: string, rule: FieldRule, value: unknown): void {
       case "array":
         return Array.isArray(value);
       case "object":
-        return typeof value === "object" && value !== null && !Array.isArray(value);
+        return isObject(value);
       case "string":
         return typeof value === "string" || (rule.dateTime !== undefined && value instanceof Date);
       default:

@@ -14,8 +14,9 @@ import createClient, { type Client } from "openapi-fetch";
 import type { BolnaOperationMethods } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
+import { APIPromise, type WithResponse } from "./api-promise.js";
 import { prepareArguments, toFormData } from "./arguments.js";
-import { resolveConfig } from "./config.js";
+import { resolveConfig, resolveLogLevel } from "./config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import {
   exportExecutions,
@@ -23,6 +24,8 @@ import {
   type ExportExecutionsOptions,
   type ListExecutionsPage,
 } from "./export/index.js";
+import { isIntegerIn } from "./guards.js";
+import { createAttemptLog, type Logger, type LogLevel } from "./logger.js";
 import type { OperationMetadata } from "./metadata.js";
 import { ALL_OPERATIONS } from "./operation-table.js";
 import type { RequestOptions } from "./operation-types.js";
@@ -59,7 +62,19 @@ export interface BolnaClientOptions {
   rateLimit?: false | { limits?: Partial<Record<RateLimitBucket, number>>; windowMs?: number };
   /** Pages a paginated call may read before it gives up. Default 1 000. */
   maxPages?: number;
-  /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL` from. Default `process.env`. */
+  /**
+   * Where log lines go: any object with `debug`/`info`/`warn`/`error` methods. Default `console`. Lines carry the
+   * method, path, status, attempt, time and backoff of each attempt, never the API key or headers.
+   */
+  logger?: Logger;
+  /**
+   * The least severe lines written: `"debug"` every attempt, `"info"` also retries, `"warn"` requests that ended
+   * in a 429 or 5xx, `"error"` requests that ended without a response. Default: `BOLNA_LOG`, else `"off"`.
+   */
+  logLevel?: LogLevel;
+  /** Also log request and response bodies (truncated, key redacted) at `debug`. Default `false`. */
+  logBodies?: boolean;
+  /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL`/`BOLNA_LOG` from. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }
 
@@ -97,7 +112,7 @@ function checkLimits(limits: Partial<Record<string, number>>): void {
     if (!buckets.has(bucket)) {
       throw new ConfigurationError(`Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`);
     }
-    if (limit !== undefined && limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+    if (limit !== undefined && limit !== Infinity && !isIntegerIn(limit, 1)) {
       throw new ConfigurationError(`rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`);
     }
   }
@@ -114,6 +129,7 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     timeoutMs: options.timeoutMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
     maxResponseBytes: options.maxResponseBytes,
+    log: createAttemptLog({ logger: options.logger, logLevel: resolveLogLevel(options), logBodies: options.logBodies }),
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
     route(method, url) {
       const meta = routes.match(method, url);
@@ -158,7 +174,7 @@ type LooseRequest = (
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
-  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
+  if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
@@ -175,7 +191,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   });
   const request = raw.request as unknown as LooseRequest;
 
-  async function send(meta: OperationMetadata, args: Record<string, unknown> | undefined, opts: RequestOptions) {
+  async function send(
+    meta: OperationMetadata,
+    args: Record<string, unknown> | undefined,
+    opts: RequestOptions,
+  ): Promise<WithResponse<unknown>> {
     const { path, query, body } = prepareArguments(meta, args);
     if (meta.body?.strict && body !== undefined) {
       strictBody ??= import("./strict-body.js");
@@ -202,7 +222,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     const { data, error, response } = await request(meta.method, meta.path, init);
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
     if (!response.ok) throw createAPIError(response, error, described);
-    return readData(meta, response, data as string | undefined, described);
+    return { data: readData(meta, response, data as string | undefined, described), response };
   }
 
   const methods: Record<string, unknown> = {};
@@ -214,11 +234,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
-              send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+              new APIPromise(send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts)),
             { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
-      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => send(meta, args, opts);
+      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, args, opts));
   }
 
   /** Raw calls to multipart operations get the form serializer too, unless the caller brought their own. */

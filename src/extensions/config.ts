@@ -7,8 +7,10 @@
  * - `baseUrl`: the option, else `BOLNA_BASE_URL`, else production. HTTPS is required because the key travels in
  *   a header; plain HTTP is allowed only for loopback hosts (the local Prism mock, test servers). Errors about it
  *   never show the credentials or query of the URL given.
+ * - `logLevel`: the option, else `BOLNA_LOG` (any case), else `"off"`.
  */
 import { ConfigurationError } from "./errors.js";
+import { isLogLevel, LOG_LEVELS, type LogLevel } from "./logger.js";
 
 export const DEFAULT_BASE_URL = "https://api.bolna.ai";
 
@@ -100,4 +102,15 @@ export function resolveConfig(options: { apiKey?: string; baseUrl?: string; env?
   url.search = "";
   url.hash = "";
   return { apiKey, baseUrl: url.toString().replace(/\/+$/, "") };
+}
+
+/** The log level from the option, else `BOLNA_LOG`; an unknown level is refused rather than silently ignored. */
+export function resolveLogLevel(options: { logLevel?: LogLevel; env?: Env }): LogLevel {
+  if (options.logLevel !== undefined) return options.logLevel;
+  const fromEnv = readEnv(options.env, "BOLNA_LOG")?.toLowerCase();
+  if (fromEnv === undefined) return "off";
+  if (!isLogLevel(fromEnv)) {
+    throw new ConfigurationError(`BOLNA_LOG must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(fromEnv)}.`);
+  }
+  return fromEnv;
 }

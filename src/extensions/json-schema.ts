@@ -18,6 +18,7 @@
  * alternative matches, the issues reported are those of the alternative the value selects by its constants
  * (`provider: "elevenlabs"`, `condition_type: "event"`), not of whichever came closest by count.
  */
+import { isObject } from "./guards.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
 
@@ -43,10 +44,6 @@ function matchesType(value: unknown, type: string): boolean {
   return actual === type || (type === "number" && actual === "integer");
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeOf(value) === "object";
-}
-
 function child(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
@@ -60,7 +57,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 function resolve(schema: unknown, schemas: Schemas): unknown {
-  const ref = isPlainObject(schema) && typeof schema.$ref === "string" ? schema.$ref : undefined;
+  const ref = isObject(schema) && typeof schema.$ref === "string" ? schema.$ref : undefined;
   return ref?.startsWith(REF_PREFIX) ? schemas[ref.slice(REF_PREFIX.length)] : schema;
 }
 
@@ -95,11 +92,11 @@ function notAllowed(name: string, declared: readonly string[]): string {
  */
 function describeShape(schema: unknown, schemas: Schemas): string | undefined {
   const s = resolve(schema, schemas);
-  if (!isPlainObject(s)) return undefined;
+  if (!isObject(s)) return undefined;
   if ("const" in s) return `equal ${JSON.stringify(s.const)}`;
   if (Array.isArray(s.enum)) return `be one of ${quoteAll(s.enum)}`;
   const required = Array.isArray(s.required) ? s.required : [];
-  const properties = isPlainObject(s.properties) ? s.properties : {};
+  const properties = isObject(s.properties) ? s.properties : {};
   const [name] = Object.keys(properties);
   if (name !== undefined && Object.keys(properties).length === 1 && required.includes(name)) {
     const inner = describeShape(properties[name], schemas);
@@ -115,13 +112,13 @@ function describeShape(schema: unknown, schemas: Schemas): string | undefined {
  */
 function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | undefined {
   const b = resolve(branch, schemas);
-  if (!isPlainObject(b) || !isPlainObject(value)) return undefined;
+  if (!isObject(b) || !isObject(value)) return undefined;
   const required = Array.isArray(b.required) ? b.required : [];
   let decisive = false;
   let agrees = true;
-  for (const [name, sub] of Object.entries(isPlainObject(b.properties) ? b.properties : {})) {
+  for (const [name, sub] of Object.entries(isObject(b.properties) ? b.properties : {})) {
     const prop = resolve(sub, schemas);
-    if (!isPlainObject(prop) || !("const" in prop)) continue;
+    if (!isObject(prop) || !("const" in prop)) continue;
     decisive = true;
     if (Object.hasOwn(value, name) ? !deepEqual(value[name], prop.const) : required.includes(name)) agrees = false;
   }
@@ -138,10 +135,10 @@ function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | u
 function discriminator(branches: readonly unknown[], schemas: Schemas): { name: string; values: unknown[] } | undefined {
   const fixed = branches.map((branch) => {
     const b = resolve(branch, schemas);
-    const properties = isPlainObject(b) && isPlainObject(b.properties) ? b.properties : {};
+    const properties = isObject(b) && isObject(b.properties) ? b.properties : {};
     return Object.entries(properties).flatMap(([name, sub]) => {
       const prop = resolve(sub, schemas);
-      return isPlainObject(prop) && "const" in prop ? [[name, prop.const] as const] : [];
+      return isObject(prop) && "const" in prop ? [[name, prop.const] as const] : [];
     });
   });
   const [first] = fixed;
@@ -155,15 +152,15 @@ function unmatched(branches: readonly unknown[], results: readonly SchemaIssue[]
     indexes.reduce((best, i) => ((results[i] as SchemaIssue[]).length < (results[best] as SchemaIssue[]).length ? i : best));
   const selected = branches.flatMap((branch, i) => (selects(branch, value, schemas) === true ? [i] : []));
   if (selected.length > 0) return results[closest(selected)] as SchemaIssue[];
-  const tag = isPlainObject(value) ? discriminator(branches, schemas) : undefined;
-  if (tag && isPlainObject(value)) {
+  const tag = isObject(value) ? discriminator(branches, schemas) : undefined;
+  if (tag && isObject(value)) {
     const got = Object.hasOwn(value, tag.name) ? `; got ${JSON.stringify(value[tag.name])}` : "";
     return [{ path: child(path, tag.name), message: `must be one of ${quoteAll(tag.values)}${got}` }];
   }
   // Alternatives of the value's own JSON type first: an array that breaks the array alternative is not "not a string".
   const sameType = branches.flatMap((branch, i) => {
     const b = resolve(branch, schemas);
-    const types = isPlainObject(b) && b.type !== undefined ? [b.type].flat() : undefined;
+    const types = isObject(b) && b.type !== undefined ? [b.type].flat() : undefined;
     return types === undefined || types.some((t) => matchesType(value, String(t))) ? [i] : [];
   });
   return results[closest(sameType.length > 0 ? sameType : branches.map((_, i) => i))] as SchemaIssue[];
@@ -218,8 +215,8 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
       issue(`must contain at least one item that ${shape ? shape.replace(/^have /, "has ") : "matches the required shape"}`);
     }
   }
-  if (isPlainObject(value)) {
-    const properties = (isPlainObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
+  if (isObject(value)) {
+    const properties = (isObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
       if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
     }

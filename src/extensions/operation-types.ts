@@ -7,6 +7,9 @@ import type { operationMetadata } from "../generated/operations.js";
 import type { operations } from "../generated/schema.js";
 import type { PagePromise } from "./pagination.js";
 
+/** What a non-paginated operation's method returns: awaitable data, plus `.withResponse()`. */
+export type { APIPromise } from "./api-promise.js";
+
 type OperationKey = keyof operations & keyof typeof operationMetadata;
 
 /** `never`/`undefined` slots (no path params, no body) contribute nothing to the flat arguments. */

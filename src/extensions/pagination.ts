@@ -5,6 +5,8 @@
  *
  * Contract of `PagePromise` (what a generated method for a paginated operation returns):
  * - `await list` gives the first page's envelope. It is requested lazily, once: iterating afterwards reuses it.
+ *   `PagePromise` is a real `Promise` (`.catch`, `.finally`, `instanceof Promise`); its `then`/`catch`/`finally`
+ *   return plain promises. `.withResponse()` gives the first page with its HTTP `Response`.
  * - `for await (const item of list)` gives items across pages; `.pages()` gives the envelopes; `.toArray({ limit })`
  *   collects at most `limit` (required, 1–10 000) items and stops requesting once it has them.
  * - A walk asks for page n + 1 after page n. It ends after a page that says `has_more: false` or, for an envelope
@@ -20,6 +22,8 @@
  * - Concurrent `next()` calls on one iterator are served in order, one page request at a time, each caller getting
  *   the next distinct item. Breaking out of `for await` sends nothing more. `signal` is passed to every request.
  */
+import { isIntegerIn, isObject } from "./guards.js";
+import { APIPromise, type WithResponse } from "./api-promise.js";
 import { BolnaError, BolnaInputError } from "./errors.js";
 import type { EnvelopeShape } from "./metadata.js";
 
@@ -35,6 +39,7 @@ export interface PageEnvelope<T> {
 /** `PageEnvelope`'s shape: records in `data`, `has_more`, and the page number echoed as `page_number`. */
 export const PAGE_NUMBER_ENVELOPE: EnvelopeShape = { items: "data", hasMore: "has_more", position: { page: "page_number" } };
 
+/** Fetches one page; an `APIPromise` (what the generated methods return) also makes `.withResponse()` work. */
 export type FetchPage<P> = (pageNumber: number, signal?: AbortSignal) => Promise<P>;
 
 export interface PagePromiseOptions {
@@ -55,19 +60,19 @@ export const MAX_TO_ARRAY_LIMIT = 10_000;
 export type RecordId = string | number;
 
 export function recordId(item: unknown): RecordId | undefined {
-  if (typeof item !== "object" || item === null) return undefined;
-  const { id } = item as { id?: unknown };
+  if (!isObject(item)) return undefined;
+  const { id } = item;
   return typeof id === "string" || typeof id === "number" ? id : undefined;
 }
 
 type Fields = Readonly<Record<string, unknown>>;
 
 function fieldsOf(page: unknown): Fields {
-  return (typeof page === "object" && page !== null ? page : {}) as Fields;
+  return isObject(page) ? page : {};
 }
 
 function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+  return isIntegerIn(value, 0);
 }
 
 function positionFields(shape: EnvelopeShape): string[] {
@@ -115,17 +120,33 @@ function misplacement(shape: EnvelopeShape, fields: Fields, asked: number): stri
     : `the server answered \`${position.offset}\` ${offset} (at \`${position.limit}\` ${limit}, page ${asked} starts at ${expected})`;
 }
 
-export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> implements PromiseLike<P>, AsyncIterable<I> {
+/** A fetched page and, when the page fetcher gave one, the response it came from. */
+interface FetchedPage<P> {
+  data: P;
+  response: Response | undefined;
+}
+
+export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
+  extends Promise<P>
+  implements AsyncIterable<I>
+{
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
   readonly #fetchPage: FetchPage<P>;
   readonly #firstPageNumber: number;
   readonly #maxPages: number;
   readonly #signal: AbortSignal | undefined;
   readonly #shape: EnvelopeShape;
+  #firstFetched: Promise<FetchedPage<P>> | undefined;
   #firstPage: Promise<P> | undefined;
 
   constructor(fetchPage: FetchPage<P>, options: PagePromiseOptions = {}) {
+    // The base promise is never observed: every reaction goes through the lazily fetched first page.
+    super((resolve) => resolve(undefined as P));
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    if (!Number.isInteger(maxPages) || maxPages < 1) {
+    if (!isIntegerIn(maxPages, 1)) {
       throw new BolnaInputError("maxPages", `maxPages must be a positive integer; got ${maxPages}.`);
     }
     this.#fetchPage = fetchPage;
@@ -135,11 +156,28 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> i
     this.#shape = options.envelope ?? PAGE_NUMBER_ENVELOPE;
   }
 
-  then<R1 = P, R2 = never>(
+  override then<R1 = P, R2 = never>(
     onfulfilled?: ((page: P) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#first().then(onfulfilled, onrejected);
+  }
+
+  override catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<P | R> {
+    return this.#first().catch(onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<P> {
+    return this.#first().finally(onfinally);
+  }
+
+  /** The first page (the same single request `await` and iteration use) with the `Response` it came from. */
+  async withResponse(): Promise<WithResponse<P>> {
+    const { data, response } = await this.#fetchFirst();
+    if (response === undefined) {
+      throw new BolnaError("This PagePromise's page fetcher returns no Response; return an APIPromise to use withResponse().");
+    }
+    return { data, response };
   }
 
   /** The page envelopes, starting with the (shared) first page; each is checked to be the page asked for. */
@@ -186,7 +224,7 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> i
   /** Up to `limit` items; requests no page beyond the one that completes the limit. */
   async toArray(options: { limit: number }): Promise<I[]> {
     const limit = (options as { limit?: unknown } | undefined)?.limit;
-    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_TO_ARRAY_LIMIT) {
+    if (!isIntegerIn(limit, 1, MAX_TO_ARRAY_LIMIT)) {
       throw new BolnaInputError(
         "limit",
         `toArray({ limit }) needs an integer limit from 1 to ${MAX_TO_ARRAY_LIMIT}; got ${String(limit)}. ` +
@@ -201,8 +239,13 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> i
     return items;
   }
 
+  #fetchFirst(): Promise<FetchedPage<P>> {
+    this.#firstFetched ??= this.#fetchWithResponse(this.#firstPageNumber);
+    return this.#firstFetched;
+  }
+
   #first(): Promise<P> {
-    this.#firstPage ??= this.#fetch(this.#firstPageNumber);
+    this.#firstPage ??= this.#fetchFirst().then(({ data }) => data);
     return this.#firstPage;
   }
 
@@ -211,10 +254,15 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown> i
   }
 
   async #fetch(pageNumber: number): Promise<P> {
-    const page = await this.#fetchPage(pageNumber, this.#signal);
-    const problems = shapeProblems(this.#shape, fieldsOf(page));
+    return (await this.#fetchWithResponse(pageNumber)).data;
+  }
+
+  async #fetchWithResponse(pageNumber: number): Promise<FetchedPage<P>> {
+    const pending = this.#fetchPage(pageNumber, this.#signal);
+    const { data, response } = pending instanceof APIPromise ? await pending.withResponse() : { data: await pending, response: undefined };
+    const problems = shapeProblems(this.#shape, fieldsOf(data));
     if (problems.length > 0) throw unexpected(pageNumber, problems);
-    return page;
+    return { data, response };
   }
 
   /** Whether the walk goes on after `page` (page `asked`). */

@@ -23,6 +23,7 @@
  *
  * It also exports the abortable `sleep` it waits with, which the transport reuses for its backoff.
  */
+import { isIntegerIn } from "./guards.js";
 import { ConfigurationError } from "./errors.js";
 
 /** Frees a slot: call it once, when the response arrived or the attempt failed. */
@@ -149,7 +150,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   }
 
   function acquire(name: string, limit: number, signal?: AbortSignal): Promise<Release> {
-    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+    if (limit !== Infinity && !isIntegerIn(limit, 1)) {
       return Promise.reject(
         new ConfigurationError(`rate limit for bucket "${name}" must be a positive integer or Infinity (got ${limit})`),
       );

@@ -6,6 +6,7 @@
  * are not checked (that is the types' job, and the live API adds fields freely). Paginated listings also have their
  * envelope checked by the pagination. Anything else is an `InvalidResponseError` carrying the status and an excerpt.
  */
+import { isObject } from "./guards.js";
 import { InvalidResponseError, type RequestDescription } from "./errors.js";
 import type { OperationMetadata, ResponseShape } from "./metadata.js";
 
@@ -20,7 +21,7 @@ const BLANK = /^\s*$/;
 
 function shapeOf(value: unknown): "object" | "array" | "other" {
   if (Array.isArray(value)) return "array";
-  return typeof value === "object" && value !== null ? "object" : "other";
+  return isObject(value) ? "object" : "other";
 }
 
 /**

@@ -12,6 +12,7 @@
  *   (0.5 s × 2ⁿ, at most 8 s) shortened by up to 25% jitter. Every wait is capped by `maxRetryDelayMs`; a server
  *   asking for longer ends the retries and its response is returned as it is.
  */
+import { isObject } from "./guards.js";
 
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
@@ -44,8 +45,8 @@ export function isRetryableFailure(failure: AttemptFailure, retrySafe: boolean):
 export function failedBeforeSend(error: unknown): boolean {
   // undici wraps the socket error: TypeError("fetch failed", { cause: Error{ code: "ECONNREFUSED" } }).
   let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+  for (let depth = 0; depth < 4 && isObject(current); depth++) {
+    const { code, errors, cause } = current;
     if (typeof code === "string") return NOT_SENT_CODES.has(code);
     // Node's happy-eyeballs connect reports one failure per address in an AggregateError.
     if (Array.isArray(errors) && errors.length > 0) return errors.every(failedBeforeSend);

@@ -18,6 +18,7 @@
  *   `APIUserAbortError` as soon as the caller aborts (also mid-backoff or mid-body; never retried),
  *   `APIConnectionTimeoutError` or `APIConnectionError` (with `cause`) when the last attempt got no complete response.
  */
+import { isIntegerIn } from "./guards.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -27,6 +28,7 @@ import {
   ResponseTooLargeError,
   describeRequest,
 } from "./errors.js";
+import type { AttemptLog } from "./logger.js";
 import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import {
@@ -64,6 +66,8 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** The backoff wait. Default: a timer cancelled by the caller's signal. */
   sleep?: Sleep | undefined;
+  /** Called after every attempt (see `logger.ts`); omit for no logging. */
+  log?: AttemptLog | undefined;
 }
 
 /** Per-request settings; they win over the transport's. */
@@ -82,7 +86,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** What one attempt produced: a final response, a response to retry after a wait, or a failure. */
 type Outcome =
   | { response: Response }
-  | { retryInMs: number }
+  | { retryInMs: number; status: number }
   | { error: APIConnectionError; failure: AttemptFailure };
 
 interface AttemptSettings {
@@ -112,12 +116,13 @@ export function createTransport(options: TransportOptions): Transport {
     configError,
   );
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+  if (!isIntegerIn(maxResponseBytes, 1, Number.MAX_SAFE_INTEGER)) {
     throw new ConfigurationError(`maxResponseBytes must be a positive integer (got ${maxResponseBytes})`);
   }
   const { route, rateLimiter } = options;
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? sleep;
+  const { log } = options;
 
   async function attempt(request: Request, info: RouteInfo, settings: AttemptSettings, signal: AbortSignal): Promise<Outcome> {
     const release = rateLimiter
@@ -152,7 +157,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (retryInMs !== undefined) {
         // Free the connection now rather than when the garbage collector finds the abandoned body.
         await response.body?.cancel().catch(() => undefined);
-        return { retryInMs };
+        return { retryInMs, status: response.status };
       }
       // fetch errors the body stream when its signal aborts; an injected fetch may not, so that read is guarded.
       const reading = readBody(response, maxResponseBytes, request, controller.signal);
@@ -194,14 +199,22 @@ export function createTransport(options: TransportOptions): Transport {
     for (let retry = 0; ; retry++) {
       if (signal.aborted) throw userAbort(request, signal);
       const mayRetry = retry < maxRetries;
+      const startedAt = log ? performance.now() : 0;
       const outcome = await attempt(request, info, { timeoutMs, maxRetryDelayMs, mayRetry, retry }, signal);
-      if ("response" in outcome) return outcome.response;
+      const logged = { request, attempt: retry + 1, maxAttempts: maxRetries + 1, startedAt };
+      if ("response" in outcome) {
+        if (log) await log({ ...logged, response: outcome.response, status: outcome.response.status, final: true });
+        return outcome.response;
+      }
       let delayMs: number;
       if ("retryInMs" in outcome) {
         delayMs = outcome.retryInMs;
+        if (log) await log({ ...logged, status: outcome.status, retryInMs: delayMs, final: false });
       } else {
-        if (!mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe)) throw outcome.error;
-        delayMs = backoffMs(retry, maxRetryDelayMs, random);
+        const final = !mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe);
+        delayMs = final ? 0 : backoffMs(retry, maxRetryDelayMs, random);
+        if (log) await log({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
+        if (final) throw outcome.error;
       }
       await abortable(request, signal, () => wait(delayMs, signal));
     }
@@ -245,7 +258,7 @@ const inputError: InvalidSetting = (field, message) => new BolnaInputError(field
 
 /** `value` if it is an integer in [min, MAX_TIMER_MS] (larger delays would make Node fire timers at once). */
 function setting(field: string, value: number, min: number, invalid: InvalidSetting): number {
-  if (!Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+  if (!isIntegerIn(value, min, MAX_TIMER_MS)) {
     throw invalid(field, `${field} must be an integer from ${min} to ${MAX_TIMER_MS} (got ${value})`);
   }
   return value;

@@ -13,6 +13,7 @@
  *    Bolna offers besides custom headers you configure yourself.
  * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
  */
+import { isIntegerIn } from "./guards.js";
 import { BOLNA_WEBHOOK_IPS, webhookBodySchemas, webhookComponentSchemas } from "../generated/webhooks.js";
 import type { Execution } from "../generated/schema.js";
 import { BolnaError } from "./errors.js";
@@ -90,7 +91,7 @@ export interface WebhookDeduplicator {
  */
 export function createWebhookDeduplicator(options: { maxEntries?: number } = {}): WebhookDeduplicator {
   const maxEntries = options.maxEntries ?? 10_000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+  if (!isIntegerIn(maxEntries, 1)) {
     throw new BolnaError(`maxEntries must be a positive integer, got ${String(maxEntries)}.`);
   }
   const seen = new Set<string>();

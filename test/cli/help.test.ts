@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import { operationHelp } from "../../src/cli/help.js";
 import { operationOptions } from "../../src/cli/flags.js";
 import { operationDoc, operationDocs } from "../../src/cli/spec.js";
+import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
 import { operationMetadata } from "../../src/generated/operations.js";
 import type { OperationMetadata } from "../../src/extensions/metadata.js";
 import { runCli } from "./support/run-cli.js";
 
-const OPERATIONS: OperationMetadata[] = Object.values(operationMetadata);
+const OPERATIONS: readonly OperationMetadata[] = ALL_OPERATIONS;
 const flag = (name: string) => `--${name.replaceAll("_", "-")}`;
 
 describe("bolna-api --help", () => {
@@ -64,7 +65,7 @@ describe("bolna-api --help", () => {
     ]);
     for (const filter of filters) expect(result.stdout).toContain(flag(filter.name));
     // Each filter's values: the metadata's enum where only those are allowed, else the values the spec suggests.
-    const doc = operationDoc(listing.operationId);
+    const doc = operationDoc("listAgentExecutions");
     for (const filter of filters) {
       const values: readonly unknown[] =
         ("enum" in filter ? filter.enum : undefined) ?? doc?.fields.get(filter.name)?.knownValues ?? [];

@@ -199,6 +199,40 @@ describe("PagePromise", () => {
     await expect(new PagePromise(failing)).rejects.toThrow("boom");
   });
 
+  it("is a real Promise whose catch and finally see the first page, still fetched once", async () => {
+    const server = threePages();
+    const list = new PagePromise(server.fetchPage);
+    expect(list).toBeInstanceOf(Promise);
+    expect(server.requests).toEqual([]);
+    let finished = 0;
+    const first = await list.finally(() => (finished += 1));
+    expect(first.page_number).toBe(1);
+    expect(await list.catch(() => null)).toBe(first);
+    expect(finished).toBe(1);
+    const items = await list.toArray({ limit: 10 });
+    expect(items.map((item) => item.n)).toEqual([1, 2, 3, 4, 5]);
+    expect(server.requests).toEqual([1, 2, 3]);
+  });
+
+  it("derives plain promises, so then/catch/finally never start another walk", async () => {
+    const list = new PagePromise(threePages().fetchPage);
+    const derived = list.then((page) => page.page_number);
+    expect(derived).not.toBeInstanceOf(PagePromise);
+    expect(list.finally(() => undefined)).not.toBeInstanceOf(PagePromise);
+    expect(await derived).toBe(1);
+  });
+
+  it("hands the request's error to catch, and runs finally before rethrowing it", async () => {
+    const failing = async (): Promise<Page> => {
+      throw new Error("boom");
+    };
+    const list = new PagePromise(failing);
+    expect(await list.catch((error: unknown) => (error as Error).message)).toBe("boom");
+    let ran = false;
+    await expect(list.finally(() => (ran = true))).rejects.toThrow("boom");
+    expect(ran).toBe(true);
+  });
+
   it("refuses a maxPages that is not a positive integer", () => {
     expect(() => new PagePromise(threePages().fetchPage, { maxPages: 0 })).toThrow(BolnaInputError);
   });
