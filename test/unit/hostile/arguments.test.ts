@@ -43,7 +43,7 @@ describe("path parameters", () => {
   ] as const)("%s({ %s: %j }) is refused: the URL parser would resolve it to another route", async (method, field, value) => {
     const server = await okServer();
     const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
-    const call = bolna[method] as (args: Record<string, unknown>) => Promise<unknown>;
+    const call = bolna[method] as unknown as (args: Record<string, unknown>) => Promise<unknown>;
     const error = await refused(server, () => call({ [field]: value }), field);
     expect(error.message).toContain(`must not be "${value}"`);
   });
