@@ -394,7 +394,7 @@ export function emitMethodsModule(doc: Json): string {
       schemaNames.add(data);
     }
     const optional = argsAreOptional(meta) ? "?" : "";
-    const result = meta.pagination ? `PaginatedResult<"${id}">` : `Promise<${data}>`;
+    const result = meta.pagination ? `PaginatedResult<"${id}">` : `APIPromise<${data}>`;
     // A strict body is typed exactly too: the arguments' own type is inferred (\`const\`, so \`provider: "sarvam"\` stays
     // that literal) and every key is checked against the alternative it selects.
     const signature = meta.body?.strict
@@ -405,7 +405,7 @@ export function emitMethodsModule(doc: Json): string {
   const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
   const names = [...schemaNames].sort().map((name) => `  ${name},`);
   const schemaImport = names.length > 0 ? `import type {\n${names.join("\n")}\n} from "./schema.js";\n` : "";
-  return `${exactImport}import type { OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
+  return `${exactImport}import type { APIPromise, OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";
 ${schemaImport}
 ${aliases.join("\n")}
 

@@ -4,6 +4,7 @@
  * must be the very types the methods take and return.
  */
 import type {
+  APIPromise,
   BolnaClient,
   BolnaErrorOptions,
   CallStatus,
@@ -28,9 +29,9 @@ const assert = <T extends true>(): T => true as T;
 
 // The generated methods are declared with the named types.
 assert<Equal<Parameters<BolnaClient["makeCall"]>[0], MakeCallArgs>>();
-assert<Equal<ReturnType<BolnaClient["makeCall"]>, Promise<CallStatus>>>();
+assert<Equal<ReturnType<BolnaClient["makeCall"]>, APIPromise<CallStatus>>>();
 assert<Equal<Parameters<BolnaClient["getExecution"]>[0], GetExecutionArgs>>();
-assert<Equal<ReturnType<BolnaClient["getExecution"]>, Promise<Execution>>>();
+assert<Equal<ReturnType<BolnaClient["getExecution"]>, APIPromise<Execution>>>();
 assert<Equal<Awaited<ReturnType<BolnaClient["getCallRecording"]>>, GetCallRecordingResult>>();
 assert<Equal<Parameters<BolnaClient["listAgentExecutions"]>[0], ListAgentExecutionsArgs>>();
 assert<Equal<ReturnType<BolnaClient["listAgentExecutions"]>, PaginatedResult<"listAgentExecutions">>>();
