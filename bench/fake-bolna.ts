@@ -182,7 +182,7 @@ export async function startFakeBolna(options: FakeBolnaOptions): Promise<FakeBol
   let stats = emptyStats();
   /** Calls created during the run (`live`), oldest first; all newer than the dataset's records. */
   const created: Array<{ us: number; record: Execution }> = [];
-  const clockStartUs = (options.live?.clockStart ? Date.parse(options.live.clockStart) * 1000 : dataset.toUs);
+  const clockStartUs = options.live?.clockStart ? Date.parse(options.live.clockStart) * 1000 : dataset.toUs;
   const startedAt = performance.now();
   let answered = 0;
 
@@ -196,7 +196,8 @@ export async function startFakeBolna(options: FakeBolnaOptions): Promise<FakeBol
     stats.inserted++;
   }
 
-  const delayed = (fault: Fault): Fault => ("hang" in fault || latencyMs === 0 ? fault : { ...fault, delayMs: latencyMs });
+  const delayed = (fault: Fault): Fault =>
+    "hang" in fault || latencyMs === 0 ? fault : { ...fault, delayMs: latencyMs };
 
   function rateLimited(): Fault | undefined {
     const limit = options.rateLimit;
@@ -239,7 +240,10 @@ export async function startFakeBolna(options: FakeBolnaOptions): Promise<FakeBol
           body: { detail: "Too many requests (injected)" },
         };
       default:
-        return { status: Number(kind), body: kind === "502" ? "<html><body>502 Bad Gateway</body></html>" : { detail: `Injected ${kind}` } };
+        return {
+          status: Number(kind),
+          body: kind === "502" ? "<html><body>502 Bad Gateway</body></html>" : { detail: `Injected ${kind}` },
+        };
     }
   }
 

@@ -293,8 +293,12 @@ async function main(): Promise<void> {
         result: verdict(large.ok && small.ok),
       },
       memoryRow("(c) peak heapUsed (sampled per page), 100k vs 10k", [small, large], (r) => r.peakHeap),
-      memoryRow("(c) peak live heap growth (after GC), 100k vs 10k", [smallLive, largeLive], liveGrowth, { growth: true }),
-      memoryRow("(c) control: docs loop, plain fetch, peak RSS growth", [smallLoop, largeLoop], rssGrowth, { growth: true }),
+      memoryRow("(c) peak live heap growth (after GC), 100k vs 10k", [smallLive, largeLive], liveGrowth, {
+        growth: true,
+      }),
+      memoryRow("(c) control: docs loop, plain fetch, peak RSS growth", [smallLoop, largeLoop], rssGrowth, {
+        growth: true,
+      }),
       {
         measurement: "(d) per request, no latency: getAgent vs raw fetch + json() ⁴",
         ours: `${clientUs.toFixed(0)} µs`,
@@ -359,7 +363,9 @@ async function main(): Promise<void> {
         `429, ${live.resumes} resumes; the range is an hour longer than (a)'s, the hour the new calls land in.`,
       `⁶ Checked: every record exactly once. ${injected} of ${faultStats.listRequests} listing requests got an ` +
         `injected fault (${((100 * injected) / faultStats.listRequests).toFixed(1)}%: ` +
-        `${Object.entries(faultStats.injected).map(([kind, n]) => `${kind} ${n}`).join(", ")}); a failed page ` +
+        `${Object.entries(faultStats.injected)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(", ")}); a failed page ` +
         `waits in the transport's backoff (500 ms, doubling) while the other stretches go on. ` +
         `${faulty.resumes} resume${faulty.resumes === 1 ? "" : "s"} from an ExportError's checkpoint.`,
       `Server: every listing request answered ${LATENCY_MS} ms late, ${LIMIT} per ${WINDOW_MS} ms allowed (sliding, ` +

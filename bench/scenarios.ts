@@ -28,7 +28,12 @@ export function windowsOf(from: string, to: string, days = 7): Array<{ from: str
   }
 }
 
-export async function docsRecipe(url: string, agentId: string, from: string, to: string): Promise<{ ids: string[]; errors: number }> {
+export async function docsRecipe(
+  url: string,
+  agentId: string,
+  from: string,
+  to: string,
+): Promise<{ ids: string[]; errors: number }> {
   const ids: string[] = [];
   let errors = 0;
   for (const window of windowsOf(from, to)) {
@@ -115,6 +120,12 @@ export function verifyExact(what: string, ids: string[], dataset: ExecutionDatas
 export function verifyLive(what: string, ids: string[], dataset: ExecutionDataset, from: string, to: string): number {
   const created = ids.filter(isCreatedCall);
   if (new Set(created).size !== created.length) throw new Error(`${what} yielded a call created during the run twice`);
-  verifyExact(what, ids.filter((id) => !isCreatedCall(id)), dataset, from, to);
+  verifyExact(
+    what,
+    ids.filter((id) => !isCreatedCall(id)),
+    dataset,
+    from,
+    to,
+  );
   return created.length;
 }

@@ -18,8 +18,10 @@ import {
 
 export type ServerProcessOptions = Omit<FakeBolnaOptions, "override" | "dataset"> & { dataset: DatasetOptions };
 
-type Request = { type: "start"; options: ServerProcessOptions } | { type: "stats"; reset?: boolean } | { type: "close" };
-type Reply = { type: "started"; url: string } | { type: "stats"; stats: FakeBolnaStats } | { type: "error"; message: string };
+type Request =
+  { type: "start"; options: ServerProcessOptions } | { type: "stats"; reset?: boolean } | { type: "close" };
+type Reply =
+  { type: "started"; url: string } | { type: "stats"; stats: FakeBolnaStats } | { type: "error"; message: string };
 
 export interface ServerProcess {
   url: string;

@@ -71,7 +71,8 @@ export async function main(context: ExampleContext): Promise<number> {
     ctx.stderr.write("--agent <agent_id> and at least one --from <+E.164 number you own> are required.\n");
     return 2;
   }
-  const startAt = values.at === undefined ? new Date(Date.now() + Number(values["in-minutes"]) * MINUTE_MS) : new Date(values.at);
+  const startAt =
+    values.at === undefined ? new Date(Date.now() + Number(values["in-minutes"]) * MINUTE_MS) : new Date(values.at);
   if (Number.isNaN(startAt.getTime()) || startAt.getTime() < Date.now() + 2 * MINUTE_MS) {
     ctx.stderr.write("The start time must be a valid date at least 2 minutes ahead (--in-minutes or --at).\n");
     return 2;
@@ -101,8 +102,10 @@ export async function main(context: ExampleContext): Promise<number> {
   ctx.log(`Batch ${batch.batch_id} ${batch.state ?? "created"}, calling from ${fromNumbers.join(", ")}`);
 
   const scheduled = await bolna.scheduleBatch({ batch_id: batch.batch_id, scheduled_at: startAt });
-  ctx.log(`Batch ${scheduled.state ?? "scheduled"} for ${startAt.toISOString().replace("Z", "+00:00")} ` +
-    "(Bolna starts it at the next 10-minute mark).");
+  ctx.log(
+    `Batch ${scheduled.state ?? "scheduled"} for ${startAt.toISOString().replace("Z", "+00:00")} ` +
+      "(Bolna starts it at the next 10-minute mark).",
+  );
   ctx.log(`Follow it with getBatch({ batch_id: "${batch.batch_id}" }); stop it with stopBatch.`);
   return 0;
 }

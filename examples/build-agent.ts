@@ -51,7 +51,11 @@ const lateCheckIn = defineAgent({
                   static_message: { en: "Your room is ready. Welcome!", hi: "आपका कमरा तैयार है। स्वागत है!" },
                   edges: [{ to_node_id: "goodbye", condition_type: "unconditional" }],
                 },
-                { id: "handover", prompt: "Say you are connecting the guest to the night manager.", function_call: "night_manager" },
+                {
+                  id: "handover",
+                  prompt: "Say you are connecting the guest to the night manager.",
+                  function_call: "night_manager",
+                },
                 { id: "goodbye", prompt: "Wish the guest a good night and end the call.", function_call: "end_call" },
               ],
             },
@@ -68,7 +72,10 @@ const lateCheckIn = defineAgent({
               },
             },
           },
-          synthesizer: { provider: "elevenlabs", provider_config: { voice: "Ira", voice_id: "Pw7Kx2Lm9Qr4Ts1Vz6Hb", model: "eleven_turbo_v2_5" } },
+          synthesizer: {
+            provider: "elevenlabs",
+            provider_config: { voice: "Ira", voice_id: "Pw7Kx2Lm9Qr4Ts1Vz6Hb", model: "eleven_turbo_v2_5" },
+          },
           transcriber: { provider: "deepgram", model: "nova-3", language: "en" },
           multilingual_config: {
             enabled: true,

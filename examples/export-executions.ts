@@ -56,6 +56,8 @@ export const CSV_COLUMNS = [
 /** RFC 4180: quote a field holding a comma, quote or line break, doubling the quotes inside. */
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
+  // Objects become JSON; what is left is a primitive.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -173,7 +173,11 @@ export interface SelfTestResult {
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<[number, unknown]> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
   return [response.status, await response.json()];
 }
 
@@ -186,17 +190,34 @@ export async function selfTest(log: (line: string) => void): Promise<SelfTestRes
     log(`  ${status === expected ? "ok  " : "FAIL"} ${name}: HTTP ${status} ${JSON.stringify(body)}`);
   };
 
-  const receiver = await startWebhookReceiver({ allowLoopback: true, secret: "s3cret", log: (l) => log(`  [receiver] ${l}`) });
+  const receiver = await startWebhookReceiver({
+    allowLoopback: true,
+    secret: "s3cret",
+    log: (l) => log(`  [receiver] ${l}`),
+  });
   const strict = await startWebhookReceiver({ log: (l) => log(`  [strict receiver] ${l}`) });
   try {
     log(`Receiver listening on ${receiver.url} (loopback allowed for this test)`);
     const auth = { "X-Webhook-Secret": "s3cret" };
     const disconnected = JSON.stringify(SAMPLE_DELIVERY);
-    const completed = JSON.stringify({ ...SAMPLE_DELIVERY, status: "completed", conversation_duration: 68.4, total_cost: 12.71 });
+    const completed = JSON.stringify({
+      ...SAMPLE_DELIVERY,
+      status: "completed",
+      conversation_duration: 68.4,
+      total_cost: 12.71,
+    });
     await check("call-disconnected delivery is accepted", 200, post(receiver.url, disconnected, auth));
-    await check("the same delivery again is a duplicate, still answered 200", 200, post(receiver.url, disconnected, auth));
+    await check(
+      "the same delivery again is a duplicate, still answered 200",
+      200,
+      post(receiver.url, disconnected, auth),
+    );
     await check("completed, same id, is a new event", 200, post(receiver.url, completed, auth));
-    await check("a body without `status` is rejected", 400, post(receiver.url, JSON.stringify({ id: "x", agent_id: "y" }), auth));
+    await check(
+      "a body without `status` is rejected",
+      400,
+      post(receiver.url, JSON.stringify({ id: "x", agent_id: "y" }), auth),
+    );
     await check("a body that is not JSON is rejected", 400, post(receiver.url, "{not json", auth));
     await check("a delivery without the secret header is refused", 401, post(receiver.url, disconnected));
     await check("loopback is refused when not allowed", 403, post(strict.url, disconnected, auth));
@@ -224,7 +245,11 @@ export async function main(context: ExampleContext): Promise<number> {
   if (!values.serve) {
     const results = await selfTest(ctx.log);
     const failed = results.filter((r) => r.status !== r.expected);
-    ctx.log(failed.length === 0 ? `Self-test passed (${results.length} checks).` : `Self-test FAILED: ${failed.length} checks.`);
+    ctx.log(
+      failed.length === 0
+        ? `Self-test passed (${results.length} checks).`
+        : `Self-test FAILED: ${failed.length} checks.`,
+    );
     return failed.length === 0 ? 0 : 1;
   }
 

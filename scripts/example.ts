@@ -57,7 +57,9 @@ async function run(argv: string[]): Promise<number> {
       ctx = { baseUrl: "http://127.0.0.1:9", apiKey: "unused", mock: true, args };
     } else {
       mock = await startMockServer({ port: 0 });
-      console.error(`Started a mock of the API at ${mock.url} (set BOLNA_BASE_URL and BOLNA_API_KEY to use the real API).`);
+      console.error(
+        `Started a mock of the API at ${mock.url} (set BOLNA_BASE_URL and BOLNA_API_KEY to use the real API).`,
+      );
       // Any key works against the mock; it only checks that one is sent.
       ctx = { baseUrl: mock.url, apiKey: "mock-key", mock: true, args };
     }

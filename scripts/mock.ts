@@ -16,7 +16,8 @@ function readOptions(): { port: number; host: string } | string {
       },
     });
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65_535) return `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`;
+    if (!/^\d+$/.test(values.port) || port > 65_535)
+      return `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`;
     return { port, host: values.host };
   } catch (error) {
     return (error as Error).message;

@@ -39,7 +39,13 @@ const TOUR_AGENT: OperationArgs<"createAgent"> = {
           llm_agent: {
             agent_type: "simple_llm_agent",
             agent_flow_type: "streaming",
-            llm_config: { provider: "openai", family: "openai", model: "gpt-4.1-mini", max_tokens: 150, temperature: 0.1 },
+            llm_config: {
+              provider: "openai",
+              family: "openai",
+              model: "gpt-4.1-mini",
+              max_tokens: 150,
+              temperature: 0.1,
+            },
           },
           synthesizer: {
             provider: "elevenlabs",
@@ -57,7 +63,9 @@ const TOUR_AGENT: OperationArgs<"createAgent"> = {
     ],
   },
   agent_prompts: {
-    task_1: { system_prompt: "You are Alfred, a polite delivery assistant. Confirm the delivery window {delivery_window}." },
+    task_1: {
+      system_prompt: "You are Alfred, a polite delivery assistant. Confirm the delivery window {delivery_window}.",
+    },
   },
 };
 
@@ -105,7 +113,8 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
   if (writes) {
     const created = await bolna.createAgent(TOUR_AGENT);
     say(`   Created agent ${created.agent_id} (${created.status ?? "created"}).`);
-    if (live) say(`   It stays in your account; delete it with bolna.deleteAgent({ agent_id: "${created.agent_id}" }).`);
+    if (live)
+      say(`   It stays in your account; delete it with bolna.deleteAgent({ agent_id: "${created.agent_id}" }).`);
     agentId = options.agent ?? created.agent_id ?? agentId;
   } else {
     say("   Skipped: it would change your account. Pass --allow-calls to create one.");

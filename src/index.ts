@@ -43,7 +43,12 @@ export type {
 } from "./extensions/export/index.js";
 export { PagePromise } from "./extensions/pagination.js";
 export { downloadRecording, getRecordingUrl } from "./extensions/recordings.js";
-export type { DownloadRecordingOptions, RecordingArgs, RecordingLeg, RecordingOptions } from "./extensions/recordings.js";
+export type {
+  DownloadRecordingOptions,
+  RecordingArgs,
+  RecordingLeg,
+  RecordingOptions,
+} from "./extensions/recordings.js";
 export type { FetchPage, PageEnvelope, PagePromiseOptions } from "./extensions/pagination.js";
 export type { BolnaErrorOptions, RequestDescription } from "./extensions/errors.js";
 export type { Exact } from "./extensions/exact.js";

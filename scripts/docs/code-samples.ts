@@ -54,7 +54,9 @@ export function literal(value: unknown, depth = 0): string {
   const inner = INDENT.repeat(depth + 1);
   const entries = Array.isArray(value)
     ? value.map((item) => literal(item, depth + 1))
-    : Object.entries(value).map(([key, item]) => `${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: ${literal(item, depth + 1)}`);
+    : Object.entries(value).map(
+        ([key, item]) => `${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: ${literal(item, depth + 1)}`,
+      );
   if (entries.length === 0) return Array.isArray(value) ? "[]" : "{}";
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   const oneLine = Array.isArray(value) ? `[${entries.join(", ")}]` : `{ ${entries.join(", ")} }`;
@@ -102,7 +104,9 @@ interface Argument {
 
 function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: ReturnType<typeof resolver>): Argument[] {
   const args: Argument[] = [];
-  const parameters = (Array.isArray(operation["parameters"]) ? operation["parameters"] : []).map(resolve).filter(isObject);
+  const parameters = (Array.isArray(operation["parameters"]) ? operation["parameters"] : [])
+    .map(resolve)
+    .filter(isObject);
   for (const field of meta.fields.filter((f) => f.in !== "body")) {
     if (!field.required) continue;
     const parameter = parameters.find((p) => p["name"] === field.name && p["in"] === field.in);
@@ -125,7 +129,8 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   for (const [name, value] of Object.entries(body)) {
     const property = resolve(properties[name]);
     const binary = isObject(property) && isBinarySchema(property);
-    const type = isObject(property) && typeof property["contentMediaType"] === "string" ? property["contentMediaType"] : undefined;
+    const type =
+      isObject(property) && typeof property["contentMediaType"] === "string" ? property["contentMediaType"] : undefined;
     args.push({
       name,
       source: binary
@@ -143,7 +148,11 @@ export function codeSample(meta: OperationMetadata, operation: JsonObject, spec:
   const keys = args.map(({ name, source }) => `${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: ${source}`);
   const oneLine = `{ ${keys.join(", ")} }`;
   const argument =
-    args.length === 0 ? "" : oneLine.length <= WIDTH - 24 && !oneLine.includes("\n") ? oneLine : `{\n${keys.map((k) => `${INDENT}${k},`).join("\n")}\n}`;
+    args.length === 0
+      ? ""
+      : oneLine.length <= WIDTH - 24 && !oneLine.includes("\n")
+        ? oneLine
+        : `{\n${keys.map((k) => `${INDENT}${k},`).join("\n")}\n}`;
   const call = `bolna.${meta.operationId}(${argument})`;
   const use = meta.pagination
     ? `// Every item, page after page:\nfor await (const item of ${call}) {\n  console.log(item);\n}`
@@ -171,7 +180,8 @@ export function addCodeSamples(spec: JsonObject): number {
       const operation = item[method];
       if (!isObject(operation)) continue;
       const meta = typeof operation["operationId"] === "string" ? metadata.get(operation["operationId"]) : undefined;
-      if (meta === undefined) throw new Error(`${method.toUpperCase()} ${path} has no generated metadata; run npm run generate`);
+      if (meta === undefined)
+        throw new Error(`${method.toUpperCase()} ${path} has no generated metadata; run npm run generate`);
       operation["x-codeSamples"] = [codeSample(meta, operation, spec)] as unknown as Json;
       added++;
     }

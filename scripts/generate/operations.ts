@@ -22,7 +22,15 @@ import type {
   PaginationRule,
   ResponseShape,
 } from "../../src/extensions/metadata.js";
-import { deref, flattenAllOf, isObject, mergeParameters, SCHEMA_REF_PREFIX, SpecError, type Json } from "./spec-walk.js";
+import {
+  deref,
+  flattenAllOf,
+  isObject,
+  mergeParameters,
+  SCHEMA_REF_PREFIX,
+  SpecError,
+  type Json,
+} from "./spec-walk.js";
 
 export { SpecError };
 
@@ -39,14 +47,21 @@ export function isBinarySchema(schema: Record<string, unknown>): boolean {
 }
 
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
-function ruleFromSchema(doc: Json, name: string, location: FieldRule["in"], required: boolean, raw: unknown): FieldRule {
+function ruleFromSchema(
+  doc: Json,
+  name: string,
+  location: FieldRule["in"],
+  required: boolean,
+  raw: unknown,
+): FieldRule {
   const schema = flattenAllOf(doc, raw);
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   const nonNull = types.filter((t) => t !== "null");
   const rule: { -readonly [K in keyof FieldRule]: FieldRule[K] } = { name, in: location };
   if (required) rule.required = true;
   // A binary part (`contentMediaType`/`format: binary`) is a Blob at runtime, not the string the schema says.
-  if (!isBinarySchema(schema) && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0]))) rule.type = nonNull[0] as FieldType;
+  if (!isBinarySchema(schema) && nonNull.length === 1 && FIELD_TYPES.has(String(nonNull[0])))
+    rule.type = nonNull[0] as FieldType;
   if (types.includes("null")) rule.nullable = true;
   if (Array.isArray(schema.enum)) rule.enum = schema.enum.filter((v) => v !== null) as NonNullable<FieldRule["enum"]>;
   if (typeof schema.minimum === "number") rule.minimum = schema.minimum;
@@ -108,9 +123,13 @@ function readPagination(doc: Json, op: Json, where: string, fields: readonly Fie
   const raw = op["x-bolna-pagination"];
   if (raw === undefined) return undefined;
   const bad = (why: string) => new SpecError(`${where}: x-bolna-pagination ${why}`);
-  if (!isObject(raw) || !isObject(raw.request) || !isObject(raw.response)) throw bad("needs `request` and `response` objects");
+  if (!isObject(raw) || !isObject(raw.request) || !isObject(raw.response))
+    throw bad("needs `request` and `response` objects");
   const { request, response } = raw;
-  for (const [part, allowed] of [[request, PAGINATION_KEYS.request], [response, PAGINATION_KEYS.response]] as const) {
+  for (const [part, allowed] of [
+    [request, PAGINATION_KEYS.request],
+    [response, PAGINATION_KEYS.response],
+  ] as const) {
     const unknown = Object.keys(part).filter((key) => !allowed.includes(key));
     if (unknown.length > 0 || Object.values(part).some((v) => typeof v !== "string")) {
       throw bad(`takes string values for ${allowed.join(", ")} only; got ${JSON.stringify(part)}`);
@@ -175,7 +194,8 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
       fields.push(ruleFromSchema(doc, name, "body", required.has(name), propSchema));
     }
     const strict = op["x-bolna-strict-body"] === true;
-    if (strict && mediaType !== "application/json") throw new SpecError(`${where}: x-bolna-strict-body needs a JSON body`);
+    if (strict && mediaType !== "application/json")
+      throw new SpecError(`${where}: x-bolna-strict-body needs a JSON body`);
     // Only what differs from the defaults (JSON, optional, open, no minimum, not strict) is written down.
     const rule: { -readonly [K in keyof BodyRule]: BodyRule[K] } = {};
     if (mediaType !== "application/json") rule.mediaType = mediaType;
@@ -235,7 +255,9 @@ function resultSchemaOf(doc: Json, op: Json): string | undefined {
     const content = deref(doc, raw).content;
     const media = isObject(content) ? content["application/json"] : undefined;
     const ref = isObject(media) && isObject(media.schema) ? media.schema.$ref : undefined;
-    names.add(typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX) ? ref.slice(SCHEMA_REF_PREFIX.length) : undefined);
+    names.add(
+      typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX) ? ref.slice(SCHEMA_REF_PREFIX.length) : undefined,
+    );
   }
   const [name] = names;
   return names.size === 1 && name !== undefined && /^[A-Z][A-Za-z0-9]*$/.test(name) ? name : undefined;
@@ -255,8 +277,8 @@ export function readOperations(doc: Json): ReadOperation[] {
       if (!isObject(pathItem[method])) continue;
       const op = pathItem[method];
       const docs = {
-        summary: String(op.summary ?? ""),
-        description: String(op.description ?? ""),
+        summary: typeof op.summary === "string" ? op.summary : "",
+        description: typeof op.description === "string" ? op.description : "",
         deprecated: op.deprecated === true,
       };
       out.push({
@@ -313,7 +335,9 @@ export function rateLimitBuckets(ops: readonly ReadOperation[]): Record<string, 
     }
     buckets.set(bucket, seen ?? { limit: requestsPerMinute, operationId: meta.operationId });
   }
-  return Object.fromEntries([...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([name, { limit }]) => [name, limit]));
+  return Object.fromEntries(
+    [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([name, { limit }]) => [name, limit]),
+  );
 }
 
 /** The generated entry of an operation: no operationId (it is the key), the bucket by name, defaults left out. */
@@ -402,7 +426,9 @@ export function emitMethodsModule(doc: Json): string {
       : `${id}(args${optional}: ${args}`;
     return `${jsdoc(methodDoc(meta, docs), "  ")}\n  ${signature}, options?: RequestOptions): ${result};`;
   });
-  const exactImport = ops.some(({ meta }) => meta.body?.strict) ? `import type { Exact } from "../extensions/exact.js";\n` : "";
+  const exactImport = ops.some(({ meta }) => meta.body?.strict)
+    ? `import type { Exact } from "../extensions/exact.js";\n`
+    : "";
   const names = [...schemaNames].sort().map((name) => `  ${name},`);
   const schemaImport = names.length > 0 ? `import type {\n${names.join("\n")}\n} from "./schema.js";\n` : "";
   return `${exactImport}import type { APIPromise, OperationArgs, OperationData, PaginatedResult, RequestOptions } from "../extensions/operation-types.js";

@@ -74,7 +74,9 @@ class Normalizer {
     const { oneOf, ...shared } = merged;
     const sharedIsObject = isObject(shared.properties) || Array.isArray(shared.required);
     const branches = oneOf.map((branch: unknown) => {
-      const flat = this.#flatten(isObject(branch) && typeof branch.$ref === "string" ? this.#resolve(branch.$ref) : (branch as Json));
+      const flat = this.#flatten(
+        isObject(branch) && typeof branch.$ref === "string" ? this.#resolve(branch.$ref) : (branch as Json),
+      );
       return sharedIsObject && acceptsObjects(flat) ? merge(shared, flat) : flat;
     });
     return sharedIsObject ? { oneOf: branches } : { ...shared, oneOf: branches };
@@ -99,7 +101,9 @@ class Normalizer {
     const out: Json = {};
     for (const [key, value] of Object.entries(schema)) {
       if (key === "properties" && isObject(value)) {
-        out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, this.schema(sub, close)]));
+        out.properties = Object.fromEntries(
+          Object.entries(value).map(([name, sub]) => [name, this.schema(sub, close)]),
+        );
       } else if (key === "items" || key === "additionalProperties") {
         out[key] = this.schema(value, close);
       } else if (key === "propertyNames" || key === "contains" || key === "not") {
@@ -127,13 +131,17 @@ function merge(a: Json, b: Json): Json {
   for (const [key, value] of Object.entries(b)) {
     const existing = out[key];
     if (existing === undefined) out[key] = value;
-    else if (key === "properties" && isObject(existing) && isObject(value)) out.properties = mergeProperties(existing, value);
-    else if (key === "required" && Array.isArray(existing) && Array.isArray(value)) out.required = [...new Set([...existing, ...value])];
-    else if (key === "title") out.title = value; // the more specific part (a branch) names the result
+    else if (key === "properties" && isObject(existing) && isObject(value))
+      out.properties = mergeProperties(existing, value);
+    else if (key === "required" && Array.isArray(existing) && Array.isArray(value))
+      out.required = [...new Set([...(existing as unknown[]), ...(value as unknown[])])];
+    else if (key === "title")
+      out.title = value; // the more specific part (a branch) names the result
     else if (key === "additionalProperties" && (existing === true || value === true)) out.additionalProperties = true;
     else if (key === "type") out.type = intersectTypes(existing, value);
     else if (key === "oneOf") throw new Error("two oneOf lists in one allOf cannot be combined");
-    else if (JSON.stringify(existing) !== JSON.stringify(value)) throw new Error(`conflicting ${key} while merging allOf members`);
+    else if (JSON.stringify(existing) !== JSON.stringify(value))
+      throw new Error(`conflicting ${key} while merging allOf members`);
   }
   return out;
 }
@@ -161,7 +169,10 @@ export interface StrictBodies {
 }
 
 /** The normalized body schema of each strict operation, and the component schemas they reference. */
-export function strictBodySchemas(schemas: Json, bodies: ReadonlyArray<{ operationId: string; schema: unknown }>): StrictBodies {
+export function strictBodySchemas(
+  schemas: Json,
+  bodies: ReadonlyArray<{ operationId: string; schema: unknown }>,
+): StrictBodies {
   const normalizer = new Normalizer(schemas);
   const out: Record<string, unknown> = {};
   for (const { operationId, schema } of bodies) out[operationId] = normalizer.schema(schema);

@@ -63,7 +63,8 @@ export function mergeParameters(doc: Json, pathItem: Json, op: Json): Json[] {
     for (const raw of Array.isArray(list) ? list : []) {
       const param = deref(doc, raw);
       const key = `${String(param.in)} ${String(param.name)}`;
-      if (level.has(key)) throw new SpecError(`parameter ${String(param.name)} (in ${String(param.in)}) is declared twice`);
+      if (level.has(key))
+        throw new SpecError(`parameter ${String(param.name)} (in ${String(param.in)}) is declared twice`);
       level.add(key);
       merged.set(key, param);
     }

@@ -34,11 +34,13 @@ function stripAnnotations(node: unknown): unknown {
   if (!isObject(node)) return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === "description" || key === "example" || key === "examples" || key === "title" || key.startsWith("x-")) continue;
+    if (key === "description" || key === "example" || key === "examples" || key === "title" || key.startsWith("x-"))
+      continue;
     // Inside `properties` every key is a property name, never an annotation.
-    out[key] = key === "properties" && isObject(value)
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]))
-      : stripAnnotations(value);
+    out[key] =
+      key === "properties" && isObject(value)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]))
+        : stripAnnotations(value);
   }
   return out;
 }
@@ -51,13 +53,16 @@ export function emitWebhooksModule(doc: Json): string {
   const ips = new Set<string>();
   for (const [name, item] of Object.entries(webhooks)) {
     const post = isObject(item) && isObject(item.post) ? item.post : undefined;
-    const content = post && isObject(post.requestBody) && isObject(post.requestBody.content) ? post.requestBody.content : {};
+    const content =
+      post && isObject(post.requestBody) && isObject(post.requestBody.content) ? post.requestBody.content : {};
     const media = content["application/json"];
-    if (!isObject(media) || media.schema === undefined) throw new Error(`webhook ${name}: no application/json body schema`);
+    if (!isObject(media) || media.schema === undefined)
+      throw new Error(`webhook ${name}: no application/json body schema`);
     collectRefs(media.schema, schemas, used);
     entries[name] = stripAnnotations(media.schema);
     const sourceIps = post?.["x-bolna-source-ips"];
-    if (!Array.isArray(sourceIps) || sourceIps.length === 0) throw new Error(`webhook ${name}: missing x-bolna-source-ips`);
+    if (!Array.isArray(sourceIps) || sourceIps.length === 0)
+      throw new Error(`webhook ${name}: missing x-bolna-source-ips`);
     for (const ip of sourceIps) ips.add(String(ip));
   }
   const components = Object.fromEntries([...used].sort().map((n) => [n, stripAnnotations(schemas[n])]));

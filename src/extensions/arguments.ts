@@ -66,7 +66,12 @@ function checkType(operationId: string, rule: FieldRule, value: unknown): void {
         return typeof value === rule.type;
     }
   })();
-  if (!ok) fail(operationId, rule.name, `must be ${rule.type === "integer" ? "an integer" : `a ${rule.type}`}, got ${describe(value)}.`);
+  if (!ok)
+    fail(
+      operationId,
+      rule.name,
+      `must be ${rule.type === "integer" ? "an integer" : `a ${rule.type}`}, got ${describe(value)}.`,
+    );
 }
 
 function checkValue(operationId: string, rule: FieldRule, value: unknown): unknown {
@@ -85,20 +90,33 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     }
   }
   if (rule.enum && !rule.enum.includes(value as string)) {
-    fail(operationId, rule.name, `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}; got ${describe(value)}.`);
+    fail(
+      operationId,
+      rule.name,
+      `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}; got ${describe(value)}.`,
+    );
   }
   if (typeof value === "number") {
-    if (rule.minimum !== undefined && value < rule.minimum) fail(operationId, rule.name, `must be ≥ ${rule.minimum}; got ${value}.`);
-    if (rule.maximum !== undefined && value > rule.maximum) fail(operationId, rule.name, `must be ≤ ${rule.maximum}; got ${value}.`);
+    if (rule.minimum !== undefined && value < rule.minimum)
+      fail(operationId, rule.name, `must be ≥ ${rule.minimum}; got ${value}.`);
+    if (rule.maximum !== undefined && value > rule.maximum)
+      fail(operationId, rule.name, `must be ≤ ${rule.maximum}; got ${value}.`);
   }
   if (typeof value === "string") {
     // A path segment can never be empty: `getAgent({ agent_id: "" })` would request `/v2/agent/`, another route.
     const minLength = Math.max(rule.minLength ?? 0, rule.in === "path" ? 1 : 0);
     const length = [...value].length;
-    if (length < minLength) fail(operationId, rule.name, minLength === 1 ? "must not be empty." : `must be at least ${minLength} characters; got ${length}.`);
-    if (rule.maxLength !== undefined && length > rule.maxLength) fail(operationId, rule.name, `must be at most ${rule.maxLength} characters; got ${length}.`);
+    if (length < minLength)
+      fail(
+        operationId,
+        rule.name,
+        minLength === 1 ? "must not be empty." : `must be at least ${minLength} characters; got ${length}.`,
+      );
+    if (rule.maxLength !== undefined && length > rule.maxLength)
+      fail(operationId, rule.name, `must be at most ${rule.maxLength} characters; got ${length}.`);
     // The URL parser resolves these segments: `{ batch_id: ".." }` would turn `DELETE /batches/..` into `DELETE /`.
-    if (rule.in === "path" && (value === "." || value === "..")) fail(operationId, rule.name, `must not be ${describe(value)}.`);
+    if (rule.in === "path" && (value === "." || value === ".."))
+      fail(operationId, rule.name, `must not be ${describe(value)}.`);
   }
   if (rule.pattern && typeof value === "string" && !compiledPattern(rule.pattern).test(value)) {
     fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
@@ -141,7 +159,10 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
   const bodySize = split.body ? Object.keys(split.body).length : 0;
   const minProperties = meta.body?.minProperties ?? 0;
   if (bodySize < minProperties) {
-    const names = meta.fields.filter((f) => f.in === "body").map((f) => f.name).join(", ");
+    const names = meta.fields
+      .filter((f) => f.in === "body")
+      .map((f) => f.name)
+      .join(", ");
     fail(meta.operationId, "body", `needs at least ${minProperties} of: ${names}.`);
   }
   if (split.body && bodySize === 0 && !meta.body?.required) split.body = undefined;
@@ -158,6 +179,8 @@ export function toFormData(body: Record<string, unknown>): FormData {
     if (value === undefined || value === null) return;
     if (value instanceof Blob) form.append(name, value, value instanceof File ? value.name : name);
     else if (typeof value === "object") form.append(name, JSON.stringify(value));
+    // Objects went through JSON above, so what is left is a primitive.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     else form.append(name, String(value));
   };
   for (const [name, value] of Object.entries(body)) {

@@ -110,10 +110,14 @@ function checkLimits(limits: Partial<Record<string, number>>): void {
   const buckets = new Set(ALL_OPERATIONS.map((meta) => meta.rateLimit.bucket));
   for (const [bucket, limit] of Object.entries(limits)) {
     if (!buckets.has(bucket)) {
-      throw new ConfigurationError(`Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`);
+      throw new ConfigurationError(
+        `Unknown rate-limit bucket "${bucket}"; the spec's buckets are: ${[...buckets].join(", ")}.`,
+      );
     }
     if (limit !== undefined && limit !== Infinity && !isIntegerIn(limit, 1)) {
-      throw new ConfigurationError(`rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`);
+      throw new ConfigurationError(
+        `rateLimit.limits["${bucket}"] must be a positive integer or Infinity; got ${limit}.`,
+      );
     }
   }
 }
@@ -234,7 +238,9 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           const firstPage = (args?.[pagination.pageParam] ?? 1) as number;
           return new PagePromise(
             (pageNumber, signal) =>
-              new APIPromise(send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts)),
+              new APIPromise(
+                send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+              ),
             { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
@@ -258,8 +264,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     POST: rawMethod("POST"),
     PATCH: rawMethod("PATCH"),
     DELETE: rawMethod("DELETE"),
-    use: raw.use,
-    eject: raw.eject,
+    use: raw.use.bind(raw),
+    eject: raw.eject.bind(raw),
     exportExecutions(exportOptions: ExportOptions) {
       // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.

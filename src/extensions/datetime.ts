@@ -24,7 +24,8 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** Date, `T` (or a space, as Python's `str(datetime)` writes), time with optional seconds and fraction, zone. */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?$/;
 
 type Zone = "utc" | "offset" | "naive";
 
@@ -67,7 +68,8 @@ function parseDateTime(value: string): ParsedDateTime | undefined {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : `a Date in year ${value.getUTCFullYear()}`;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? "an invalid Date" : `a Date in year ${value.getUTCFullYear()}`;
   return typeof value === "string" ? JSON.stringify(value) : typeof value;
 }
 
@@ -88,7 +90,8 @@ function interpret(value: Date | string): ParsedDateTime | undefined {
 function problemWith(parsed: ParsedDateTime | undefined, needsZone: string): string | undefined {
   if (parsed === undefined) return "";
   if (parsed.zone === "naive") return needsZone;
-  if (parsed.subMillisecond) return " (it has digits beyond the millisecond; the client sends milliseconds, so round it)";
+  if (parsed.subMillisecond)
+    return " (it has digits beyond the millisecond; the client sends milliseconds, so round it)";
   return undefined;
 }
 

@@ -86,4 +86,3 @@ function writeJson(value: unknown, depth: number, out: string[], written: { char
   }
   return emit(isArray ? "]" : "}");
 }
-

@@ -67,7 +67,8 @@ export class BolnaError extends Error {
   /** `JSON.stringify(error)`: name, message, the error's fields and its cause chain, with the key redacted. */
   toJSON(): Record<string, unknown> {
     const view: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const [key, value] of Object.entries(this)) view[key] = value instanceof Headers ? Object.fromEntries(value) : value;
+    for (const [key, value] of Object.entries(this))
+      view[key] = value instanceof Headers ? Object.fromEntries(value) : value;
     if (this.cause !== undefined) view.cause = viewOfCause(this.cause);
     return redactValue(view, this.#redact) as Record<string, unknown>;
   }
@@ -234,7 +235,13 @@ export class InvalidResponseError extends APIError {
   override name = "InvalidResponseError";
 
   constructor(response: Response, problem: string, body: unknown, request: RequestDescription) {
-    super(`${statusLine(response)}: ${problem} (${describeRequest(request)})`, response.status, response.headers, body, request);
+    super(
+      `${statusLine(response)}: ${problem} (${describeRequest(request)})`,
+      response.status,
+      response.headers,
+      body,
+      request,
+    );
   }
 }
 
@@ -332,7 +339,8 @@ function locationOf(headers: Headers, requestUrl: string): string | undefined {
 
 /** What a redirect's message says: where it points (origin and path, never the query: it may carry a signature). */
 function describeRedirect(location: string | undefined): string {
-  if (location === undefined) return "a redirect without a Location (or one the browser hid), which the client does not follow";
+  if (location === undefined)
+    return "a redirect without a Location (or one the browser hid), which the client does not follow";
   let where: string;
   try {
     const url = new URL(location);

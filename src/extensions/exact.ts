@@ -33,6 +33,8 @@ type IsConstant<T> = [T] extends [never]
 /** Keys fixed to one constant (the discriminating constants of an alternative). */
 type LiteralKeys<S> = { [K in keyof S]-?: IsConstant<Exclude<S[K], undefined>> extends true ? K : never }[keyof S];
 
+// `{}` is assignable to `Pick<S, K>` exactly when K is optional: the usual way to tell required keys apart.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type RequiredKeys<S> = { [K in keyof S]-?: {} extends Pick<S, K> ? never : K }[keyof S];
 
 /** An alternative fits `A` unless one of its literal keys disagrees with `A` (or is required and missing). */
@@ -40,16 +42,22 @@ type Fits<A, M> = [LiteralKeys<M>] extends [never]
   ? true
   : [
         {
-          [K in LiteralKeys<M>]: K extends keyof A ? (A[K] extends M[K] ? true : false) : K extends RequiredKeys<M> ? false : true;
+          [K in LiteralKeys<M>]: K extends keyof A
+            ? A[K] extends M[K]
+              ? true
+              : false
+            : K extends RequiredKeys<M>
+              ? false
+              : true;
         }[LiteralKeys<M>],
       ] extends [true]
     ? true
     : false;
 
 /** An alternative `A` selects by a literal it actually carries (as opposed to a catch-all that fits anything). */
-type Selected<A, M> = [{ [K in LiteralKeys<M> & keyof A]: A[K] extends M[K] ? true : false }[LiteralKeys<M> & keyof A]] extends [
-  never,
-]
+type Selected<A, M> = [
+  { [K in LiteralKeys<M> & keyof A]: A[K] extends M[K] ? true : false }[LiteralKeys<M> & keyof A],
+] extends [never]
   ? false
   : true;
 
@@ -60,7 +68,13 @@ type SelectedBy<A, S> = S extends unknown ? (Selected<A, S> extends true ? S : n
 type Alternative<A, S> = [SelectedBy<A, Fitting<A, S>>] extends [never] ? Fitting<A, S> : SelectedBy<A, Fitting<A, S>>;
 
 type KeysOf<S> = S extends unknown ? (string extends keyof S ? string : keyof S) : never;
-type PropertyOf<S, K> = S extends unknown ? (K extends keyof S ? S[K] : S extends { [key: string]: infer V } ? V : never) : never;
+type PropertyOf<S, K> = S extends unknown
+  ? K extends keyof S
+    ? S[K]
+    : S extends { [key: string]: infer V }
+      ? V
+      : never
+  : never;
 type ObjectPart<S> = Exclude<Extract<S, object>, readonly unknown[]>;
 type ArrayPart<S> = Extract<S, readonly unknown[]>;
 

@@ -45,7 +45,11 @@ function matchesType(value: unknown, type: string): boolean {
 }
 
 function child(path: string, key: string | number): string {
-  return typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return typeof key === "number"
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`;
 }
 
 function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
@@ -71,7 +75,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -132,7 +140,10 @@ function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | u
 }
 
 /** The constant values a property takes across the alternatives, when every decisive alternative fixes it. */
-function discriminator(branches: readonly unknown[], schemas: Schemas): { name: string; values: unknown[] } | undefined {
+function discriminator(
+  branches: readonly unknown[],
+  schemas: Schemas,
+): { name: string; values: unknown[] } | undefined {
   const fixed = branches.map((branch) => {
     const b = resolve(branch, schemas);
     const properties = isObject(b) && isObject(b.properties) ? b.properties : {};
@@ -143,13 +154,23 @@ function discriminator(branches: readonly unknown[], schemas: Schemas): { name: 
   });
   const [first] = fixed;
   const name = first?.find(([candidate]) => fixed.every((pairs) => pairs.some(([n]) => n === candidate)))?.[0];
-  return name === undefined ? undefined : { name, values: fixed.flatMap((pairs) => pairs.filter(([n]) => n === name).map(([, v]) => v)) };
+  return name === undefined
+    ? undefined
+    : { name, values: fixed.flatMap((pairs) => pairs.filter(([n]) => n === name).map(([, v]) => v)) };
 }
 
 /** The issues to report when no alternative matched: the selected one's, else the discriminating property's. */
-function unmatched(branches: readonly unknown[], results: readonly SchemaIssue[][], value: unknown, path: string, schemas: Schemas): SchemaIssue[] {
+function unmatched(
+  branches: readonly unknown[],
+  results: readonly SchemaIssue[][],
+  value: unknown,
+  path: string,
+  schemas: Schemas,
+): SchemaIssue[] {
   const closest = (indexes: number[]) =>
-    indexes.reduce((best, i) => ((results[i] as SchemaIssue[]).length < (results[best] as SchemaIssue[]).length ? i : best));
+    indexes.reduce((best, i) =>
+      (results[i] as SchemaIssue[]).length < (results[best] as SchemaIssue[]).length ? i : best,
+    );
   const selected = branches.flatMap((branch, i) => (selects(branch, value, schemas) === true ? [i] : []));
   if (selected.length > 0) return results[closest(selected)] as SchemaIssue[];
   const tag = isObject(value) ? discriminator(branches, schemas) : undefined;
@@ -161,7 +182,7 @@ function unmatched(branches: readonly unknown[], results: readonly SchemaIssue[]
   const sameType = branches.flatMap((branch, i) => {
     const b = resolve(branch, schemas);
     const types = isObject(b) && b.type !== undefined ? [b.type].flat() : undefined;
-    return types === undefined || types.some((t) => matchesType(value, String(t))) ? [i] : [];
+    return types === undefined || types.some((t) => typeof t === "string" && matchesType(value, t)) ? [i] : [];
   });
   return results[closest(sameType.length > 0 ? sameType : branches.map((_, i) => i))] as SchemaIssue[];
 }
@@ -197,8 +218,10 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) {
       issue(`must match ${s.pattern}, got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`);
     }
-    if (typeof s.minLength === "number" && [...value].length < s.minLength) issue(`must be at least ${s.minLength} characters`);
-    if (typeof s.maxLength === "number" && [...value].length > s.maxLength) issue(`must be at most ${s.maxLength} characters`);
+    if (typeof s.minLength === "number" && [...value].length < s.minLength)
+      issue(`must be at least ${s.minLength} characters`);
+    if (typeof s.maxLength === "number" && [...value].length > s.maxLength)
+      issue(`must be at most ${s.maxLength} characters`);
   }
   if (typeof value === "number") {
     if (typeof s.minimum === "number" && value < s.minimum) issue(`must be ≥ ${s.minimum}, got ${value}`);
@@ -210,9 +233,14 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     if (s.items !== undefined) {
       value.forEach((item, i) => validateNode(s.items as JsonSchema, item, child(path, i), schemas, out));
     }
-    if (s.contains !== undefined && !value.some((item) => validateJsonSchema(s.contains as JsonSchema, item, schemas).length === 0)) {
+    if (
+      s.contains !== undefined &&
+      !value.some((item) => validateJsonSchema(s.contains as JsonSchema, item, schemas).length === 0)
+    ) {
       const shape = describeShape(s.contains, schemas);
-      issue(`must contain at least one item that ${shape ? shape.replace(/^have /, "has ") : "matches the required shape"}`);
+      issue(
+        `must contain at least one item that ${shape ? shape.replace(/^have /, "has ") : "matches the required shape"}`,
+      );
     }
   }
   if (isObject(value)) {
@@ -221,8 +249,10 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
       if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
     }
     const count = Object.keys(value).length;
-    if (typeof s.minProperties === "number" && count < s.minProperties) issue(`must have at least ${s.minProperties} entries`);
-    if (typeof s.maxProperties === "number" && count > s.maxProperties) issue(`must have at most ${s.maxProperties} entries`);
+    if (typeof s.minProperties === "number" && count < s.minProperties)
+      issue(`must have at least ${s.minProperties} entries`);
+    if (typeof s.maxProperties === "number" && count > s.maxProperties)
+      issue(`must have at most ${s.maxProperties} entries`);
     for (const [name, propValue] of Object.entries(value)) {
       if (s.propertyNames !== undefined) {
         const [keyIssue] = validateJsonSchema(s.propertyNames as JsonSchema, name, schemas);
@@ -233,7 +263,8 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
       }
       const propSchema = ownValue(properties, name);
       if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), schemas, out);
-      else if (s.additionalProperties === false) out.push({ path: child(path, name), message: notAllowed(name, Object.keys(properties)) });
+      else if (s.additionalProperties === false)
+        out.push({ path: child(path, name), message: notAllowed(name, Object.keys(properties)) });
       else if (s.additionalProperties !== undefined) {
         validateNode(s.additionalProperties as JsonSchema, propValue, child(path, name), schemas, out);
       }

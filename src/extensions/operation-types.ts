@@ -24,7 +24,9 @@ type BodyContent<K extends OperationKey> = [NonNullable<operations[K]["requestBo
     : unknown;
 
 /** Date-time parameters and body properties (query `from`/`to`, `scheduled_at`, …) also accept a `Date`. */
-type DateFields<K extends OperationKey> = (typeof operationMetadata)[K] extends { readonly fields: readonly (infer F)[] }
+type DateFields<K extends OperationKey> = (typeof operationMetadata)[K] extends {
+  readonly fields: readonly (infer F)[];
+}
   ? Extract<F, { readonly name: string; readonly dateTime: string }>["name"]
   : never;
 
@@ -55,11 +57,12 @@ type ItemsKey<K extends OperationKey> = (typeof operationMetadata)[K] extends {
   : never;
 
 /** The record type of a paginated operation: an element of its envelope's items array. */
-export type PageItem<K extends OperationKey> = OperationData<K> extends { [P in ItemsKey<K>]?: infer A }
-  ? NonNullable<A> extends ReadonlyArray<infer I>
-    ? I
-    : never
-  : never;
+export type PageItem<K extends OperationKey> =
+  OperationData<K> extends { [P in ItemsKey<K>]?: infer A }
+    ? NonNullable<A> extends ReadonlyArray<infer I>
+      ? I
+      : never
+    : never;
 
 /** What a paginated operation's method returns: awaitable first page, async-iterable items. */
 export type PaginatedResult<K extends OperationKey> = PagePromise<OperationData<K>, PageItem<K>>;

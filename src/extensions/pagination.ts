@@ -37,7 +37,11 @@ export interface PageEnvelope<T> {
 }
 
 /** `PageEnvelope`'s shape: records in `data`, `has_more`, and the page number echoed as `page_number`. */
-export const PAGE_NUMBER_ENVELOPE: EnvelopeShape = { items: "data", hasMore: "has_more", position: { page: "page_number" } };
+export const PAGE_NUMBER_ENVELOPE: EnvelopeShape = {
+  items: "data",
+  hasMore: "has_more",
+  position: { page: "page_number" },
+};
 
 /** Fetches one page; an `APIPromise` (what the generated methods return) also makes `.withResponse()` work. */
 export type FetchPage<P> = (pageNumber: number, signal?: AbortSignal) => Promise<P>;
@@ -85,8 +89,12 @@ function positionFields(shape: EnvelopeShape): string[] {
 function shapeProblems(shape: EnvelopeShape, fields: Fields): string[] {
   return [
     Array.isArray(fields[shape.items]) ? undefined : `\`${shape.items}\` is not an array`,
-    shape.hasMore === null || typeof fields[shape.hasMore] === "boolean" ? undefined : `\`${shape.hasMore}\` is not a boolean`,
-    ...positionFields(shape).map((name) => (isCount(fields[name]) ? undefined : `\`${name}\` is not a non-negative integer`)),
+    shape.hasMore === null || typeof fields[shape.hasMore] === "boolean"
+      ? undefined
+      : `\`${shape.hasMore}\` is not a boolean`,
+    ...positionFields(shape).map((name) =>
+      isCount(fields[name]) ? undefined : `\`${name}\` is not a non-negative integer`,
+    ),
   ].filter((problem) => problem !== undefined);
 }
 
@@ -99,7 +107,9 @@ export function assertEnvelope<T>(page: unknown, pageNumber: number): asserts pa
   const fields = fieldsOf(page);
   const problems = [
     ...shapeProblems(PAGE_NUMBER_ENVELOPE, fields),
-    ...(["page_size", "total"] as const).filter((name) => !isCount(fields[name])).map((name) => `\`${name}\` is not a non-negative integer`),
+    ...(["page_size", "total"] as const)
+      .filter((name) => !isCount(fields[name]))
+      .map((name) => `\`${name}\` is not a non-negative integer`),
   ];
   if (problems.length > 0) throw unexpected(pageNumber, problems);
 }
@@ -175,7 +185,9 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
   async withResponse(): Promise<WithResponse<P>> {
     const { data, response } = await this.#fetchFirst();
     if (response === undefined) {
-      throw new BolnaError("This PagePromise's page fetcher returns no Response; return an APIPromise to use withResponse().");
+      throw new BolnaError(
+        "This PagePromise's page fetcher returns no Response; return an APIPromise to use withResponse().",
+      );
     }
     return { data, response };
   }
@@ -189,7 +201,10 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
       yield page;
       if (!this.#continues(page, asked)) return;
       if (read >= this.#maxPages) {
-        const still = this.#shape.hasMore === null ? "the list had not ended (no empty page yet)" : `the server still said ${this.#shape.hasMore}: true`;
+        const still =
+          this.#shape.hasMore === null
+            ? "the list had not ended (no empty page yet)"
+            : `the server still said ${this.#shape.hasMore}: true`;
         throw new BolnaError(
           `Stopped after reading ${read} pages (maxPages = ${this.#maxPages}): ${still}. Raise maxPages or narrow the query.`,
         );
@@ -259,7 +274,10 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
 
   async #fetchWithResponse(pageNumber: number): Promise<FetchedPage<P>> {
     const pending = this.#fetchPage(pageNumber, this.#signal);
-    const { data, response } = pending instanceof APIPromise ? await pending.withResponse() : { data: await pending, response: undefined };
+    const { data, response } =
+      pending instanceof APIPromise
+        ? ((await pending.withResponse()) as { data: P; response: Response })
+        : { data: await pending, response: undefined };
     const problems = shapeProblems(this.#shape, fieldsOf(data));
     if (problems.length > 0) throw unexpected(pageNumber, problems);
     return { data, response };
@@ -293,7 +311,8 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
   #assertNotRepeated(previous: P, page: P, asked: number): void {
     const ids = this.#items(page).map(recordId);
     const before = this.#items(previous).map(recordId);
-    const same = ids.length > 0 && ids.length === before.length && ids.every((id, i) => id !== undefined && id === before[i]);
+    const same =
+      ids.length > 0 && ids.length === before.length && ids.every((id, i) => id !== undefined && id === before[i]);
     if (same) {
       throw new BolnaError(
         `Asked for page ${asked} but the server answered the records of page ${asked - 1} again; stopping instead of ` +

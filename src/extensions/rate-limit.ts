@@ -87,7 +87,9 @@ const NO_LIMIT: Release = () => undefined;
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const windowMs = options.windowMs ?? 60_000;
   if (!Number.isFinite(windowMs) || windowMs <= 0 || windowMs > MAX_TIMER_MS) {
-    throw new ConfigurationError(`windowMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${windowMs})`);
+    throw new ConfigurationError(
+      `windowMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${windowMs})`,
+    );
   }
   const now = options.now ?? (() => performance.now());
   const wait = options.sleep ?? sleep;

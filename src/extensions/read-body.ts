@@ -116,7 +116,7 @@ class BufferedResponse extends Response {
   // `parseAs: "stream"` does) and still read the response itself, and the readers below then go through the stream.
   override get body(): ReadableStream<Bytes> | null {
     if (this.#stream === undefined) {
-      this.#stream = this.#content.length === 0 ? null : (new Response(this.#content).body as ReadableStream<Bytes>);
+      this.#stream = this.#content.length === 0 ? null : new Response(this.#content).body;
     }
     return this.#stream;
   }
@@ -129,7 +129,7 @@ class BufferedResponse extends Response {
     if (this.#stream) return this.#viaStream().arrayBuffer();
     const content = this.#take();
     const bytes = typeof content === "string" ? encoder.encode(content) : content;
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
 
   override async text(): Promise<string> {

@@ -67,7 +67,7 @@ async function locate(bolna: BolnaClient, args: RecordingArgs, options: Recordin
   if (response.ok) return { response };
   if (response.type === "opaqueredirect" || response.status === 0) {
     throw new BolnaError(
-      "This runtime hides redirects (a browser answers redirect: \"manual\" with an opaque response), so the " +
+      'This runtime hides redirects (a browser answers redirect: "manual" with an opaque response), so the ' +
         "recording's URL cannot be read here. Call getRecordingUrl() or downloadRecording() from a server.",
     );
   }
@@ -96,7 +96,11 @@ async function locate(bolna: BolnaClient, args: RecordingArgs, options: Recordin
  * The pre-signed URL of an execution's recording, valid for 24 hours. Ask again rather than store it.
  * Reads the API's redirect without following it, so the API key never reaches the storage host.
  */
-export async function getRecordingUrl(bolna: BolnaClient, args: RecordingArgs, options: RecordingOptions = {}): Promise<URL> {
+export async function getRecordingUrl(
+  bolna: BolnaClient,
+  args: RecordingArgs,
+  options: RecordingOptions = {},
+): Promise<URL> {
   const located = await locate(bolna, args, options);
   if ("url" in located) return located.url;
   await located.response.body?.cancel().catch(() => undefined);

@@ -29,7 +29,12 @@ export function createRedactor(secret: string | undefined): Redact {
 
 /** The redactor for the bearer token a request carried in its `Authorization` header. */
 export function redactorFor(headers: Headers | undefined): Redact {
-  return createRedactor(headers?.get("authorization")?.replace(/^\s*bearer\s+/i, "").trim());
+  return createRedactor(
+    headers
+      ?.get("authorization")
+      ?.replace(/^\s*bearer\s+/i, "")
+      .trim(),
+  );
 }
 
 /** Deeper than this, a value is shown as a placeholder (a view must not overflow the stack). */

@@ -39,7 +39,12 @@ export function readData(
   if (shape === "none") return undefined;
   if (text === undefined || BLANK.test(text)) {
     if (shape === "any") return undefined;
-    throw new InvalidResponseError(response, `the body is empty, but the spec promises ${ARTICLE[shape]}`, text, request);
+    throw new InvalidResponseError(
+      response,
+      `the body is empty, but the spec promises ${ARTICLE[shape]}`,
+      text,
+      request,
+    );
   }
   let data: unknown;
   try {
@@ -52,7 +57,12 @@ export function readData(
   const actual = shape === "any" ? shape : shapeOf(data);
   if (actual !== shape) {
     const got = actual === "other" ? (data === null ? "null" : typeof data) : `a JSON ${actual}`;
-    throw new InvalidResponseError(response, `the spec promises ${ARTICLE[shape]}, but the body is ${got}`, text, request);
+    throw new InvalidResponseError(
+      response,
+      `the spec promises ${ARTICLE[shape]}, but the body is ${got}`,
+      text,
+      request,
+    );
   }
   return data;
 }

@@ -26,7 +26,12 @@ const JITTER = 0.25;
  * Error codes (on the error or its `cause` chain) meaning no byte of the request reached the server, so even a
  * call that must not run twice can be retried. A reset or a socket error after connecting is not among them.
  */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** How one attempt of a request went, as far as the policy needs to know. */
 export type AttemptFailure = { kind: "timeout" } | { kind: "connection"; error: unknown };

@@ -42,7 +42,10 @@ function compile<T extends Routed>(meta: T): CompiledRoute<T> {
   };
 }
 
-export function createRouteTable<T extends Routed = OperationMetadata>(operations: Iterable<T>, basePath = ""): RouteTable<T> {
+export function createRouteTable<T extends Routed = OperationMetadata>(
+  operations: Iterable<T>,
+  basePath = "",
+): RouteTable<T> {
   const all = [...operations];
   const byKey = new Map(all.map((meta) => [`${meta.method} ${meta.path}`, meta]));
   const compiled = all.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);

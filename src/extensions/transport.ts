@@ -124,7 +124,12 @@ export function createTransport(options: TransportOptions): Transport {
   const wait = options.sleep ?? sleep;
   const { log } = options;
 
-  async function attempt(request: Request, info: RouteInfo, settings: AttemptSettings, signal: AbortSignal): Promise<Outcome> {
+  async function attempt(
+    request: Request,
+    info: RouteInfo,
+    settings: AttemptSettings,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
     const release = rateLimiter
       ? await abortable(request, signal, () => rateLimiter.acquire(info.bucket, info.requestsPerMinute, signal))
       : NOT_LIMITED;
@@ -192,7 +197,12 @@ export function createTransport(options: TransportOptions): Transport {
   return async function transport(request, overrides = {}) {
     const maxRetries = setting("maxRetries", overrides.maxRetries ?? defaultMaxRetries, 0, inputError);
     const timeoutMs = setting("timeoutMs", overrides.timeoutMs ?? defaultTimeoutMs, 1, inputError);
-    const maxRetryDelayMs = setting("maxRetryDelayMs", overrides.maxRetryDelayMs ?? defaultMaxRetryDelayMs, 0, inputError);
+    const maxRetryDelayMs = setting(
+      "maxRetryDelayMs",
+      overrides.maxRetryDelayMs ?? defaultMaxRetryDelayMs,
+      0,
+      inputError,
+    );
     const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
     const info = route(request.method, new URL(request.url));
 
@@ -213,7 +223,8 @@ export function createTransport(options: TransportOptions): Transport {
       } else {
         const final = !mayRetry || !isRetryableFailure(outcome.failure, info.retrySafe);
         delayMs = final ? 0 : backoffMs(retry, maxRetryDelayMs, random);
-        if (log) await log({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
+        if (log)
+          await log({ ...logged, failure: outcome.error.message, ...(final ? {} : { retryInMs: delayMs }), final });
         if (final) throw outcome.error;
       }
       await abortable(request, signal, () => wait(delayMs, signal));

@@ -150,8 +150,12 @@ export async function startPrism(options: StartPrismOptions = {}): Promise<Prism
     return { url, stop: () => stopChild(child) };
   } catch (error) {
     await stopChild(child);
-    throw new MockServerError("PRISM_FAILED", `Prism, which serves the mock, did not start: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new MockServerError(
+      "PRISM_FAILED",
+      `Prism, which serves the mock, did not start: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -50,7 +50,10 @@ const DEFAULT_HOST = "127.0.0.1";
 function checkOptions(options: MockServerOptions): { port: number; host: string } {
   const { port = DEFAULT_MOCK_PORT, host = DEFAULT_HOST } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new MockServerError("BAD_OPTION", `port must be an integer from 0 to 65535 (0: any free port); got ${String(port)}.`);
+    throw new MockServerError(
+      "BAD_OPTION",
+      `port must be an integer from 0 to 65535 (0: any free port); got ${String(port)}.`,
+    );
   }
   if (typeof host !== "string" || host.trim() === "") {
     throw new MockServerError("BAD_OPTION", `host must be a host name or IP address; got ${JSON.stringify(host)}.`);
@@ -81,10 +84,18 @@ function forwardTo(prism: URL, agent: Agent, executionsPage: ExecutionsPageOf) {
       }
       answer.resume();
       // Prism's headers (CORS for browsers among them) stay; only those describing its body are replaced.
-      const { "content-length": _length, "content-encoding": _encoding, "transfer-encoding": _transfer, ...kept } =
-        answer.headers;
+      const {
+        "content-length": _length,
+        "content-encoding": _encoding,
+        "transfer-encoding": _transfer,
+        ...kept
+      } = answer.headers;
       const body = JSON.stringify(page);
-      outgoing.writeHead(200, { ...kept, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      outgoing.writeHead(200, {
+        ...kept,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
       outgoing.end(body);
     });
     upstream.once("error", (error) => {
@@ -108,7 +119,9 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
                 `Stop that process, or choose another port (0 picks a free one).`,
               { cause: error },
             )
-          : new MockServerError("LISTEN_FAILED", `Cannot start the mock on ${where}: ${error.message}`, { cause: error }),
+          : new MockServerError("LISTEN_FAILED", `Cannot start the mock on ${where}: ${error.message}`, {
+              cause: error,
+            }),
       );
     };
     server.once("error", onError);

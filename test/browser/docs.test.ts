@@ -82,7 +82,8 @@ function operationsOf(spec: unknown): Operation[] {
 /** The newest modification time of redocly.yaml, scripts/docs.ts and everything under openapi/ and scripts/docs/. */
 async function specMtime(): Promise<number> {
   let newest = 0;
-  for (const file of ["redocly.yaml", "scripts/docs.ts"]) newest = Math.max(newest, (await stat(join(ROOT, file))).mtimeMs);
+  for (const file of ["redocly.yaml", "scripts/docs.ts"])
+    newest = Math.max(newest, (await stat(join(ROOT, file))).mtimeMs);
   for (const dir of ["openapi", "scripts/docs"]) {
     for (const entry of await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
@@ -389,7 +390,10 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
   });
 
   test("requests nothing from off the machine, not even an image", () => {
-    expect(blocked.map((b) => `${b.resourceType} ${b.url}`), "the page fetches resources from the network").toEqual([]);
+    expect(
+      blocked.map((b) => `${b.resourceType} ${b.url}`),
+      "the page fetches resources from the network",
+    ).toEqual([]);
   });
 });
 

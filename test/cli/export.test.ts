@@ -58,7 +58,10 @@ const indexOf = (id: string): number => Number.parseInt(id.slice(-12), 16);
 function expectSequence(ids: readonly string[]): void {
   expect(new Set(ids).size, "duplicate ids").toBe(ids.length);
   const expected = new Set(expectedIds);
-  expect(ids.filter((id) => !expected.has(id)), "ids that should not be there").toEqual([]);
+  expect(
+    ids.filter((id) => !expected.has(id)),
+    "ids that should not be there",
+  ).toEqual([]);
   const got = new Set(ids);
   expect(expectedIds.filter((id) => !got.has(id)).length, "ids missing").toBe(0);
   expect(ids.length).toBe(expectedIds.length);

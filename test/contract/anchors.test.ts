@@ -137,7 +137,7 @@ const ANCHORS: Anchor[] = [
 function violationsOf(headers: Headers, json: unknown): Violation[] {
   const header = headers.get("sl-violations");
   if (header) return JSON.parse(header) as Violation[];
-  return ((json as { validation?: Violation[] }).validation ?? []) as Violation[];
+  return (json as { validation?: Violation[] }).validation ?? [];
 }
 
 describe("anchors: live-API facts the spec must keep encoding", () => {
@@ -151,7 +151,11 @@ describe("anchors: live-API facts the spec must keep encoding", () => {
     expect(response.status, "the mock rejects it").toBe(validationStatus(op));
     const violations = violationsOf(response.headers, json);
     expect(
-      violations.some((v) => v.code === anchor.code && ((v.location ?? []).includes(anchor.field) || (v.message ?? "").includes(`'${anchor.field}'`))),
+      violations.some(
+        (v) =>
+          v.code === anchor.code &&
+          ((v.location ?? []).includes(anchor.field) || (v.message ?? "").includes(`'${anchor.field}'`)),
+      ),
       `a ${anchor.code} violation on ${anchor.field}, got ${JSON.stringify(violations)}`,
     ).toBe(true);
 
@@ -183,7 +187,9 @@ describe("constraints Prism cannot check", () => {
     await response.body?.cancel();
 
     const wire = recordingFetch();
-    const error = await callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, parts)).catch((e: unknown) => e);
+    const error = await callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, parts)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BolnaInputError);
     expect((error as Error).message).toMatch(/at most 7 days/);
     expect(wire.exchanges).toHaveLength(0);
@@ -197,14 +203,35 @@ function describeSchema(schema: unknown, depth = 0): string {
   if (typeof s.$ref === "string") return `->${s.$ref.replace("#/components/schemas/", "")}`;
   const parts: string[] = [];
   if (s.type !== undefined) parts.push(Array.isArray(s.type) ? s.type.join("|") : String(s.type));
-  for (const key of ["enum", "const", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern", "format", "minProperties"]) {
+  for (const key of [
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "pattern",
+    "format",
+    "minProperties",
+  ]) {
     if (s[key] !== undefined) parts.push(`${key}=${JSON.stringify(s[key])}`);
   }
   if (Array.isArray(s.allOf) && s.allOf.length === 1 && depth < 3) parts.push(describeSchema(s.allOf[0], depth + 1));
   if (s.items !== undefined && depth < 3) parts.push(`items(${describeSchema(s.items, depth + 1)})`);
   for (const keyword of ["oneOf", "anyOf"] as const) {
     if (Array.isArray(s[keyword])) {
-      parts.push(`${keyword}[${s[keyword].map((b) => { const r = deref<Schema>(b); return Array.isArray(r.required) ? `required:${(r.required as string[]).join(",")}` : describeSchema(b, depth + 1); }).join(" / ")}]`);
+      parts.push(
+        `${keyword}[${s[keyword]
+          .map((b) => {
+            const r = deref<Schema>(b);
+            return Array.isArray(r.required)
+              ? `required:${(r.required as string[]).join(",")}`
+              : describeSchema(b, depth + 1);
+          })
+          .join(" / ")}]`,
+      );
     }
   }
   return parts.join(" ");
@@ -218,11 +245,15 @@ function surface(op: SpecOperation): string[] {
   if (rb) {
     lines.push(`  body ${rb.mediaType}${rb.required ? "*" : ""}: ${describeSchema(rb.schema)}`);
     const required = new Set((rb.schema.required as string[] | undefined) ?? []);
-    for (const name of Object.keys((rb.schema.properties ?? {}) as object)) {
-      lines.push(`    ${name}${required.has(name) ? "*" : ""}: ${describeSchema((rb.schema.properties as Record<string, unknown>)[name])}`);
+    for (const name of Object.keys(rb.schema.properties ?? {})) {
+      lines.push(
+        `    ${name}${required.has(name) ? "*" : ""}: ${describeSchema((rb.schema.properties as Record<string, unknown>)[name])}`,
+      );
     }
   }
-  lines.push(`  responses: ${op.responses.map((r) => `${r.status}${r.schema ? `:${String(r.schema.$ref ?? "inline").replace("#/components/schemas/", "")}` : ""}`).join(" ")}`);
+  lines.push(
+    `  responses: ${op.responses.map((r) => `${r.status}${r.schema ? `:${String(r.schema.$ref ?? "inline").replace("#/components/schemas/", "")}` : ""}`).join(" ")}`,
+  );
   return lines;
 }
 

@@ -40,7 +40,10 @@ const readOnly = operations.filter((op) => op.method === "get");
 const ID_SOURCES: Readonly<Record<string, { operationId: string; pick: (data: unknown) => unknown }>> = {
   agent_id: { operationId: "listAgents", pick: (d) => (d as Array<{ id?: unknown }>)[0]?.id },
   batch_id: { operationId: "listAgentBatches", pick: (d) => (d as Array<{ batch_id?: unknown }>)[0]?.batch_id },
-  execution_id: { operationId: "listAgentExecutions", pick: (d) => (d as { data?: Array<{ id?: unknown }> }).data?.[0]?.id },
+  execution_id: {
+    operationId: "listAgentExecutions",
+    pick: (d) => (d as { data?: Array<{ id?: unknown }> }).data?.[0]?.id,
+  },
   rag_id: { operationId: "listKnowledgebases", pick: (d) => (d as Array<{ rag_id?: unknown }>)[0]?.rag_id },
 };
 
@@ -55,7 +58,8 @@ function liveWindow(op: SpecOperation): Record<string, string> {
 describe.skipIf(!configured)("live API, read-only operations", () => {
   const wire = recordingFetch({
     send: (request) => {
-      if (request.method !== "GET") throw new Error(`The live run sends GET only; refused ${request.method} ${new URL(request.url).pathname}`);
+      if (request.method !== "GET")
+        throw new Error(`The live run sends GET only; refused ${request.method} ${new URL(request.url).pathname}`);
       return globalThis.fetch(request);
     },
   });
@@ -63,47 +67,66 @@ describe.skipIf(!configured)("live API, read-only operations", () => {
   const data = new Map<string, unknown>();
   const skipped: string[] = [];
 
-  it("calls every read-only operation it can resolve ids for, and every response matches the spec", { timeout: 120_000 }, async () => {
-    const pending = [...readOnly];
-    const results: string[] = [];
-    while (pending.length > 0) {
-      const ready = pending.findIndex((op) =>
-        op.parameters.every((p) => p.in !== "path" || data.has(ID_SOURCES[p.name]?.operationId ?? "") || ID_SOURCES[p.name] === undefined),
+  it(
+    "calls every read-only operation it can resolve ids for, and every response matches the spec",
+    { timeout: 120_000 },
+    async () => {
+      const pending = [...readOnly];
+      const results: string[] = [];
+      while (pending.length > 0) {
+        const ready = pending.findIndex((op) =>
+          op.parameters.every(
+            (p) =>
+              p.in !== "path" || data.has(ID_SOURCES[p.name]?.operationId ?? "") || ID_SOURCES[p.name] === undefined,
+          ),
+        );
+        if (ready === -1) break;
+        const [op] = pending.splice(ready, 1) as [SpecOperation];
+        const args = { ...flatten(op, requiredOnlyParts(op)), ...liveWindow(op) };
+        let resolved = true;
+        for (const param of op.parameters.filter((p) => p.in === "path")) {
+          const source = ID_SOURCES[param.name];
+          const value = source ? source.pick(data.get(source.operationId)) : undefined;
+          if (typeof value !== "string" || value === "") resolved = false;
+          else args[param.name] = value;
+        }
+        if (!resolved) {
+          skipped.push(
+            `${op.operationId} (no ${op.parameters
+              .filter((p) => p.in === "path")
+              .map((p) => p.name)
+              .join("/")} on this account)`,
+          );
+          continue;
+        }
+        try {
+          const result = await callOperation(client as NonNullable<typeof client>, op.operationId, args);
+          const exchange = wire.exchanges[wire.exchanges.length - 1];
+          const response = successResponses(op).find((r) => r.status === exchange?.status);
+          expect(response, `${op.operationId}: status ${exchange?.status} is documented`).toBeDefined();
+          assertValid(response?.schema ?? {}, result, `${op.operationId} live data`);
+          expect(exchange?.violations, `${op.operationId}: sl-violations from a validating proxy`).toBeUndefined();
+          data.set(op.operationId, result);
+          results.push(`${op.operationId} ${exchange?.status}`);
+        } catch (error) {
+          // A documented refusal (e.g. 403 for enterprise-only sub-accounts) is reported, not failed; its body must
+          // still match the spec.
+          if (
+            !(error instanceof APIError) ||
+            !op.responses.some((r) => r.status === error.status) ||
+            error.status >= 500
+          )
+            throw error;
+          assertValid(componentSchema("ErrorBody"), error.body, `${op.operationId} ${error.status} body`);
+          results.push(`${op.operationId} ${error.status} (${error.constructor.name})`);
+        }
+      }
+      for (const op of pending) skipped.push(`${op.operationId} (ids unavailable)`);
+      console.log(
+        `live contract run against ${new URL(baseUrl).origin}: ${results.join(", ")}${skipped.length ? `; skipped: ${skipped.join(", ")}` : ""}`,
       );
-      if (ready === -1) break;
-      const [op] = pending.splice(ready, 1) as [SpecOperation];
-      const args = { ...flatten(op, requiredOnlyParts(op)), ...liveWindow(op) };
-      let resolved = true;
-      for (const param of op.parameters.filter((p) => p.in === "path")) {
-        const source = ID_SOURCES[param.name];
-        const value = source ? source.pick(data.get(source.operationId)) : undefined;
-        if (typeof value !== "string" || value === "") resolved = false;
-        else args[param.name] = value;
-      }
-      if (!resolved) {
-        skipped.push(`${op.operationId} (no ${op.parameters.filter((p) => p.in === "path").map((p) => p.name).join("/")} on this account)`);
-        continue;
-      }
-      try {
-        const result = await callOperation(client as NonNullable<typeof client>, op.operationId, args);
-        const exchange = wire.exchanges[wire.exchanges.length - 1];
-        const response = successResponses(op).find((r) => r.status === exchange?.status);
-        expect(response, `${op.operationId}: status ${exchange?.status} is documented`).toBeDefined();
-        assertValid(response?.schema ?? {}, result, `${op.operationId} live data`);
-        expect(exchange?.violations, `${op.operationId}: sl-violations from a validating proxy`).toBeUndefined();
-        data.set(op.operationId, result);
-        results.push(`${op.operationId} ${exchange?.status}`);
-      } catch (error) {
-        // A documented refusal (e.g. 403 for enterprise-only sub-accounts) is reported, not failed; its body must
-        // still match the spec.
-        if (!(error instanceof APIError) || !op.responses.some((r) => r.status === error.status) || error.status >= 500) throw error;
-        assertValid(componentSchema("ErrorBody"), error.body, `${op.operationId} ${error.status} body`);
-        results.push(`${op.operationId} ${error.status} (${error.constructor.name})`);
-      }
-    }
-    for (const op of pending) skipped.push(`${op.operationId} (ids unavailable)`);
-    console.log(`live contract run against ${new URL(baseUrl).origin}: ${results.join(", ")}${skipped.length ? `; skipped: ${skipped.join(", ")}` : ""}`);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wire.exchanges.every((e) => e.method === "GET")).toBe(true);
-  });
+      expect(results.length).toBeGreaterThan(0);
+      expect(wire.exchanges.every((e) => e.method === "GET")).toBe(true);
+    },
+  );
 });

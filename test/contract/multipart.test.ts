@@ -18,40 +18,56 @@ const multipart = operations.filter((op) => op.requestBody?.mediaType === "multi
 
 describe("multipart operations", () => {
   it("are the ones the issue names (the spec decides; this only notices a change)", () => {
-    expect(multipart.map((op) => op.operationId).sort()).toEqual(["createBatch", "createKnowledgebase", "scheduleBatch", "submitViolation"]);
+    expect(multipart.map((op) => op.operationId).sort()).toEqual([
+      "createBatch",
+      "createKnowledgebase",
+      "scheduleBatch",
+      "submitViolation",
+    ]);
   });
 
   describe.each(multipart.map((op) => [op.operationId, op] as const))("%s", (_id, op) => {
     const body = op.requestBody;
     if (!body) throw new Error("unreachable");
-    const binary = Object.keys((body.schema.properties ?? {}) as object).filter((name) => isBinaryProperty(propertySchema(body.schema, name)));
+    const binary = Object.keys(body.schema.properties ?? {}).filter((name) =>
+      isBinaryProperty(propertySchema(body.schema, name)),
+    );
 
-    it.each(body.examples.map((e) => [e.name] as const))("sends example %s as real form data, with file parts", async (name) => {
-      const wire = recordingFetch();
-      const parts = allParamsParts(op, name);
-      const data = await callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, parts));
-      const [exchange] = wire.exchanges;
-      expect(exchange?.status).toBe(successResponses(op)[0]?.status);
-      expect(exchange?.request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=\S+$/);
-      const form = await (exchange as NonNullable<typeof exchange>).request.formData();
-      for (const field of binary.filter((f) => parts.body?.[f] !== undefined)) {
-        const part = form.get(field);
-        expect(part, `${field} is a file part`).toBeInstanceOf(File);
-        expect((part as File).type).toBe(propertySchema(body.schema, field).contentMediaType);
-        expect((part as File).name).toMatch(/\.\w+$/);
-      }
-      for (const [field, value] of Object.entries(parts.body ?? {})) {
-        if (Array.isArray(value)) expect(form.getAll(field), `${field} repeated`).toEqual(value.map(String));
-      }
-      assertValid(successResponses(op)[0]?.schema ?? {}, data, `${op.operationId} data`);
-    });
+    it.each(body.examples.map((e) => [e.name] as const))(
+      "sends example %s as real form data, with file parts",
+      async (name) => {
+        const wire = recordingFetch();
+        const parts = allParamsParts(op, name);
+        const data = await callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, parts));
+        const [exchange] = wire.exchanges;
+        expect(exchange?.status).toBe(successResponses(op)[0]?.status);
+        expect(exchange?.request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=\S+$/);
+        const form = await (exchange as NonNullable<typeof exchange>).request.formData();
+        for (const field of binary.filter((f) => parts.body?.[f] !== undefined)) {
+          const part = form.get(field);
+          expect(part, `${field} is a file part`).toBeInstanceOf(File);
+          expect((part as File).type).toBe(propertySchema(body.schema, field).contentMediaType);
+          expect((part as File).name).toMatch(/\.\w+$/);
+        }
+        for (const [field, value] of Object.entries(parts.body ?? {})) {
+          if (Array.isArray(value)) expect(form.getAll(field), `${field} repeated`).toEqual(value.map(String));
+        }
+        assertValid(successResponses(op)[0]?.schema ?? {}, data, `${op.operationId} data`);
+      },
+    );
 
     it("is sent as form data by the raw POST too", async () => {
       const wire = recordingFetch();
       const client = contractClient(baseUrl, wire);
       const parts = allParamsParts(op);
-      const raw = client.POST as unknown as (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-      const { data, error, response } = await raw(op.path, { params: { path: parts.path, query: parts.query }, body: parts.body });
+      const raw = client.POST as unknown as (
+        path: string,
+        init: object,
+      ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      const { data, error, response } = await raw(op.path, {
+        params: { path: parts.path, query: parts.query },
+        body: parts.body,
+      });
       expect(error).toBeUndefined();
       expect(response.status).toBe(successResponses(op)[0]?.status);
       expect(wire.exchanges[0]?.request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=/);
@@ -62,7 +78,12 @@ describe("multipart operations", () => {
     it("is rejected when sent as JSON instead of a form", async () => {
       const parts = allParamsParts(op);
       const json = Object.fromEntries(Object.entries(parts.body ?? {}).filter(([, v]) => !(v instanceof Blob)));
-      const request = rawRequest(baseUrl, { ...op, requestBody: { ...body, mediaType: "application/json" } }, { ...parts, body: json }, { apiKey: CONTRACT_API_KEY });
+      const request = rawRequest(
+        baseUrl,
+        { ...op, requestBody: { ...body, mediaType: "application/json" } },
+        { ...parts, body: json },
+        { apiKey: CONTRACT_API_KEY },
+      );
       const wire = recordingFetch();
       await wire.fetch(request);
       expect(wire.exchanges[0]?.status).toBe(validationStatus(op));
@@ -83,7 +104,9 @@ describe("broken forms", () => {
     expect(raw.exchanges[0]?.violations?.[0]?.message).toContain(`'${field}'`);
 
     const wire = recordingFetch();
-    const error = await callOperation(contractClient(baseUrl, wire), "createBatch", flatten(batch, parts)).catch((e: unknown) => e);
+    const error = await callOperation(contractClient(baseUrl, wire), "createBatch", flatten(batch, parts)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BolnaInputError);
     expect((error as BolnaInputError).field).toBe(field);
     expect(wire.exchanges).toHaveLength(0);
@@ -95,7 +118,9 @@ describe("broken forms", () => {
     const withFile = allParamsParts(kb, "fromPdf");
     const both = { ...withUrl, body: { ...withUrl.body, file: withFile.body?.file } };
     const wire = recordingFetch();
-    const error = await callOperation(contractClient(baseUrl, wire), "createKnowledgebase", flatten(kb, both)).catch((e: unknown) => e);
+    const error = await callOperation(contractClient(baseUrl, wire), "createKnowledgebase", flatten(kb, both)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as APIError).status).toBe(422);
     expect(wire.exchanges[0]?.violations?.some((v) => v.code === "oneOf")).toBe(true);
@@ -111,7 +136,10 @@ describe("scheduled_at with Z (Bolna answers 500 to it)", () => {
     const wire = recordingFetch();
     await wire.fetch(rawRequest(baseUrl, schedule, zulu, { apiKey: CONTRACT_API_KEY }));
     expect(wire.exchanges[0]?.status).toBe(422);
-    expect(wire.exchanges[0]?.violations?.[0]).toMatchObject({ code: "pattern", location: ["request", "body", "scheduled_at"] });
+    expect(wire.exchanges[0]?.violations?.[0]).toMatchObject({
+      code: "pattern",
+      location: ["request", "body", "scheduled_at"],
+    });
   });
 
   it("is rewritten to +00:00 by the client, and then accepted", async () => {

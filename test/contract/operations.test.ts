@@ -65,11 +65,21 @@ function stringQuery(query: Record<string, unknown>): Record<string, string> {
 }
 
 /** Calls through the client and asserts a clean 2xx whose data matches its schema; returns the exchange. */
-async function expectAccepted(op: SpecOperation, parts: RequestParts, prefer?: string): Promise<{ data: unknown; exchange: Exchange }> {
-  const wire = recordingFetch({ coverage, ...(prefer ? { transform: (r: Request) => withHeaders(r, { Prefer: prefer }) } : {}) });
+async function expectAccepted(
+  op: SpecOperation,
+  parts: RequestParts,
+  prefer?: string,
+): Promise<{ data: unknown; exchange: Exchange }> {
+  const wire = recordingFetch({
+    coverage,
+    ...(prefer ? { transform: (r: Request) => withHeaders(r, { Prefer: prefer }) } : {}),
+  });
   const result = await outcome(callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, parts)));
   const exchange = only(wire.exchanges, "requests sent");
-  expect(result.error, `${op.operationId} threw (HTTP ${exchange.status} ${JSON.stringify(exchange.violations ?? exchange.body)})`).toBeUndefined();
+  expect(
+    result.error,
+    `${op.operationId} threw (HTTP ${exchange.status} ${JSON.stringify(exchange.violations ?? exchange.body)})`,
+  ).toBeUndefined();
   expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
   expect(exchange.violations, "Prism sl-violations").toBeUndefined();
   // A paginated method always names the page it asks for (the first page: 1 unless the caller chose one).
@@ -93,7 +103,11 @@ function violationsOf(exchange: Exchange): Violation[] {
 
 function mentions(violation: Violation, field: string): boolean {
   if (field === "") return true;
-  return (violation.location ?? []).includes(field) || (violation.message ?? "").includes(`'${field}'`) || (violation.message ?? "").includes(` ${field}`);
+  return (
+    (violation.location ?? []).includes(field) ||
+    (violation.message ?? "").includes(`'${field}'`) ||
+    (violation.message ?? "").includes(` ${field}`)
+  );
 }
 
 function negativeTitle(op: SpecOperation, c: NegativeCase): string {
@@ -126,43 +140,57 @@ describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))(
   const bodyExamples = op.requestBody?.examples ?? [];
   const redirect = redirectOnly(op);
 
-  if (redirect) it("answers with its documented redirect, read without following it", async () => {
-    const wire = recordingFetch({ coverage });
-    const client = contractClient(baseUrl, wire);
-    const { path } = allParamsParts(op);
-    const raw = client[op.method.toUpperCase() as "GET"] as unknown as (p: string, init: object) => Promise<{ response: Response }>;
-    const { response } = await raw(op.path, { params: { path }, redirect: "manual", parseAs: "stream" });
-    const exchange = only(wire.exchanges, "requests sent (the redirect is not followed)");
-    expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
-    expect(exchange.violations, "Prism sl-violations").toBeUndefined();
-    expect(response.status).toBe(redirect.status);
-    const location = redirect.headers.Location;
-    expect(location?.example, "the spec documents the Location").toBeDefined();
-    expect(response.headers.get("location")).toBe(String(location?.example));
-    coverage.recordCall(op.operationId);
-  });
+  if (redirect)
+    it("answers with its documented redirect, read without following it", async () => {
+      const wire = recordingFetch({ coverage });
+      const client = contractClient(baseUrl, wire);
+      const { path } = allParamsParts(op);
+      const raw = client[op.method.toUpperCase() as "GET"] as unknown as (
+        p: string,
+        init: object,
+      ) => Promise<{ response: Response }>;
+      const { response } = await raw(op.path, { params: { path }, redirect: "manual", parseAs: "stream" });
+      const exchange = only(wire.exchanges, "requests sent (the redirect is not followed)");
+      expect(exchange.operation?.operationId, "route on the wire").toBe(op.operationId);
+      expect(exchange.violations, "Prism sl-violations").toBeUndefined();
+      expect(response.status).toBe(redirect.status);
+      const location = redirect.headers.Location;
+      expect(location?.example, "the spec documents the Location").toBeDefined();
+      expect(response.headers.get("location")).toBe(String(location?.example));
+      coverage.recordCall(op.operationId);
+    });
+  else
+    it("accepts the required parameters only", async () => {
+      const parts = requiredOnlyParts(op);
+      await expectAccepted(op, parts);
+      coverage.recordCall(op.operationId);
+    });
 
-  else it("accepts the required parameters only", async () => {
-    const parts = requiredOnlyParts(op);
-    await expectAccepted(op, parts);
-    coverage.recordCall(op.operationId);
-  });
-
-  const variants: Array<string | undefined> = redirect ? [] : bodyExamples.length > 0 ? bodyExamples.map((e) => e.name) : [undefined];
-  if (variants.length > 0) it.each(variants.map((name) => [name ?? "no body", name] as const))("accepts all parameters (request example: %s)", async (_label, name) => {
-    const { exchange } = await expectAccepted(op, allParamsParts(op, name));
-    if (name !== undefined) coverage.recordExample(op.operationId, "request", name);
-    const first = successResponses(op)[0];
-    const served = first?.examples[0];
-    if (first && served && exchange.status === first.status) {
-      expect(exchange.body, "Prism serves the first named example by default").toEqual(served.value);
-      coverage.recordExample(op.operationId, String(first.status), served.name);
-    }
-  });
+  const variants: Array<string | undefined> = redirect
+    ? []
+    : bodyExamples.length > 0
+      ? bodyExamples.map((e) => e.name)
+      : [undefined];
+  if (variants.length > 0)
+    it.each(variants.map((name) => [name ?? "no body", name] as const))(
+      "accepts all parameters (request example: %s)",
+      async (_label, name) => {
+        const { exchange } = await expectAccepted(op, allParamsParts(op, name));
+        if (name !== undefined) coverage.recordExample(op.operationId, "request", name);
+        const first = successResponses(op)[0];
+        const served = first?.examples[0];
+        if (first && served && exchange.status === first.status) {
+          expect(exchange.body, "Prism serves the first named example by default").toEqual(served.value);
+          coverage.recordExample(op.operationId, String(first.status), served.name);
+        }
+      },
+    );
 
   const otherSuccesses = successResponses(op).flatMap((response, r) =>
     (response.examples.length > 0 ? response.examples : [undefined]).flatMap((example, e) =>
-      r === 0 && e === 0 ? [] : [[`${response.status} ${example?.name ?? "(no example)"}`, response, example?.name] as const],
+      r === 0 && e === 0
+        ? []
+        : [[`${response.status} ${example?.name ?? "(no example)"}`, response, example?.name] as const],
     ),
   );
   if (otherSuccesses.length > 0) {
@@ -177,46 +205,48 @@ describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))(
     });
   }
 
-  it.each(errorResponses(op).map((r) => [r.status, expectedErrorClass(r.status, r.examples[0]?.name).name, r] as const))(
-    "surfaces %i as %s with its parsed body",
-    async (status, _className, response: SpecResponse) => {
-      const examples = response.examples.length > 0 ? response.examples : [undefined];
-      for (const [index, example] of examples.entries()) {
-        // The first example is what a bare `Prefer: code=N` gets; the others are asked for by name.
-        const prefer = index === 0 || !example ? `code=${status}` : `code=${status}, example=${example.name}`;
-        const wire = recordingFetch({ coverage });
-        const client = contractClient(baseUrl, wire);
-        const { data, error } = await outcome(
-          callOperation(client, op.operationId, flatten(op, allParamsParts(op)), { headers: { Prefer: prefer } }),
-        );
-        expect(data).toBeUndefined();
-        const exchange = only(wire.exchanges, "requests sent (no retries)");
-        expect(exchange.request.headers.get("prefer"), "per-call headers reach the wire").toBe(prefer);
-        expect(exchange.violations, "Prism sl-violations").toBeUndefined();
-        expect(error).toBeInstanceOf(expectedErrorClass(status, example?.name));
-        const apiError = error as APIError;
-        expect(apiError.status).toBe(status);
-        expect(apiError.body).toEqual(exchange.body);
-        if (example) expect(apiError.body).toEqual(example.value);
-        if (response.schema) assertValid(response.schema, apiError.body, `${op.operationId} ${status} error body`);
-        expect(apiError.message).toContain(`${status}`);
-        expect(apiError.message).not.toContain(CONTRACT_API_KEY);
-        for (const [name, header] of Object.entries(response.headers)) {
-          if (header.example !== undefined) expect(apiError.headers.get(name), `header ${name}`).toBe(String(header.example));
-        }
-        if (apiError instanceof RateLimitError) {
-          const retryAfter = response.headers["Retry-After"]?.example;
-          expect(apiError.retryAfterMs).toBe(retryAfter === undefined ? undefined : Number(retryAfter) * 1000);
-        }
-        if (example) coverage.recordExample(op.operationId, String(status), example.name);
-        counts.errors++;
+  it.each(
+    errorResponses(op).map((r) => [r.status, expectedErrorClass(r.status, r.examples[0]?.name).name, r] as const),
+  )("surfaces %i as %s with its parsed body", async (status, _className, response: SpecResponse) => {
+    const examples = response.examples.length > 0 ? response.examples : [undefined];
+    for (const [index, example] of examples.entries()) {
+      // The first example is what a bare `Prefer: code=N` gets; the others are asked for by name.
+      const prefer = index === 0 || !example ? `code=${status}` : `code=${status}, example=${example.name}`;
+      const wire = recordingFetch({ coverage });
+      const client = contractClient(baseUrl, wire);
+      const { data, error } = await outcome(
+        callOperation(client, op.operationId, flatten(op, allParamsParts(op)), { headers: { Prefer: prefer } }),
+      );
+      expect(data).toBeUndefined();
+      const exchange = only(wire.exchanges, "requests sent (no retries)");
+      expect(exchange.request.headers.get("prefer"), "per-call headers reach the wire").toBe(prefer);
+      expect(exchange.violations, "Prism sl-violations").toBeUndefined();
+      expect(error).toBeInstanceOf(expectedErrorClass(status, example?.name));
+      const apiError = error as APIError;
+      expect(apiError.status).toBe(status);
+      expect(apiError.body).toEqual(exchange.body);
+      if (example) expect(apiError.body).toEqual(example.value);
+      if (response.schema) assertValid(response.schema, apiError.body, `${op.operationId} ${status} error body`);
+      expect(apiError.message).toContain(`${status}`);
+      expect(apiError.message).not.toContain(CONTRACT_API_KEY);
+      for (const [name, header] of Object.entries(response.headers)) {
+        if (header.example !== undefined)
+          expect(apiError.headers.get(name), `header ${name}`).toBe(String(header.example));
       }
-    },
-  );
+      if (apiError instanceof RateLimitError) {
+        const retryAfter = response.headers["Retry-After"]?.example;
+        expect(apiError.retryAfterMs).toBe(retryAfter === undefined ? undefined : Number(retryAfter) * 1000);
+      }
+      if (example) coverage.recordExample(op.operationId, String(status), example.name);
+      counts.errors++;
+    }
+  });
 
   it("answers a request without credentials with 401 → AuthenticationError", async () => {
     const wire = recordingFetch({ coverage, transform: withoutAuthorization });
-    const { error } = await outcome(callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, allParamsParts(op))));
+    const { error } = await outcome(
+      callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, allParamsParts(op))),
+    );
     const exchange = only(wire.exchanges, "requests sent");
     expect(exchange.request.headers.get("authorization")).toBeNull();
     expect(exchange.status).toBe(401);
@@ -250,7 +280,9 @@ describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))(
         : `the client sends ${c.title} (not a client-side check) and surfaces the rejection as a typed error`;
       (gap ? it.fails : it)(title, async () => {
         const wire = recordingFetch({ coverage });
-        const { data, error } = await outcome(callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, c.parts)));
+        const { data, error } = await outcome(
+          callOperation(contractClient(baseUrl, wire), op.operationId, flatten(op, c.parts)),
+        );
         expect(data).toBeUndefined();
         if (c.clientRefuses) {
           expect(error).toBeInstanceOf(BolnaInputError);
@@ -261,7 +293,9 @@ describe.concurrent.each(operations.map((op) => [op.operationId, op] as const))(
           const status = validationStatus(op);
           expect(error).toBeInstanceOf(expectedErrorClass(status));
           expect((error as APIError).status).toBe(status);
-          expect((error as APIError).body, "the rejection's body, parsed").toEqual(only(wire.exchanges, "requests sent").body);
+          expect((error as APIError).body, "the rejection's body, parsed").toEqual(
+            only(wire.exchanges, "requests sent").body,
+          );
           counts.typedByClient++;
         }
       });

@@ -33,7 +33,12 @@ function itemsOf(op: SpecOperation, body: unknown): unknown[] {
 }
 
 /** The first (default) example, the one that ends a walk, and an all-empty one when the envelope has `has_more`. */
-function examplesOf(op: SpecOperation): { first: NamedExample; end: NamedExample; empty: NamedExample | undefined; schema: Schema } {
+function examplesOf(op: SpecOperation): {
+  first: NamedExample;
+  end: NamedExample;
+  empty: NamedExample | undefined;
+  schema: Schema;
+} {
   const response = op.responses.find((r) => r.status === 200);
   const hasMore = pagination(op).response.has_more;
   const find = (pred: (value: Body) => boolean) => response?.examples.find((e) => pred(e.value as Body));
@@ -73,11 +78,14 @@ function rewritingWire(op: SpecOperation, rewrite: (body: Body, asked: number) =
 function steeredWire(op: SpecOperation, endExample: string): Wire {
   return recordingFetch({
     transform: (request) =>
-      Number(new URL(request.url).searchParams.get(pagination(op).request.page)) >= 2 ? withHeaders(request, { Prefer: `example=${endExample}` }) : request,
+      Number(new URL(request.url).searchParams.get(pagination(op).request.page)) >= 2
+        ? withHeaders(request, { Prefer: `example=${endExample}` })
+        : request,
   });
 }
 
-type Items = AsyncIterable<unknown> & PromiseLike<unknown> & { pages(): AsyncIterable<unknown>; toArray(o: { limit: number }): Promise<unknown[]> };
+type Items = AsyncIterable<unknown> &
+  PromiseLike<unknown> & { pages(): AsyncIterable<unknown>; toArray(o: { limit: number }): Promise<unknown[]> };
 
 function list(op: SpecOperation, wire: Wire, maxPages?: number): Items {
   const client = contractClient(baseUrl, wire, maxPages === undefined ? {} : { maxPages });
@@ -98,7 +106,11 @@ async function walk(items: AsyncIterable<unknown>): Promise<{ seen: unknown[]; e
 
 describe("paginated operations", () => {
   it("are the operations marked x-bolna-pagination in the spec, one per envelope shape", () => {
-    expect(paginated.map((op) => op.operationId).sort()).toEqual(["listAgentExecutions", "listTtsVoices", "listViolations"]);
+    expect(paginated.map((op) => op.operationId).sort()).toEqual([
+      "listAgentExecutions",
+      "listTtsVoices",
+      "listViolations",
+    ]);
   });
 
   describe.each(paginated.map((op) => [op.operationId, op] as const))("%s", (_id, op) => {
@@ -144,22 +156,32 @@ describe("paginated operations", () => {
 
     it("refuses to loop when the mock answers page 1 to every request (the page parameter ignored)", async () => {
       const wire = recordingFetch();
-      const error = await list(op, wire).toArray({ limit: 10_000 }).catch((e: unknown) => e);
+      const error = await list(op, wire)
+        .toArray({ limit: 10_000 })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BolnaError);
       expect((error as Error).message).toMatch(/^Asked for page 2 but the server answered/);
       expect(wire.exchanges.map((e) => pageAsked(e, op))).toEqual([1, 2]);
     });
 
-    it.runIf(echo !== undefined || offset !== undefined)("refuses a server that skips ahead (asked for 2, answered 5)", async () => {
-      const wire = rewritingWire(op, (body) => placed(op, body, 5));
-      const { seen, error } = await walk(list(op, wire));
-      expect(error).toBeInstanceOf(BolnaError);
-      expect((error as Error).message).toMatch(/^Asked for page 2 but the server answered .*stopping instead of skipping/);
-      expect(seen, "nothing of the misplaced page").toEqual(firstItems);
-    });
+    it.runIf(echo !== undefined || offset !== undefined)(
+      "refuses a server that skips ahead (asked for 2, answered 5)",
+      async () => {
+        const wire = rewritingWire(op, (body) => placed(op, body, 5));
+        const { seen, error } = await walk(list(op, wire));
+        expect(error).toBeInstanceOf(BolnaError);
+        expect((error as Error).message).toMatch(
+          /^Asked for page 2 but the server answered .*stopping instead of skipping/,
+        );
+        expect(seen, "nothing of the misplaced page").toEqual(firstItems);
+      },
+    );
 
     it.runIf(hasMore !== undefined)("refuses an empty page that says has_more: true", async () => {
-      const wire = rewritingWire(op, (body, asked) => ({ ...placed(op, body, asked), [pagination(op).response.items]: [] }));
+      const wire = rewritingWire(op, (body, asked) => ({
+        ...placed(op, body, asked),
+        [pagination(op).response.items]: [],
+      }));
       const { seen, error } = await walk(list(op, wire));
       expect((error as Error).message).toMatch(/^Page 2 is empty but says has_more: true/);
       expect(seen).toEqual(firstItems);
@@ -168,7 +190,9 @@ describe("paginated operations", () => {
     it("stops at maxPages while the list does not end", async () => {
       // maxPages 1: the first page says the list goes on, and the guard fires before a second request.
       const single = recordingFetch();
-      const error1 = await list(op, single, 1).toArray({ limit: 10_000 }).catch((e: unknown) => e);
+      const error1 = await list(op, single, 1)
+        .toArray({ limit: 10_000 })
+        .catch((e: unknown) => e);
       expect(error1).toBeInstanceOf(BolnaError);
       expect((error1 as Error).message).toMatch(/^Stopped after reading 1 pages \(maxPages = 1\)/);
       expect(single.exchanges).toHaveLength(1);
@@ -178,7 +202,13 @@ describe("paginated operations", () => {
       const renamed = (body: Body, asked: number): Body =>
         echo !== undefined || offset !== undefined
           ? placed(op, body, asked)
-          : { ...body, [pagination(op).response.items]: itemsOf(op, body).map((item) => ({ ...(item as Body), id: `${String((item as Body).id)}-p${asked}` })) };
+          : {
+              ...body,
+              [pagination(op).response.items]: itemsOf(op, body).map((item) => ({
+                ...(item as Body),
+                id: `${String((item as Body).id)}-p${asked}`,
+              })),
+            };
       const endless = rewritingWire(op, renamed);
       const { seen, error } = await walk(list(op, endless, 3));
       expect(error).toBeInstanceOf(BolnaError);

@@ -29,12 +29,16 @@ describe.each([
   it("downloadRecording sends the storage request bare", async () => {
     const storage: Request[] = [];
     const bolna = contractClient(baseUrl, recordingFetch(), { headers: { "X-Team": "ops" } });
-    const response = await downloadRecording(bolna, { execution_id: EXECUTION, leg }, {
-      fetch: async (request) => {
-        storage.push(request);
-        return new Response(new Uint8Array([1, 2, 3]), { headers: { "content-type": "audio/mpeg" } });
+    const response = await downloadRecording(
+      bolna,
+      { execution_id: EXECUTION, leg },
+      {
+        fetch: async (request) => {
+          storage.push(request);
+          return new Response(new Uint8Array([1, 2, 3]), { headers: { "content-type": "audio/mpeg" } });
+        },
       },
-    });
+    );
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
     expect(storage.map((r) => r.url)).toEqual([new URL(documentedLocation(operationId)).href]);
     expect([...(storage[0]?.headers.keys() ?? [])]).toEqual([]);

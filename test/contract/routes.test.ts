@@ -36,20 +36,26 @@ describe("a literal path shadowing a template", () => {
     expect(shadowed.map((s) => s.operationId)).toContain("listSubAccountsUsage");
   });
 
-  it.each(shadowed.map((s) => [`${s.method.toUpperCase()} ${s.path}`, s] as const))("%s is routed to its own operation", async (_label, s) => {
-    const url = new URL(`${baseUrl}${s.path}`);
-    expect(routes.match(s.method, url)?.operationId, "client route table (limiter, retries)").toBe(s.operationId);
-    expect(matchOperation(s.method, url)?.operationId, "contract matcher").toBe(s.operationId);
+  it.each(shadowed.map((s) => [`${s.method.toUpperCase()} ${s.path}`, s] as const))(
+    "%s is routed to its own operation",
+    async (_label, s) => {
+      const url = new URL(`${baseUrl}${s.path}`);
+      expect(routes.match(s.method, url)?.operationId, "client route table (limiter, retries)").toBe(s.operationId);
+      expect(matchOperation(s.method, url)?.operationId, "contract matcher").toBe(s.operationId);
 
-    // The mock answers with the literal operation's response, which the templated one's schema would not fit.
-    const response = await fetch(url, { method: s.method.toUpperCase(), headers: { Authorization: `Bearer ${CONTRACT_API_KEY}` } });
-    expect(response.status).toBe(200);
-    const body: unknown = await response.json();
-    const own = successResponses(operation(s.operationId))[0];
-    expect(own?.schema).toBeDefined();
-    assertValid(own?.schema ?? {}, body, `${s.operationId} answer`);
-    expect(body).toEqual(own?.examples[0]?.value);
-  });
+      // The mock answers with the literal operation's response, which the templated one's schema would not fit.
+      const response = await fetch(url, {
+        method: s.method.toUpperCase(),
+        headers: { Authorization: `Bearer ${CONTRACT_API_KEY}` },
+      });
+      expect(response.status).toBe(200);
+      const body: unknown = await response.json();
+      const own = successResponses(operation(s.operationId))[0];
+      expect(own?.schema).toBeDefined();
+      assertValid(own?.schema ?? {}, body, `${s.operationId} answer`);
+      expect(body).toEqual(own?.examples[0]?.value);
+    },
+  );
 
   it("still routes an id in that position to the templated operation", async () => {
     const url = new URL(`${baseUrl}/sub-accounts/7d2c4e91-58a3-4b6f-9e20-1c3f5a7b9d04/usage`);

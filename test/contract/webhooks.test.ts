@@ -20,7 +20,10 @@ function webhooks(): Webhook[] {
   return Object.entries(all).map(([name, item]) => {
     const post = deref<Schema>(item).post as Schema;
     const media = (deref<Schema>(post.requestBody).content as Record<string, Schema>)["application/json"] as Schema;
-    const examples = Object.entries((media.examples ?? {}) as Record<string, unknown>).map(([n, e]) => ({ name: n, value: deref<Schema>(e).value }));
+    const examples = Object.entries((media.examples ?? {}) as Record<string, unknown>).map(([n, e]) => ({
+      name: n,
+      value: deref<Schema>(e).value,
+    }));
     return { name, schema: media.schema as Schema, examples };
   });
 }
@@ -36,7 +39,8 @@ function executionsIn(schema: unknown, value: unknown, out: unknown[] = []): unk
     return out;
   }
   const resolved = deref<Schema>(node);
-  if (Array.isArray(value) && resolved.items !== undefined) for (const item of value) executionsIn(resolved.items, item, out);
+  if (Array.isArray(value) && resolved.items !== undefined)
+    for (const item of value) executionsIn(resolved.items, item, out);
   if (typeof value === "object" && value !== null && !Array.isArray(value) && typeof resolved.properties === "object") {
     for (const [key, sub] of Object.entries(resolved.properties as Record<string, unknown>)) {
       if (key in value) executionsIn(sub, (value as Record<string, unknown>)[key], out);
@@ -63,7 +67,9 @@ const hooks = webhooks();
 const responseExecutions = operations.flatMap((op) =>
   op.responses.flatMap((response) =>
     response.examples.flatMap((example) =>
-      executionsIn(response.schema, example.value).map((execution, i) => [`${op.operationId} ${response.status} ${example.name} #${i}`, execution] as const),
+      executionsIn(response.schema, example.value).map(
+        (execution, i) => [`${op.operationId} ${response.status} ${example.name} #${i}`, execution] as const,
+      ),
     ),
   ),
 );
@@ -94,7 +100,7 @@ describe("webhook validator vs. Ajv", () => {
   const base = (hooks[0]?.examples[0]?.value ?? {}) as Record<string, unknown>;
   const set = (path: string[], value: unknown): Record<string, unknown> => {
     const copy = structuredClone(base);
-    let node = copy as Record<string, unknown>;
+    let node = copy;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
     const last = path[path.length - 1] as string;
     if (value === undefined) delete node[last];
@@ -128,18 +134,22 @@ describe("webhook validator vs. Ajv", () => {
     ["the body null", null, false],
   ];
 
-  it.each(mutations.map(([name, payload, valid]) => [name, valid, payload] as const))("agrees with Ajv on a payload with %s (valid: %s)", (_name, valid, payload) => {
-    expect(isValid(executionSchema, payload)).toBe(valid);
-    expect(accepts(payload)).toBe(valid);
-  });
+  it.each(mutations.map(([name, payload, valid]) => [name, valid, payload] as const))(
+    "agrees with Ajv on a payload with %s (valid: %s)",
+    (_name, valid, payload) => {
+      expect(isValid(executionSchema, payload)).toBe(valid);
+      expect(accepts(payload)).toBe(valid);
+    },
+  );
 
   it("agrees with Ajv when any top-level property takes a value of another type", () => {
-    const properties = Object.keys((deref<Schema>(executionSchema).properties ?? {}) as object);
+    const properties = Object.keys(deref<Schema>(executionSchema).properties ?? {});
     const disagreements: string[] = [];
     for (const name of properties) {
       for (const value of [null, 0, 1.5, "x", true, {}, []]) {
         const payload = set([name], value);
-        if (accepts(payload) !== isValid(executionSchema, payload)) disagreements.push(`${name} = ${JSON.stringify(value)}`);
+        if (accepts(payload) !== isValid(executionSchema, payload))
+          disagreements.push(`${name} = ${JSON.stringify(value)}`);
       }
     }
     expect(disagreements).toEqual([]);

@@ -51,7 +51,10 @@ describe("README: Building an agent", () => {
     expect(sent.map((s) => s.method)).toEqual(["POST", "GET", "PUT"]);
     expect(sent[0]?.body).toEqual(JSON.parse(JSON.stringify(buildAgent.lateCheckIn)));
     // The mock's stored agent is the spec's graph-agent example; its event transition is found and it is saved back.
-    expect(lines).toEqual(['Created "Cedar Lodge late check-in" and read it back.', 'Event transition: remind → thanks on "payment_received"']);
+    expect(lines).toEqual([
+      'Created "Cedar Lodge late check-in" and read it back.',
+      'Event transition: remind → thanks on "payment_received"',
+    ]);
     expect(sent[2]?.body).toMatchObject({ agent_config: { agent_name: "Lakeside Power bill desk" } });
   });
 });

@@ -134,7 +134,9 @@ describe("export-executions", () => {
     expect(await exportExecutions.main(second.ctx)).toBe(0);
     expect(second.out()).toContain("Resuming the export saved in");
     expect(second.out()).toContain("1 record written by this run, 3 in total.");
-    const ids = (await readLines(join(out, "executions.ndjson"))).map((line) => (JSON.parse(line) as { id: string }).id);
+    const ids = (await readLines(join(out, "executions.ndjson"))).map(
+      (line) => (JSON.parse(line) as { id: string }).id,
+    );
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(3);
     expect(await readLines(join(out, "executions.csv"))).toHaveLength(4);
@@ -158,7 +160,11 @@ describe("place-call-and-wait", () => {
 
   it("keeps polling a non-final status with backoff and exits 124 at the timeout", async () => {
     const reads: Request[] = [];
-    const run = capture(mock, ["--timeout-ms", "600", "--poll-ms", "50"], prefer("example=callDisconnected", isExecutionRead, reads));
+    const run = capture(
+      mock,
+      ["--timeout-ms", "600", "--poll-ms", "50"],
+      prefer("example=callDisconnected", isExecutionRead, reads),
+    );
     expect(await placeCallAndWait.main(run.ctx)).toBe(124);
     expect(reads.length).toBeGreaterThanOrEqual(3);
     // A status is reported when it changes, not on every read.
@@ -171,7 +177,8 @@ describe("batch-from-csv", () => {
   it("uploads the CSV as a file with repeated from_phone_numbers, and schedules with +00:00", async () => {
     const forms: Array<{ path: string; form: FormData }> = [];
     const recordForms = async (request: Request): Promise<Response> => {
-      if (request.method === "POST") forms.push({ path: new URL(request.url).pathname, form: await request.clone().formData() });
+      if (request.method === "POST")
+        forms.push({ path: new URL(request.url).pathname, form: await request.clone().formData() });
       return fetch(request);
     };
     const run = capture(mock, ["--in-minutes", "45"], recordForms);

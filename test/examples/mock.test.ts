@@ -137,7 +137,9 @@ describe("the mock on a port that is already taken", () => {
   it("npm run mock exits 1 with that message", async () => {
     const run = runMockScript(["--port", String(occupied.port)]);
     expect(await run.exit).toBe(1);
-    expect(run.stderr()).toContain(`npm run mock: Cannot start the mock: port ${occupied.port} on 127.0.0.1 is already in use`);
+    expect(run.stderr()).toContain(
+      `npm run mock: Cannot start the mock: port ${occupied.port} on 127.0.0.1 is already in use`,
+    );
     expect(run.stdout()).not.toContain("ready");
   }, 30_000);
 

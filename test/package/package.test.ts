@@ -26,7 +26,12 @@ async function fakeBolna(): Promise<{ server: Server; url: string; requests: Inc
     response.writeHead(found ? 200 : 404, { "content-type": "application/json" });
     response.end(
       JSON.stringify(
-        found ? [{ id: "agent-1", agent_name: "Alfred" }, { id: "agent-2", agent_name: "Lucius" }] : { message: "Not found" },
+        found
+          ? [
+              { id: "agent-1", agent_name: "Alfred" },
+              { id: "agent-2", agent_name: "Lucius" },
+            ]
+          : { message: "Not found" },
       ),
     );
   });
@@ -56,7 +61,9 @@ describe("the tarball", () => {
   it("holds both builds with one set of declarations, the spec once, and no source maps", () => {
     const paths = projects.files.map((file) => file.path).sort();
     for (const entry of ["index", "webhooks", "mock"]) {
-      expect(paths).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]));
+      expect(paths).toEqual(
+        expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]),
+      );
     }
     expect(paths).toContain("src/generated/openapi.json");
     expect(paths.filter((path) => path.endsWith(".map"))).toEqual([]);
@@ -67,10 +74,9 @@ describe("the tarball", () => {
   });
 
   it("declares no runtime dependency, and Prism as an optional peer", async () => {
-    const manifest = JSON.parse(await readFile(join(projects.withPrism, "node_modules/bolna-api-client/package.json"), "utf8")) as Record<
-      string,
-      Record<string, unknown> | undefined
-    >;
+    const manifest = JSON.parse(
+      await readFile(join(projects.withPrism, "node_modules/bolna-api-client/package.json"), "utf8"),
+    ) as Record<string, Record<string, unknown> | undefined>;
     expect(manifest["dependencies"] ?? {}).toEqual({});
     expect(Object.keys(manifest["peerDependencies"] ?? {})).toEqual(["@stoplight/prism-cli"]);
     expect(manifest["peerDependenciesMeta"]).toEqual({ "@stoplight/prism-cli": { optional: true } });
@@ -93,7 +99,10 @@ describe("a CommonJS consumer (require)", () => {
       },
     });
     const sent = bolna.requests.filter((request) => request.headers.authorization === `Bearer ${API_KEY}`);
-    expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual(["GET /v2/agent/all", "GET /v2/agent/no-such-agent"]);
+    expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
+      "GET /v2/agent/all",
+      "GET /v2/agent/no-such-agent",
+    ]);
   });
 });
 
@@ -150,7 +159,8 @@ describe("a TypeScript consumer", () => {
   });
 });
 
-if (!HAS_CHROMIUM) console.warn(`\n[package] SKIPPED the browser case: ${chromiumSkipReason("the browser bundle test")}\n`);
+if (!HAS_CHROMIUM)
+  console.warn(`\n[package] SKIPPED the browser case: ${chromiumSkipReason("the browser bundle test")}\n`);
 
 describe.skipIf(!HAS_CHROMIUM)("the ESM build bundled by esbuild, in headless Chromium", () => {
   it("reaches no Node built-in and runs a walk, an export and a webhook against the mock", async () => {
@@ -190,13 +200,21 @@ describe.skipIf(!HAS_CHROMIUM)("the ESM build bundled by esbuild, in headless Ch
       page.on("pageerror", (error) => errors.push(error.message));
       page.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
       await page.goto(`${site.origin}/`, { timeout: 20_000 });
-      await page.waitForFunction(() => typeof (window as { run?: unknown }).run === "function", undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => typeof (window as { run?: unknown }).run === "function", undefined, {
+        timeout: 10_000,
+      });
       const result = await page.evaluate(
         ([url, body]) => (window as unknown as { run(u: string, b: string): Promise<unknown> }).run(url, body),
         [mock.url, webhookExampleBody().body] as const,
       );
       const ids = exampleExecutionIds();
-      expect(result).toEqual({ agents: 2, walked: ids, exported: ids, notFound: 404, webhook: webhookExampleBody().id });
+      expect(result).toEqual({
+        agents: 2,
+        walked: ids,
+        exported: ids,
+        notFound: 404,
+        webhook: webhookExampleBody().id,
+      });
       // The client's 404 is a console error of the browser's own ("Failed to load resource"); nothing else may be.
       expect(errors.filter((text) => !text.includes("404"))).toEqual([]);
       expect(blocked).toEqual([]);

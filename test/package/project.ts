@@ -22,7 +22,11 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<RunResult> {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
@@ -81,7 +85,15 @@ export async function packAndInstall(): Promise<ConsumerProjects> {
       "npm install <tarball>",
       run(
         "npm",
-        ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", join(tmp, info.filename)],
+        [
+          "install",
+          "--offline",
+          "--no-audit",
+          "--no-fund",
+          "--ignore-scripts",
+          "--no-package-lock",
+          join(tmp, info.filename),
+        ],
         { cwd: withPrism },
       ),
     );
@@ -90,7 +102,11 @@ export async function packAndInstall(): Promise<ConsumerProjects> {
     });
     await writeFile(join(bare, "package.json"), JSON.stringify({ name: "consumer-without-prism", private: true }));
     await mkdir(join(withPrism, "node_modules/@stoplight"), { recursive: true });
-    await symlink(join(ROOT, "node_modules/@stoplight/prism-cli"), join(withPrism, "node_modules/@stoplight/prism-cli"), "dir");
+    await symlink(
+      join(ROOT, "node_modules/@stoplight/prism-cli"),
+      join(withPrism, "node_modules/@stoplight/prism-cli"),
+      "dir",
+    );
     await Promise.all([withPrism, bare].map((dir) => cp(CONSUMER_FILES, dir, { recursive: true })));
     return { tmp, files: info.files, size: info.size, withPrism, bare, cleanup };
   } catch (error) {
@@ -115,7 +131,13 @@ export async function typeCheck(project: string, mode: "nodenext" | "bundler"): 
   }
   // The package's declarations are checked themselves (skipLibCheck false) in the bundler run, which has no
   // @types/node to check along with them; TypeScript's own lib files are never re-checked.
-  const node = { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"], types: ["node"], skipLibCheck: true };
+  const node = {
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    lib: ["es2022"],
+    types: ["node"],
+    skipLibCheck: true,
+  };
   const browser = {
     module: "esnext",
     moduleResolution: "bundler",

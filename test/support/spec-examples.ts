@@ -10,7 +10,10 @@ interface Example {
 
 interface BundledSpec {
   components: { examples: Record<string, Example> };
-  webhooks: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { $ref: string }> }> } } }>;
+  webhooks: Record<
+    string,
+    { post: { requestBody: { content: Record<string, { examples: Record<string, { $ref: string }> }> } } }
+  >;
 }
 
 const SPEC_PATH = resolve(import.meta.dirname, "../../src/generated/openapi.json");

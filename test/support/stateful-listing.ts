@@ -95,7 +95,7 @@ export class StatefulListing {
     const stepUs = ((toMs - fromMs) * 1000) / count;
     const out: FakeExecution[] = [];
     for (let n = 0; n < count; n++) {
-      const jitter = Math.floor(((n * 7919) % 997) / 997 * Math.max(0, stepUs - 2));
+      const jitter = Math.floor((((n * 7919) % 997) / 997) * Math.max(0, stepUs - 2));
       out.push(this.add(fromMs * 1000 + Math.floor(n * stepUs) + jitter, status?.(n)));
     }
     return out;
@@ -135,7 +135,8 @@ export class StatefulListing {
 
   #matching(fromUs: number, toUs: number, status: string | undefined, order: "created" | "last-run"): Row[] {
     const rows = [...this.#rows.values()].filter(
-      (row) => row.createdUs >= fromUs && row.createdUs <= toUs && (status === undefined || row.record.status === status),
+      (row) =>
+        row.createdUs >= fromUs && row.createdUs <= toUs && (status === undefined || row.record.status === status),
     );
     const key = (row: Row): number => (order === "created" ? row.createdUs : row.lastRunUs);
     return rows.sort((a, b) => key(b) - key(a) || (a.record.id < b.record.id ? 1 : -1));

@@ -39,7 +39,7 @@ assert<Equal<ReturnType<BolnaClient["listAgentExecutions"]>, PaginatedResult<"li
 // The export's public types are reachable from a checkpoint and the options.
 assert<Equal<ExportCheckpoint["plan"], ExportPlan>>();
 assert<Equal<NonNullable<ExportExecutionsOptions["retry"]>, ExportRetryOptions>>();
-const filters: ExecutionFilters = {} as ExportPlan;
+const filters: ExecutionFilters = {};
 
 // Constructor and helper option types used by exported classes.
 type Named = [BolnaErrorOptions, RequestDescription, PagePromiseOptions, FetchPage<unknown>];

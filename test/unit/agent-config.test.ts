@@ -35,7 +35,8 @@ function recordingClient() {
   const sent: Array<{ method: string; path: string; body: unknown }> = [];
   const fetch = async (request: Request) => {
     sent.push({ method: request.method, path: new URL(request.url).pathname, body: JSON.parse(await request.text()) });
-    const body = request.method === "POST" ? { agent_id: AGENT_ID, state: "created" } : { message: "success", state: "updated" };
+    const body =
+      request.method === "POST" ? { agent_id: AGENT_ID, state: "created" } : { message: "success", state: "updated" };
     return Response.json(body, { status: request.method === "POST" ? 201 : 200 });
   };
   return { sent, bolna: createBolnaClient({ apiKey: "bn-test", env: {}, fetch, rateLimit: false }) };
@@ -57,13 +58,16 @@ describe("agent fixtures", () => {
     expect(schemaProblems(componentSchema("AgentRequest"), agent)).toEqual([]);
   });
 
-  it.each(patches.map((patch, i) => [i, patch] as const))("patchAgent sends patch %i unchanged, valid against AgentPatchRequest", async (_i, patch) => {
-    const { sent, bolna } = recordingClient();
-    await bolna.patchAgent(patch);
-    const { agent_id: _id, ...body } = patch;
-    expect(sent).toEqual([{ method: "PATCH", path: `/v2/agent/${AGENT_ID}`, body }]);
-    expect(schemaProblems(componentSchema("AgentPatchRequest"), body)).toEqual([]);
-  });
+  it.each(patches.map((patch, i) => [i, patch] as const))(
+    "patchAgent sends patch %i unchanged, valid against AgentPatchRequest",
+    async (_i, patch) => {
+      const { sent, bolna } = recordingClient();
+      await bolna.patchAgent(patch);
+      const { agent_id: _id, ...body } = patch;
+      expect(sent).toEqual([{ method: "PATCH", path: `/v2/agent/${AGENT_ID}`, body }]);
+      expect(schemaProblems(componentSchema("AgentPatchRequest"), body)).toEqual([]);
+    },
+  );
 
   it("together use every schema and every alternative of the agent bodies", () => {
     const used = new Set<string>();
@@ -78,19 +82,23 @@ describe("agent fixtures", () => {
 });
 
 describe("wrong agent configs", () => {
-  it.each(wrongConfigs.map((c) => [c.name, c] as const))("refuses %s before sending, naming the path", async (_name, c) => {
-    const { sent, bolna } = recordingClient();
-    const call = c.operationId === "createAgent" ? bolna.createAgent(c.body as AgentRequest) : bolna.patchAgent(c.body as never);
-    const error = await call.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(BolnaInputError);
-    expect((error as BolnaInputError).field).toBe(c.path);
-    expect((error as BolnaInputError).message).toContain(`\`${c.path}\``);
-    expect((error as BolnaInputError).message).toMatch(c.message);
-    expect(sent, "nothing sent").toEqual([]);
-  });
+  it.each(wrongConfigs.map((c) => [c.name, c] as const))(
+    "refuses %s before sending, naming the path",
+    async (_name, c) => {
+      const { sent, bolna } = recordingClient();
+      const call =
+        c.operationId === "createAgent" ? bolna.createAgent(c.body as AgentRequest) : bolna.patchAgent(c.body as never);
+      const error = await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BolnaInputError);
+      expect((error as BolnaInputError).field).toBe(c.path);
+      expect((error as BolnaInputError).message).toContain(`\`${c.path}\``);
+      expect((error as BolnaInputError).message).toMatch(c.message);
+      expect(sent, "nothing sent").toEqual([]);
+    },
+  );
 
   it("refuses an unknown top-level argument by name", async () => {
     const { sent, bolna } = recordingClient();
@@ -115,12 +123,21 @@ describe("the client's validator agrees with Ajv on the normalized request schem
   ajv.addVocabulary(["components"]);
   ajv.addSchema({ $id: "request-bodies.json", components: { schemas: requestComponentSchemas } });
   const rebase = (schema: unknown): object =>
-    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"request-bodies.json#/components/schemas/'));
-  const validators = Object.fromEntries(Object.entries(requestBodySchemas).map(([id, schema]) => [id, ajv.compile(rebase(schema))]));
+    JSON.parse(
+      JSON.stringify(schema).replaceAll('"#/components/schemas/', '"request-bodies.json#/components/schemas/'),
+    );
+  const validators = Object.fromEntries(
+    Object.entries(requestBodySchemas).map(([id, schema]) => [id, ajv.compile(rebase(schema))]),
+  );
 
   const bodies: Array<[string, string, unknown, boolean]> = [
     ...agents.map(([name, agent]): [string, string, unknown, boolean] => [name, "createAgent", agent, true]),
-    ...patches.map(({ agent_id: _id, ...body }, i): [string, string, unknown, boolean] => [`patch ${i}`, "patchAgent", body, true]),
+    ...patches.map(({ agent_id: _id, ...body }, i): [string, string, unknown, boolean] => [
+      `patch ${i}`,
+      "patchAgent",
+      body,
+      true,
+    ]),
     ...wrongConfigs.map((c): [string, string, unknown, boolean] => {
       const { agent_id: _id, ...body } = c.body;
       return [c.name, c.operationId, body, false];

@@ -12,7 +12,6 @@ import {
   NotFoundError,
   RateLimitError,
   type BolnaClientOptions,
-  type RateLimitBucket,
 } from "../../src/index.js";
 
 const KEY = "bn-test-0123456789abcdef";
@@ -102,7 +101,7 @@ describe("configuration", () => {
   it("refuses rate-limit overrides for unknown buckets or with bad values", () => {
     // Cast: an unknown bucket is already a compile error; this checks the runtime guard for plain JavaScript callers.
     const make = (limits: Record<string, number>) => () =>
-      createBolnaClient({ apiKey: KEY, env: {}, rateLimit: { limits: limits as Record<RateLimitBucket, number> } });
+      createBolnaClient({ apiKey: KEY, env: {}, rateLimit: { limits: limits } });
     expect(make({ "agent-execution": 100 })).toThrow(/Unknown rate-limit bucket "agent-execution".*agent-executions/);
     expect(make({ call: 0 })).toThrow(ConfigurationError);
     expect(make({ call: 250, default: Infinity })).not.toThrow();

@@ -18,7 +18,9 @@ function samplesByOperation(): Map<string, CodeSample[]> {
   const spec = structuredClone(bundledSpec) as Record<string, never>;
   addCodeSamples(spec);
   const samples = new Map<string, CodeSample[]>();
-  for (const item of Object.values(spec["paths"] as unknown as Record<string, Record<string, Record<string, unknown>>>)) {
+  for (const item of Object.values(
+    spec["paths"] as unknown as Record<string, Record<string, Record<string, unknown>>>,
+  )) {
     for (const operation of Object.values(item)) {
       if (typeof operation["operationId"] === "string") {
         samples.set(operation["operationId"], operation["x-codeSamples"] as CodeSample[]);
@@ -42,7 +44,7 @@ describe("API reference code samples", () => {
   });
 
   it("writes example values as TypeScript literals", () => {
-    expect(literal({ a: 1, "b-c": [true, null], d: "x\"y" })).toBe('{ a: 1, "b-c": [true, null], d: "x\\"y" }');
+    expect(literal({ a: 1, "b-c": [true, null], d: 'x"y' })).toBe('{ a: 1, "b-c": [true, null], d: "x\\"y" }');
     expect(literal([])).toBe("[]");
     const wide = literal({ text: "a".repeat(80) });
     expect(wide).toBe(`{\n  text: "${"a".repeat(80)}",\n}`);
@@ -55,20 +57,29 @@ describe("API reference code samples", () => {
       for (const [operationId, [sample]] of samples) {
         const file = join(dir, `${operationId}.mts`);
         // The package's own name resolves to its build; the check runs against the sources instead.
-        await writeFile(file, (sample?.source ?? "").replace('"bolna-api-client"', JSON.stringify(join(ROOT, "src/index.js"))));
+        await writeFile(
+          file,
+          (sample?.source ?? "").replace('"bolna-api-client"', JSON.stringify(join(ROOT, "src/index.js"))),
+        );
         files.push(file);
       }
-      const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      const config = ts.getParsedCommandLineOfConfigFile(
+        join(ROOT, "tsconfig.json"),
+        {},
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+            throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+          },
         },
-      });
+      );
       if (config === undefined) throw new Error("could not read tsconfig.json");
       const program = ts.createProgram(files, { ...config.options, noEmit: true, skipLibCheck: true });
       const problems = ts
         .getPreEmitDiagnostics(program)
-        .map((d) => `${d.file?.fileName.replace(dir, "") ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+        .map(
+          (d) => `${d.file?.fileName.replace(dir, "") ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+        );
       expect(problems).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -18,10 +18,15 @@ describe("parseBolnaDuration", () => {
     expect(parseBolnaDuration(value)).toBeNull();
   });
 
-  it.each(["abc", "-1", "1e3", " 5", "5.", Number.NaN, -3, Number.POSITIVE_INFINITY])("refuses %j with a typed error", (value) => {
-    expect(() => parseBolnaDuration(value)).toThrow(BolnaInputError);
-    expect(() => parseBolnaDuration(value)).toThrow(/^Not a call duration: .*Expected seconds as a number or a numeric string/);
-  });
+  it.each(["abc", "-1", "1e3", " 5", "5.", Number.NaN, -3, Number.POSITIVE_INFINITY])(
+    "refuses %j with a typed error",
+    (value) => {
+      expect(() => parseBolnaDuration(value)).toThrow(BolnaInputError);
+      expect(() => parseBolnaDuration(value)).toThrow(
+        /^Not a call duration: .*Expected seconds as a number or a numeric string/,
+      );
+    },
+  );
 });
 
 describe("durations in webhook deliveries", () => {
@@ -34,18 +39,30 @@ describe("durations in webhook deliveries", () => {
   };
 
   it.each([
-    ["a Twilio busy delivery", { duration: "0.0", provider: "twilio", hangup_by: "Carrier", hangup_provider_code: 3010 }, 0],
+    [
+      "a Twilio busy delivery",
+      { duration: "0.0", provider: "twilio", hangup_by: "Carrier", hangup_provider_code: 3010 },
+      0,
+    ],
     ["a digits string", { duration: "69" }, 69],
     ["an integer, as the current docs print it", { duration: 16 }, 16],
     ["null while the call runs", { duration: null }, null],
   ])("parses %s", (_label, telephony_data, seconds) => {
-    const execution = parseExecutionWebhook({ ...base, telephony_data, transfer_call_data: { duration: telephony_data.duration } });
+    const execution = parseExecutionWebhook({
+      ...base,
+      telephony_data,
+      transfer_call_data: { duration: telephony_data.duration },
+    });
     expect(parseBolnaDuration(execution.telephony_data?.duration)).toBe(seconds);
     expect(parseBolnaDuration(execution.transfer_call_data?.duration)).toBe(seconds);
   });
 
   it("still refuses a duration that is not a number of seconds", () => {
-    expect(() => parseExecutionWebhook({ ...base, telephony_data: { duration: "about a minute" } })).toThrow(/telephony_data\.duration/);
-    expect(() => parseExecutionWebhook({ ...base, telephony_data: { duration: -4 } })).toThrow(/telephony_data\.duration/);
+    expect(() => parseExecutionWebhook({ ...base, telephony_data: { duration: "about a minute" } })).toThrow(
+      /telephony_data\.duration/,
+    );
+    expect(() => parseExecutionWebhook({ ...base, telephony_data: { duration: -4 } })).toThrow(
+      /telephony_data\.duration/,
+    );
   });
 });

@@ -85,7 +85,12 @@ describe("createAPIError", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toContain("[redacted]");
     expect(error.message).not.toContain(FAKE_KEY);
-    const echoes = [{ message: FAKE_KEY }, { detail: [{ loc: ["header"], msg: FAKE_KEY }] }, { error: FAKE_KEY }, FAKE_KEY];
+    const echoes = [
+      { message: FAKE_KEY },
+      { detail: [{ loc: ["header"], msg: FAKE_KEY }] },
+      { error: FAKE_KEY },
+      FAKE_KEY,
+    ];
     for (const status of [400, 401, 403, 404, 422, 429, 500]) {
       for (const body of echoes) {
         const echoing = createAPIError(new Response(null, { status }), body, withKey);
@@ -100,7 +105,11 @@ describe("readErrorMessage", () => {
   it.each<[string, unknown, string | undefined]>([
     ["{error:int, message}", { error: 1001, message: "agent_id is required" }, "agent_id is required"],
     ["{message}", { message: "Access denied" }, "Access denied"],
-    ["{message, details}", { message: "Concurrency limit exceeded", details: { max: 2 } }, "Concurrency limit exceeded"],
+    [
+      "{message, details}",
+      { message: "Concurrency limit exceeded", details: { max: 2 } },
+      "Concurrency limit exceeded",
+    ],
     ["{detail: string}", { detail: "Unrecognized access token" }, "Unrecognized access token"],
     [
       "{detail: FastAPI list}",

@@ -47,7 +47,10 @@ function expectExactlyOnce(actual: ReadonlyArray<{ id: string }>): void {
   const ids = actual.map((record) => record.id);
   expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
   const wanted = new Set(expectedIds);
-  expect(ids.filter((id) => !wanted.has(id)), "records outside the range").toEqual([]);
+  expect(
+    ids.filter((id) => !wanted.has(id)),
+    "records outside the range",
+  ).toEqual([]);
   expect(ids.length).toBe(expectedIds.length);
 }
 
@@ -203,8 +206,14 @@ describe("exportExecutions against a faulty server", () => {
       expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
       const existing = dataset.listingOrder(LIVE_FROM, LIVE_TO).map((index) => dataset.id(index));
       const got = new Set(ids);
-      expect(existing.filter((id) => !got.has(id)), "existing records never yielded").toEqual([]);
-      expect(ids.filter((id) => !existing.includes(id) && !isCreatedCall(id)), "unknown records").toEqual([]);
+      expect(
+        existing.filter((id) => !got.has(id)),
+        "existing records never yielded",
+      ).toEqual([]);
+      expect(
+        ids.filter((id) => !existing.includes(id) && !isCreatedCall(id)),
+        "unknown records",
+      ).toEqual([]);
       const { stats } = server;
       expect(stats.inserted).toBeGreaterThan(50);
       // Of the requests the outage did not answer, about 10% got a random fault.

@@ -52,7 +52,8 @@ async function expectResumable(outcome: Outcome, listing: StatefulListing, recor
   expect(checkpoint.recordsYielded).toBe(outcome.got.length);
   const saved = JSON.parse(JSON.stringify(checkpoint)) as ExportCheckpoint;
   const rest: FakeExecution[] = [];
-  for await (const record of exportExecutions<FakeExecution>(listing.listPage, { ...options, resume: saved })) rest.push(record);
+  for await (const record of exportExecutions<FakeExecution>(listing.listPage, { ...options, resume: saved }))
+    rest.push(record);
   const ids = [...outcome.got, ...rest].map((record) => record.id);
   expect(ids.length - new Set(ids).size, "records yielded twice").toBe(0);
   expect([...ids].sort()).toEqual(records.map((record) => record.id).sort());
@@ -114,7 +115,13 @@ describe("exportExecutions against a lying listing", () => {
         created_at: naiveMicros(Math.floor(to - ((to - from) * (n + 0.5)) / query.page_size)),
         status: "completed",
       }));
-      return { page_number: query.page_number, page_size: query.page_size, total: 100 * query.page_size, has_more: true, data };
+      return {
+        page_number: query.page_number,
+        page_size: query.page_size,
+        total: 100 * query.page_size,
+        has_more: true,
+        data,
+      };
     };
     const outcome = await exportFrom(inventing);
     expect(outcome.error).toBeInstanceOf(ExportError);

@@ -40,7 +40,9 @@ async function run(scenario: Scenario): Promise<Result> {
     onRequest: (n, _query, l) => scenario.change?.(n, l),
   });
   const now = Date.now() + (scenario.skewMs ?? 0);
-  const pre = listing.fill(scenario.records ?? 1_500, now - 10 * DAY, now - MINUTE, (n) => (n % 4 === 0 ? "failed" : "completed"));
+  const pre = listing.fill(scenario.records ?? 1_500, now - 10 * DAY, now - MINUTE, (n) =>
+    n % 4 === 0 ? "failed" : "completed",
+  );
   const options: ExportExecutionsOptions = {
     agent_id: "agent-1",
     from: new Date(Date.now() - 11 * DAY),
@@ -65,9 +67,15 @@ function expectGuarantee(result: Result, keep: (record: FakeExecution) => boolea
   const inRange = (record: FakeExecution) => Date.parse(`${record.created_at}Z`) <= Date.parse(result.to);
   const wanted = result.pre.filter((record) => keep(record) && inRange(record) && !listing.removed.has(record.id));
   const got = new Set(ids);
-  expect(wanted.filter((record) => !got.has(record.id)), "pre-existing records never yielded").toEqual([]);
+  expect(
+    wanted.filter((record) => !got.has(record.id)),
+    "pre-existing records never yielded",
+  ).toEqual([]);
   const known = new Set([...result.pre.map((record) => record.id), ...listing.created]);
-  expect(ids.filter((id) => !known.has(id)), "records that are neither pre-existing nor created").toEqual([]);
+  expect(
+    ids.filter((id) => !known.has(id)),
+    "records that are neither pre-existing nor created",
+  ).toEqual([]);
 }
 
 describe("exportExecutions while the listing changes", () => {
@@ -128,7 +136,11 @@ describe("exportExecutions while the listing changes", () => {
   });
 
   it("everything at once: inserts, re-runs in last-run order, deletes, a skewed clock; at several concurrencies", async () => {
-    for (const [concurrency, skewMs] of [[1, 2 * MINUTE], [4, -2 * MINUTE], [16, 0]] as const) {
+    for (const [concurrency, skewMs] of [
+      [1, 2 * MINUTE],
+      [4, -2 * MINUTE],
+      [16, 0],
+    ] as const) {
       const result = await run({
         order: "last-run",
         skewMs,

@@ -89,7 +89,11 @@ function hourly(listing: StatefulListing): FakeExecution[] {
 }
 
 const failure = (status = 503) =>
-  createAPIError(new Response(null, { status }), { message: "flaky" }, { method: "GET", url: "https://api.bolna.ai/x" });
+  createAPIError(
+    new Response(null, { status }),
+    { message: "flaky" },
+    { method: "GET", url: "https://api.bolna.ai/x" },
+  );
 
 describe("exportExecutions: what it reads", () => {
   it("yields every record of a multi-window range once: from, to and the window boundary included, 1 µs outside not", async () => {
@@ -99,15 +103,23 @@ describe("exportExecutions: what it reads", () => {
     listing.add(Date.parse(TO) * 1000 + 1);
     const got = await collect(exportExecutions<FakeExecution>(instrument(listing).listPage, options()));
     expect(inside.map((r) => r.created_at)).toContain("2026-01-08T00:00:00.000000");
-    expectExactlyOnce(got, inside.map((r) => r.id));
+    expectExactlyOnce(
+      got,
+      inside.map((r) => r.id),
+    );
   });
 
   it("asks page 1 of windows of at most 7 days, with the agent, the page size and the filters", async () => {
     const listing = new StatefulListing();
     const records = hourly(listing);
     const api = instrument(listing);
-    const got = await collect(exportExecutions<FakeExecution>(api.listPage, options({ status: "failed", pageSize: 20 })));
-    expectExactlyOnce(got, records.filter((r) => r.status === "failed").map((r) => r.id));
+    const got = await collect(
+      exportExecutions<FakeExecution>(api.listPage, options({ status: "failed", pageSize: 20 })),
+    );
+    expectExactlyOnce(
+      got,
+      records.filter((r) => r.status === "failed").map((r) => r.id),
+    );
     expect(api.requests.length).toBeGreaterThan(2);
     for (const { query } of api.requests) {
       expect(query).toMatchObject({ agent_id: AGENT, status: "failed", page_number: 1, page_size: 20 });
@@ -125,8 +137,13 @@ describe("exportExecutions: what it reads", () => {
       ...Array.from({ length: 130 }, () => listing.add(instant)),
       ...Array.from({ length: 120 }, (_, n) => listing.add(instant + 5_000 + (n % 999) + 1)),
     ];
-    const got = await collect(exportExecutions<FakeExecution>(instrument(listing).listPage, options({ concurrency: 3 })));
-    expectExactlyOnce(got, records.map((r) => r.id));
+    const got = await collect(
+      exportExecutions<FakeExecution>(instrument(listing).listPage, options({ concurrency: 3 })),
+    );
+    expectExactlyOnce(
+      got,
+      records.map((r) => r.id),
+    );
   });
 
   it("refuses bad options before sending anything", () => {
@@ -178,7 +195,10 @@ describe("exportExecutions: parallelism and bounds", () => {
     for (const concurrency of [1, 4]) {
       const api = instrument(listing);
       const got = await collect(exportExecutions<FakeExecution>(api.listPage, options({ to: BOUNDARY, concurrency })));
-      expectExactlyOnce(got, records.map((r) => r.id));
+      expectExactlyOnce(
+        got,
+        records.map((r) => r.id),
+      );
       expect(api.maxInFlight).toBe(concurrency);
       // 3 000 records are 60 full pages; splitting the range costs a few partly filled ones.
       expect(api.requests.length).toBeLessThanOrEqual(66);
@@ -246,14 +266,21 @@ describe("exportExecutions: failures and resume", () => {
     const { checkpoint, cause, message } = error as ExportError;
     expect(cause).toMatchObject({ status: 502 });
     expect(message).toContain(`Export stopped after ${first.length} records (at page 1 of`);
-    expect(checkpoint).toMatchObject({ version: 2, recordsYielded: first.length, plan: { agent_id: AGENT, from: FROM, to: TO } });
+    expect(checkpoint).toMatchObject({
+      version: 2,
+      recordsYielded: first.length,
+      plan: { agent_id: AGENT, from: FROM, to: TO },
+    });
     expect(first.length).toBeGreaterThan(0);
 
     broken = false;
     const saved = JSON.parse(JSON.stringify(checkpoint)) as ExportCheckpoint;
     const resumed = exportExecutions<FakeExecution>(listPage, { agent_id: AGENT, from: FROM, resume: saved });
     const second = await collect(resumed);
-    expectExactlyOnce([...first, ...second], records.map((r) => r.id));
+    expectExactlyOnce(
+      [...first, ...second],
+      records.map((r) => r.id),
+    );
     expect(resumed.checkpoint).toMatchObject({ recordsYielded: records.length, remaining: [] });
   });
 
@@ -273,7 +300,10 @@ describe("exportExecutions: failures and resume", () => {
       if (taken < 137) break;
       expect(runs).toBeLessThan(20);
     }
-    expectExactlyOnce(got, records.map((r) => r.id));
+    expectExactlyOnce(
+      got,
+      records.map((r) => r.id),
+    );
     expect(resume?.recordsYielded).toBe(records.length);
   });
 
@@ -319,7 +349,8 @@ describe("exportExecutions: the caller's signal", () => {
     const controller = new AbortController();
     let sent = 0;
     // Answers the first request, then never answers and never looks at its signal.
-    const listPage: ListExecutionsPage = (query) => (++sent === 1 ? listing.listPage(query) : new Promise(() => undefined));
+    const listPage: ListExecutionsPage = (query) =>
+      ++sent === 1 ? listing.listPage(query) : new Promise(() => undefined);
     const run = exportExecutions<FakeExecution>(listPage, options({ signal: controller.signal, concurrency: 1 }));
     const got: FakeExecution[] = [];
     const ended = (async () => {
@@ -359,13 +390,18 @@ describe("exportExecutions: progress", () => {
     const listing = new StatefulListing();
     const records = listing.fill(900, Date.parse(FROM), Date.parse(TO));
     const reports: ExportProgress[] = [];
-    const got = await collect(exportExecutions(instrument(listing).listPage, options({ onProgress: (p) => reports.push(p) })));
+    const got = await collect(
+      exportExecutions(instrument(listing).listPage, options({ onProgress: (p) => reports.push(p) })),
+    );
     expect(got).toHaveLength(records.length);
     const last = reports.at(-1) as ExportProgress;
     expect(last.overall).toMatchObject({ windowsDone: 2, windowCount: 2, recordsDone: 900, recordsTotalKnown: 900 });
     expect(last.overall.pagesDone).toBe(reports.length);
     const before = records.filter((r) => Date.parse(`${r.created_at}Z`) < Date.parse(BOUNDARY)).length;
-    for (const [index, from, to, count] of [[0, FROM, BOUNDARY, before], [1, BOUNDARY, TO, 900 - before]] as const) {
+    for (const [index, from, to, count] of [
+      [0, FROM, BOUNDARY, before],
+      [1, BOUNDARY, TO, 900 - before],
+    ] as const) {
       const final = reports.filter((p) => p.window.index === index).at(-1) as ExportProgress;
       expect(final.window).toMatchObject({ from, to, recordsDone: count, pagesTotal: final.window.pagesDone });
     }

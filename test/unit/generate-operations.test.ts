@@ -83,13 +83,17 @@ describe("SpecError refusals", () => {
   });
 
   it("a path parameter and a body property with the same name", () => {
-    const body = { content: { "application/json": { schema: { type: "object", properties: { id: { type: "string" } } } } } };
+    const body = {
+      content: { "application/json": { schema: { type: "object", properties: { id: { type: "string" } } } } },
+    };
     expect(refusal(specWith({ requestBody: body }))).toBe("GET /things/{id}: argument name id is used twice");
   });
 
   it("request bodies it cannot send", () => {
     const xml = { content: { "application/xml": { schema: { type: "object" } } } };
-    expect(refusal(specWith({ requestBody: xml }))).toBe("GET /things/{id}: unsupported request media type application/xml");
+    expect(refusal(specWith({ requestBody: xml }))).toBe(
+      "GET /things/{id}: unsupported request media type application/xml",
+    );
     const two = { content: { "application/json": { schema: {} }, "multipart/form-data": { schema: {} } } };
     expect(refusal(specWith({ requestBody: two }))).toBe("GET /things/{id}: exactly one request media type expected");
     const form = { content: { "multipart/form-data": { schema: { type: "object" } } } };
@@ -102,9 +106,15 @@ describe("SpecError refusals", () => {
     const param = (ref: string) => specWith({ parameters: [{ $ref: ref }] });
     expect(refusal(param("other.yaml#/Thing"))).toBe("unexpected non-local $ref other.yaml#/Thing in the bundle");
     expect(refusal(param("#/components/parameters/Missing"))).toBe("unresolvable $ref #/components/parameters/Missing");
-    const cycle = specWith({ parameters: [{ $ref: "#/components/parameters/A" }] }, {}, {
-      components: { parameters: { A: { $ref: "#/components/parameters/B" }, B: { $ref: "#/components/parameters/A" } } },
-    });
+    const cycle = specWith(
+      { parameters: [{ $ref: "#/components/parameters/A" }] },
+      {},
+      {
+        components: {
+          parameters: { A: { $ref: "#/components/parameters/B" }, B: { $ref: "#/components/parameters/A" } },
+        },
+      },
+    );
     expect(refusal(cycle)).toMatch(/^\$ref cycle at #\/components\/parameters\/[AB]$/);
   });
 

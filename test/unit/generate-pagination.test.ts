@@ -44,7 +44,13 @@ const valid = { request: { page: "page", size: "size" }, response: { items: "row
 describe("x-bolna-pagination in the generator", () => {
   it("reads a valid declaration into the runtime's rule", () => {
     const [op] = readOperations(specWith(valid));
-    expect(op?.meta.pagination).toEqual({ pageParam: "page", sizeParam: "size", items: "rows", hasMore: "more", position: { page: "at" } });
+    expect(op?.meta.pagination).toEqual({
+      pageParam: "page",
+      sizeParam: "size",
+      items: "rows",
+      hasMore: "more",
+      position: { page: "at" },
+    });
   });
 
   it("reads an envelope with nothing but its records", () => {
@@ -54,14 +60,42 @@ describe("x-bolna-pagination in the generator", () => {
 
   it.each([
     ["a missing request part", { response: valid.response }, /needs `request` and `response` objects/],
-    ["an unknown key", { ...valid, response: { ...valid.response, cursor: "c" } }, /takes string values for items, has_more, page, offset, limit only/],
-    ["a page parameter the operation does not have", { ...valid, request: { page: "p", size: "size" } }, /request\.page must name an integer query parameter/],
-    ["a string query parameter as the page size", { ...valid, request: { page: "page", size: "q" } }, /request\.size must name an integer query parameter/],
+    [
+      "an unknown key",
+      { ...valid, response: { ...valid.response, cursor: "c" } },
+      /takes string values for items, has_more, page, offset, limit only/,
+    ],
+    [
+      "a page parameter the operation does not have",
+      { ...valid, request: { page: "p", size: "size" } },
+      /request\.page must name an integer query parameter/,
+    ],
+    [
+      "a string query parameter as the page size",
+      { ...valid, request: { page: "page", size: "q" } },
+      /request\.size must name an integer query parameter/,
+    ],
     ["no items", { ...valid, response: { has_more: "more" } }, /needs response\.items/],
-    ["items that are not an array", { ...valid, response: { items: "more" } }, /response\.items must name a property of type array/],
-    ["has_more that is not a boolean", { ...valid, response: { items: "rows", has_more: "at" } }, /response\.has_more must name a property of type boolean/],
-    ["an offset without a limit", { ...valid, response: { items: "rows", offset: "skip" } }, /needs response\.offset and response\.limit together/],
-    ["both a page echo and an offset", { ...valid, response: { items: "rows", page: "at", offset: "skip", limit: "at" } }, /not both/],
+    [
+      "items that are not an array",
+      { ...valid, response: { items: "more" } },
+      /response\.items must name a property of type array/,
+    ],
+    [
+      "has_more that is not a boolean",
+      { ...valid, response: { items: "rows", has_more: "at" } },
+      /response\.has_more must name a property of type boolean/,
+    ],
+    [
+      "an offset without a limit",
+      { ...valid, response: { items: "rows", offset: "skip" } },
+      /needs response\.offset and response\.limit together/,
+    ],
+    [
+      "both a page echo and an offset",
+      { ...valid, response: { items: "rows", page: "at", offset: "skip", limit: "at" } },
+      /not both/,
+    ],
   ])("refuses %s", (_label, pagination, message) => {
     expect(() => readOperations(specWith(pagination))).toThrow(message);
   });

@@ -53,10 +53,14 @@ describe("validateJsonSchema: the keywords of strict request bodies", () => {
     expect(paths({ not: { enum: ["a", "b"] } }, "a")).toEqual(['$ must not be one of "a", "b"']);
     expect(paths({ not: { type: "string" } }, "a")).toEqual(["$ matches a shape that is not allowed here"]);
     const router = { contains: { required: ["kind"], properties: { kind: { const: "fallback" } } } };
-    expect(paths(router, [{ kind: "rule" }])).toEqual(['$ must contain at least one item that has `kind` equal "fallback"']);
+    expect(paths(router, [{ kind: "rule" }])).toEqual([
+      '$ must contain at least one item that has `kind` equal "fallback"',
+    ]);
     expect(paths(router, [{ kind: "rule" }, { kind: "fallback" }])).toEqual([]);
     const prompts = { propertyNames: { pattern: "^task_[1-9]$" }, minProperties: 1, maxProperties: 2 };
-    expect(paths(prompts, { task1: 1 })).toEqual(['$.task1 is not an allowed key here (the key must match ^task_[1-9]$, got "task1")']);
+    expect(paths(prompts, { task1: 1 })).toEqual([
+      '$.task1 is not an allowed key here (the key must match ^task_[1-9]$, got "task1")',
+    ]);
     expect(paths(prompts, {})).toEqual(["$ must have at least 1 entries"]);
     expect(paths(prompts, { task_1: 1, task_2: 2, task_3: 3 })).toEqual(["$ must have at most 2 entries"]);
   });
@@ -85,9 +89,14 @@ describe("validateJsonSchema: the keywords of strict request bodies", () => {
       properties: { kind: { type: "string" } },
       additionalProperties: true,
     };
-    const union = { oneOf: [closed("voice", { voice_id: { type: "string" } }, ["voice_id"]), closed("text", { body: {} }), other] };
+    const union = {
+      oneOf: [closed("voice", { voice_id: { type: "string" } }, ["voice_id"]), closed("text", { body: {} }), other],
+    };
     // A misspelt key of a known kind is not swallowed by the catch-all, and the message names the key.
-    expect(paths(union, { kind: "voice", voice_idd: "x" })).toEqual(["$.voice_id is required", '$.voice_idd is not allowed here (did you mean "voice_id"?)']);
+    expect(paths(union, { kind: "voice", voice_idd: "x" })).toEqual([
+      "$.voice_id is required",
+      '$.voice_idd is not allowed here (did you mean "voice_id"?)',
+    ]);
     expect(paths(union, { kind: "video", anything: 1 })).toEqual([]);
     const closedOnly = { oneOf: [closed("voice", {}), closed("text", {})] };
     expect(paths(closedOnly, { kind: "vioce" })).toEqual(['$.kind must be one of "voice", "text"; got "vioce"']);

@@ -18,8 +18,12 @@ interface Line {
 
 function spyLogger(): { logger: Logger; lines: Line[] } {
   const lines: Line[] = [];
-  const record = (level: keyof Logger) => (message: string, details?: LogDetails) => void lines.push({ level, message, details });
-  return { lines, logger: { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") } };
+  const record = (level: keyof Logger) => (message: string, details?: LogDetails) =>
+    void lines.push({ level, message, details });
+  return {
+    lines,
+    logger: { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") },
+  };
 }
 
 /** Answers with the statuses in `statuses`, one per request (the last one repeats), echoing the bearer token. */
@@ -43,11 +47,20 @@ describe("attempt lines", () => {
     await bolna.getAgent({ agent_id: AGENT });
     expect(lines.map((line) => line.level)).toEqual(["info", "debug"]);
     const [retry, done] = lines.map((line) => line.details);
-    expect(retry).toMatchObject({ method: "GET", path: `/v2/agent/${AGENT}`, status: 503, attempt: 1, maxAttempts: 3, retryInMs: 0 });
+    expect(retry).toMatchObject({
+      method: "GET",
+      path: `/v2/agent/${AGENT}`,
+      status: 503,
+      attempt: 1,
+      maxAttempts: 3,
+      retryInMs: 0,
+    });
     expect(done).toMatchObject({ method: "GET", path: `/v2/agent/${AGENT}`, status: 200, attempt: 2, maxAttempts: 3 });
     expect(done).not.toHaveProperty("retryInMs");
     for (const line of lines) expect(line.details?.durationMs).toBeGreaterThanOrEqual(0);
-    expect(lines[0]?.message).toMatch(new RegExp(`^bolna: GET /v2/agent/${AGENT} attempt 1/3 → 503 in \\d+ ms; retrying in 0 ms$`));
+    expect(lines[0]?.message).toMatch(
+      new RegExp(`^bolna: GET /v2/agent/${AGENT} attempt 1/3 → 503 in \\d+ ms; retrying in 0 ms$`),
+    );
   });
 
   it("reports the backoff the transport actually waits", async () => {
@@ -82,9 +95,16 @@ describe("attempt lines", () => {
     ]);
 
     const quiet = spyLogger();
-    const offline = client({ logger: quiet.logger, logLevel: "error", maxRetries: 0, fetch: () => Promise.reject(new TypeError("offline")) });
+    const offline = client({
+      logger: quiet.logger,
+      logLevel: "error",
+      maxRetries: 0,
+      fetch: () => Promise.reject(new TypeError("offline")),
+    });
     await expect(offline.getCurrentUser()).rejects.toThrow(/offline/);
-    expect(quiet.lines.map((line) => [line.level, line.details?.failure])).toEqual([["error", expect.stringMatching(/offline/)]]);
+    expect(quiet.lines.map((line) => [line.level, line.details?.failure])).toEqual([
+      ["error", expect.stringMatching(/offline/)],
+    ]);
   });
 
   it("writes nothing by default", async () => {
@@ -99,7 +119,9 @@ describe("never the key", () => {
     const { logger, lines } = spyLogger();
     const bolna = client({ logger, logLevel: "debug", logBodies: true, fetch: echoingServer([500, 200]) });
     // A request body carrying the key (a caller's mistake) is redacted as well.
-    await bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "+10123456789", user_data: { note: KEY } }).catch(() => undefined);
+    await bolna
+      .makeCall({ agent_id: AGENT, recipient_phone_number: "+10123456789", user_data: { note: KEY } })
+      .catch(() => undefined);
     expect(lines[0]?.details?.requestBody).toContain("[redacted]");
     await bolna.getAgent({ agent_id: AGENT });
     const written = JSON.stringify(lines);
@@ -125,7 +147,14 @@ describe("configuration", () => {
     const fromEnv = createBolnaClient({ apiKey: KEY, env: { BOLNA_LOG: " DEBUG " }, rateLimit: false, logger, fetch });
     await fromEnv.getAgent({ agent_id: AGENT });
     expect(lines).toHaveLength(1);
-    const silenced = createBolnaClient({ apiKey: KEY, env: { BOLNA_LOG: "debug" }, rateLimit: false, logger, fetch, logLevel: "off" });
+    const silenced = createBolnaClient({
+      apiKey: KEY,
+      env: { BOLNA_LOG: "debug" },
+      rateLimit: false,
+      logger,
+      fetch,
+      logLevel: "off",
+    });
     await silenced.getAgent({ agent_id: AGENT });
     expect(lines).toHaveLength(1);
   });
@@ -134,10 +163,12 @@ describe("configuration", () => {
     expect(() => createBolnaClient({ apiKey: KEY, env: { BOLNA_LOG: "verbose" } })).toThrow(
       new ConfigurationError('BOLNA_LOG must be one of off, error, warn, info, debug; got "verbose".'),
     );
-    expect(() => createBolnaClient({ apiKey: KEY, env: {}, logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
-    expect(() => createBolnaClient({ apiKey: KEY, env: {}, logLevel: "debug", logger: { debug() {} } as never })).toThrow(
-      /info is missing/,
+    expect(() => createBolnaClient({ apiKey: KEY, env: {}, logLevel: "loud" as never })).toThrow(
+      /logLevel must be one of/,
     );
+    expect(() =>
+      createBolnaClient({ apiKey: KEY, env: {}, logLevel: "debug", logger: { debug() {} } as never }),
+    ).toThrow(/info is missing/);
   });
 });
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { parseBolnaTimestamp } from "../../src/extensions/datetime.js";
 import { createExecutionsListing, EXAMPLE_EXECUTIONS_AGE_MS, isExecutionsListing } from "../../src/mock/executions.js";
 
-const SPEC: unknown = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../src/generated/openapi.json"), "utf8"));
+const SPEC: unknown = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, "../../src/generated/openapi.json"), "utf8"),
+);
 const STARTED = Date.parse("2026-11-28T12:00:00Z");
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -45,7 +45,13 @@ describe("the offset envelope {data, total, limit, offset, has_more}", () => {
     has_more: boolean;
   }
   const shape: EnvelopeShape = { items: "data", hasMore: "has_more", position: { offset: "offset", limit: "limit" } };
-  const at = (offset: number, data: Rec[], has_more: boolean): OffsetPage => ({ data, total: 5, limit: 2, offset, has_more });
+  const at = (offset: number, data: Rec[], has_more: boolean): OffsetPage => ({
+    data,
+    total: 5,
+    limit: 2,
+    offset,
+    has_more,
+  });
 
   it("is how the spec describes listViolations", () => {
     const { pageParam, sizeParam, ...envelope } = operationMetadata.listViolations.pagination;
@@ -65,7 +71,9 @@ describe("the offset envelope {data, total, limit, offset, has_more}", () => {
     const s = server({ 1: at(0, [rec(1), rec(2)], true), 2: at(8, [rec(9)], true) });
     const { items, error } = await outcome(new PagePromise<OffsetPage, Rec>(s.fetchPage, { envelope: shape }));
     expect(error).toBeInstanceOf(BolnaError);
-    expect((error as Error).message).toMatch(/^Asked for page 2 but the server answered `offset` 8 \(at `limit` 2, page 2 starts at 2\)/);
+    expect((error as Error).message).toMatch(
+      /^Asked for page 2 but the server answered `offset` 8 \(at `limit` 2, page 2 starts at 2\)/,
+    );
     expect(items.map((r) => r.id)).toEqual(["r1", "r2"]);
   });
 

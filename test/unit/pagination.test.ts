@@ -88,7 +88,9 @@ describe("PagePromise", () => {
       for await (const item of new PagePromise(server.fetchPage)) seen.push(item.n);
     })().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BolnaError);
-    expect((error as Error).message).toMatch(/^Asked for page 2 but the server answered page 5; stopping instead of skipping/);
+    expect((error as Error).message).toMatch(
+      /^Asked for page 2 but the server answered page 5; stopping instead of skipping/,
+    );
     expect(seen, "nothing of the misplaced page is yielded").toEqual([1, 2]);
     expect(server.requests).toEqual([1, 2]);
   });
@@ -131,7 +133,9 @@ describe("PagePromise", () => {
 
   it("stops at once when the server answers the same page number again (a stateless mock)", async () => {
     const server = fakeServer({ 1: page(1, [rec(1)], true), 2: page(1, [rec(1)], true) });
-    await expect(collect(new PagePromise(server.fetchPage))).rejects.toThrow(/^Asked for page 2 but the server answered page 1;/);
+    await expect(collect(new PagePromise(server.fetchPage))).rejects.toThrow(
+      /^Asked for page 2 but the server answered page 1;/,
+    );
     expect(server.requests).toEqual([1, 2]);
   });
 
@@ -189,7 +193,9 @@ describe("PagePromise", () => {
 
   it("refuses a malformed envelope with a clear error", async () => {
     const broken = async (): Promise<Page> => ({ data: "nope" }) as unknown as Page;
-    await expect(new PagePromise(broken)).rejects.toThrow(/page 1: `data` is not an array, `has_more` is not a boolean/);
+    await expect(new PagePromise(broken)).rejects.toThrow(
+      /page 1: `data` is not an array, `has_more` is not a boolean/,
+    );
   });
 
   it("rejects the awaited page with the request's error", async () => {

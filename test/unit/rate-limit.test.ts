@@ -96,7 +96,14 @@ describe("createRateLimiter", () => {
     expect(grants.map((g) => g.id)).toEqual(["x1", "x2", "w1", "w2"]);
     void take("late", "b", 2); // there is room at t=1000 only for w3's turn first
     await clock.advanceTo(3000);
-    expect(grants.map((g) => `${g.id}@${g.at}`)).toEqual(["x1@0", "x2@0", "w1@1000", "w2@1000", "w3@2000", "late@2000"]);
+    expect(grants.map((g) => `${g.id}@${g.at}`)).toEqual([
+      "x1@0",
+      "x2@0",
+      "w1@1000",
+      "w2@1000",
+      "w3@2000",
+      "late@2000",
+    ]);
   });
 
   it("rejects an aborted waiter at once with the signal's reason and gives its place to the next", async () => {
@@ -211,7 +218,12 @@ describe("createRateLimiter", () => {
       }
     }
     expect(grants).toHaveLength(60);
-    expect(maxGrantsInAnyWindow(arrivals.sort((a, b) => a - b), WINDOW)).toBe(LIMIT);
+    expect(
+      maxGrantsInAnyWindow(
+        arrivals.sort((a, b) => a - b),
+        WINDOW,
+      ),
+    ).toBe(LIMIT);
   });
 
   it("waits out a short window with real timers", async () => {

@@ -24,11 +24,24 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function storageAndApi(apiAnswer: (storageUrl: string) => { status: number; headers?: Record<string, string>; body?: string }) {
-  const storage = await startFaultServer(() => ({ status: 200, headers: { "content-type": "audio/mpeg" }, body: AUDIO }));
+async function storageAndApi(
+  apiAnswer: (storageUrl: string) => { status: number; headers?: Record<string, string>; body?: string },
+) {
+  const storage = await startFaultServer(() => ({
+    status: 200,
+    headers: { "content-type": "audio/mpeg" },
+    body: AUDIO,
+  }));
   const api = await startFaultServer(() => apiAnswer(storage.url));
   servers.push(storage, api);
-  const bolna = createBolnaClient({ apiKey: KEY, baseUrl: api.url, env: {}, rateLimit: false, maxRetries: 0, headers: { "X-Team": "ops" } });
+  const bolna = createBolnaClient({
+    apiKey: KEY,
+    baseUrl: api.url,
+    env: {},
+    rateLimit: false,
+    maxRetries: 0,
+    headers: { "X-Team": "ops" },
+  });
   return { storage, api, bolna };
 }
 
@@ -62,10 +75,16 @@ describe("downloadRecording", () => {
   });
 
   it("returns the API's own answer when it serves the audio instead of redirecting", async () => {
-    const { storage, bolna } = await storageAndApi(() => ({ status: 200, headers: { "content-type": "audio/mpeg" }, body: "ID3-bytes" }));
+    const { storage, bolna } = await storageAndApi(() => ({
+      status: 200,
+      headers: { "content-type": "audio/mpeg" },
+      body: "ID3-bytes",
+    }));
     expect(await (await downloadRecording(bolna, { execution_id: EXECUTION })).text()).toBe("ID3-bytes");
     expect(storage.requests).toHaveLength(0);
-    await expect(getRecordingUrl(bolna, { execution_id: EXECUTION })).rejects.toThrow(/served the recording itself \(HTTP 200\)/);
+    await expect(getRecordingUrl(bolna, { execution_id: EXECUTION })).rejects.toThrow(
+      /served the recording itself \(HTTP 200\)/,
+    );
   });
 
   it("reports a storage refusal with the host and status, never the signed URL or the key", async () => {
@@ -98,7 +117,11 @@ describe("getRecordingUrl", () => {
   });
 
   it("surfaces an API error status as its typed error", async () => {
-    const { bolna } = await storageAndApi(() => ({ status: 404, headers: { "content-type": "application/json" }, body: '{"detail":"Not Found"}' }));
+    const { bolna } = await storageAndApi(() => ({
+      status: 404,
+      headers: { "content-type": "application/json" },
+      body: '{"detail":"Not Found"}',
+    }));
     const error = await getRecordingUrl(bolna, { execution_id: EXECUTION }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toContain(`GET /recordings/call/${EXECUTION}`);
@@ -106,7 +129,9 @@ describe("getRecordingUrl", () => {
 
   it("refuses a redirect without a Location", async () => {
     const { bolna } = await storageAndApi(() => ({ status: 302 }));
-    await expect(getRecordingUrl(bolna, { execution_id: EXECUTION })).rejects.toThrow("The API redirected without a Location header (HTTP 302).");
+    await expect(getRecordingUrl(bolna, { execution_id: EXECUTION })).rejects.toThrow(
+      "The API redirected without a Location header (HTTP 302).",
+    );
   });
 
   it("refuses a redirect from https down to plain http, and one to another scheme", async () => {
@@ -126,7 +151,9 @@ describe("getRecordingUrl", () => {
         fetched.push(request.url);
         return new Response("audio");
       };
-      const error = await downloadRecording(bolna, { execution_id: EXECUTION }, { fetch: storageFetch }).catch((e: unknown) => e);
+      const error = await downloadRecording(bolna, { execution_id: EXECUTION }, { fetch: storageFetch }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(BolnaError);
       expect((error as Error).message).toMatch(/from https to plain http|only https is followed/);
       expect(fetched, "only the API was asked").toEqual([`https://api.bolna.ai/recordings/call/${EXECUTION}`]);
@@ -144,7 +171,12 @@ describe("getRecordingUrl", () => {
     [{ execution_id: EXECUTION, leg: "agent" as "call" }, "leg"],
   ])("refuses %j before sending anything", async (args, field) => {
     const sent: Request[] = [];
-    const bolna = createBolnaClient({ apiKey: KEY, env: {}, rateLimit: false, fetch: async (r) => (sent.push(r), new Response(null, { status: 302 })) });
+    const bolna = createBolnaClient({
+      apiKey: KEY,
+      env: {},
+      rateLimit: false,
+      fetch: async (r) => (sent.push(r), new Response(null, { status: 302 })),
+    });
     const error = await getRecordingUrl(bolna, args).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BolnaInputError);
     expect((error as BolnaInputError).field).toBe(field);

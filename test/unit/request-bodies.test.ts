@@ -9,7 +9,12 @@ import { strictBodySchemas } from "../../scripts/generate/request-bodies.js";
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const schemas = {
-  Body: { title: "Body", type: "object", required: ["voice"], properties: { voice: ref("Voice"), tags: { type: "array", items: ref("Tag") } } },
+  Body: {
+    title: "Body",
+    type: "object",
+    required: ["voice"],
+    properties: { voice: ref("Voice"), tags: { type: "array", items: ref("Tag") } },
+  },
   Voice: {
     title: "Voice",
     description: "dropped",
@@ -17,7 +22,13 @@ const schemas = {
     properties: { stream: { type: "boolean", default: true } },
     oneOf: [ref("Known"), ref("Other")],
   },
-  Known: { title: "Known", type: "object", unevaluatedProperties: true, required: ["provider"], properties: { provider: { const: "known" } } },
+  Known: {
+    title: "Known",
+    type: "object",
+    unevaluatedProperties: true,
+    required: ["provider"],
+    properties: { provider: { const: "known" } },
+  },
   Other: {
     title: "Other",
     type: "object",
@@ -27,7 +38,13 @@ const schemas = {
     properties: { provider: { type: "string", format: "hostname" } },
   },
   Tag: { allOf: [ref("Named")], title: "Tag", type: "object", properties: { weight: { type: "number" } } },
-  Named: { title: "Named", type: "object", unevaluatedProperties: true, required: ["name"], properties: { name: { type: "string" } } },
+  Named: {
+    title: "Named",
+    type: "object",
+    unevaluatedProperties: true,
+    required: ["name"],
+    properties: { name: { type: "string" } },
+  },
 };
 
 describe("strictBodySchemas", () => {
@@ -73,8 +90,17 @@ describe("strictBodySchemas", () => {
   });
 
   it("refuses a composition it cannot represent", () => {
-    const conflicting = { A: { allOf: [{ type: "object", minProperties: 1 }, { type: "object", minProperties: 2 }] } };
-    expect(() => strictBodySchemas(conflicting, [{ operationId: "op", schema: ref("A") }])).toThrow(/conflicting minProperties/);
+    const conflicting = {
+      A: {
+        allOf: [
+          { type: "object", minProperties: 1 },
+          { type: "object", minProperties: 2 },
+        ],
+      },
+    };
+    expect(() => strictBodySchemas(conflicting, [{ operationId: "op", schema: ref("A") }])).toThrow(
+      /conflicting minProperties/,
+    );
     const disjoint = { A: { allOf: [{ type: "string" }, { type: "object" }] } };
     expect(() => strictBodySchemas(disjoint, [{ operationId: "op", schema: ref("A") }])).toThrow(/no common type/);
   });

@@ -20,7 +20,9 @@ describe("which outcomes are retried", () => {
   });
 
   it("retries a failure without a response on retry-safe routes, elsewhere only one that never left", () => {
-    const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) });
+    const refused = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+    });
     const reset = new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) });
     expect(isRetryableFailure({ kind: "timeout" }, true)).toBe(true);
     expect(isRetryableFailure({ kind: "timeout" }, false)).toBe(false);
@@ -34,13 +36,16 @@ describe("which outcomes are retried", () => {
 
 describe("how long to wait", () => {
   it("backs off 0.5 s × 2ⁿ up to 8 s, capped by maxRetryDelayMs, jitter only shortening it", () => {
-    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffMs(retry, 60_000, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffMs(retry, 60_000, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(backoffMs(3, 1500, () => 0)).toBe(1500);
     expect(backoffMs(0, 60_000, () => 0.999)).toBeGreaterThanOrEqual(375);
   });
 
   it("honours the server's wait up to maxRetryDelayMs, and returns a response asking for longer", () => {
-    const asking = (retryAfter: string): Response => new Response(null, { status: 429, headers: { "retry-after": retryAfter } });
+    const asking = (retryAfter: string): Response =>
+      new Response(null, { status: 429, headers: { "retry-after": retryAfter } });
     expect(retryDelayAfter(asking("2"), false, 0, 60_000, () => 0)).toBe(2000);
     expect(retryDelayAfter(asking("120"), false, 0, 60_000, () => 0)).toBeUndefined();
     expect(retryDelayAfter(new Response(null, { status: 503 }), true, 1, 60_000, () => 0)).toBe(1000);
@@ -68,10 +73,13 @@ describe("parseRetryAfterMs", () => {
     expect(parse({ "retry-after-ms": "soon", "retry-after": "1" })).toBe(1000);
   });
 
-  it.each([{}, { "retry-after": "-1" }, { "retry-after": "later" }, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }, { "retry-after-ms": "-5" }])(
-    "is undefined for %o",
-    (headers) => {
-      expect(parse(headers)).toBeUndefined();
-    },
-  );
+  it.each([
+    {},
+    { "retry-after": "-1" },
+    { "retry-after": "later" },
+    { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" },
+    { "retry-after-ms": "-5" },
+  ])("is undefined for %o", (headers) => {
+    expect(parse(headers)).toBeUndefined();
+  });
 });

@@ -29,7 +29,9 @@ describe("createRouteTable", () => {
   it("answers /sub-accounts/all/usage with its own operation, not the {sub_account_id}/usage template", () => {
     // Both templates match the path; the literal `all` must win, or the limiter and retry policy would use the
     // other operation's metadata (and a raw call would be typed as the other response).
-    expect(match("GET", "https://api.bolna.ai/sub-accounts/all/usage?from=2026-08-01T00:00:00Z")).toBe("listSubAccountsUsage");
+    expect(match("GET", "https://api.bolna.ai/sub-accounts/all/usage?from=2026-08-01T00:00:00Z")).toBe(
+      "listSubAccountsUsage",
+    );
     expect(match("GET", "https://api.bolna.ai/sub-accounts/7d2c4e91/usage")).toBe("getSubAccountUsage");
     expect(match("GET", "https://api.bolna.ai/sub-accounts/all")).toBe("listSubAccounts");
     expect(match("PATCH", "https://api.bolna.ai/sub-accounts/7d2c4e91")).toBe("updateSubAccount");

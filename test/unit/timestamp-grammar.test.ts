@@ -36,11 +36,27 @@ const years = ["2024", "2025", "0000", "1900"];
 const months = ["00", "01", "02", "04", "12", "13"];
 const days = ["00", "01", "28", "29", "30", "31", "32"];
 const separators = ["T", "t", " ", "_", ""];
-const times = ["00:00", "23:59", "24:00", "12:60", "12:30:59", "12:30:60", "12:30:15.1", "12:30:15.123456789", "12:30:15.1234567890", "12:30.5", "7:30"];
+const times = [
+  "00:00",
+  "23:59",
+  "24:00",
+  "12:60",
+  "12:30:59",
+  "12:30:60",
+  "12:30:15.1",
+  "12:30:15.123456789",
+  "12:30:15.1234567890",
+  "12:30.5",
+  "7:30",
+];
 const zones = ["", "Z", "z", "+00:00", "-05:30", "+23:59", "+24:00", "+05:60", "+0530", " UTC"];
 
 const corpus = years.flatMap((y) =>
-  months.flatMap((m) => days.flatMap((d) => separators.flatMap((s) => times.flatMap((t) => zones.map((z) => `${y}-${m}-${d}${s}${t}${z}`))))),
+  months.flatMap((m) =>
+    days.flatMap((d) =>
+      separators.flatMap((s) => times.flatMap((t) => zones.map((z) => `${y}-${m}-${d}${s}${t}${z}`))),
+    ),
+  ),
 );
 
 describe("the Timestamp pattern and parseBolnaTimestamp", () => {

@@ -15,7 +15,8 @@ import { startFaultServer, type Fault, type FaultServer } from "./support/fault-
 
 /** Like the generated metadata: `POST /call` dials a phone, so it is not retry-safe. */
 function route(method: string, url: URL): RouteInfo {
-  if (method === "POST" && url.pathname === "/call") return { retrySafe: false, bucket: "call", requestsPerMinute: 500 };
+  if (method === "POST" && url.pathname === "/call")
+    return { retrySafe: false, bucket: "call", requestsPerMinute: 500 };
   return { retrySafe: true, bucket: "default", requestsPerMinute: 1000 };
 }
 
@@ -224,7 +225,9 @@ describe("routes that are not retry-safe (POST /call)", () => {
     const { transport, fetchCalls } = setup({
       fetch: (request) => {
         fetchCalls.push(request);
-        return fetchCalls.length === 1 ? Promise.reject(new TypeError("fetch failed", { cause: refused })) : fetch(request);
+        return fetchCalls.length === 1
+          ? Promise.reject(new TypeError("fetch failed", { cause: refused }))
+          : fetch(request);
       },
     });
     expect((await transport(call(url))).status).toBe(200);

@@ -83,7 +83,9 @@ describe("no research provenance in user-facing text", () => {
     const dir = join(ROOT, "src/generated");
     const files = readdirSync(dir).filter((name) => name.endsWith(".ts"));
     expect(files.length).toBeGreaterThanOrEqual(4);
-    const findings = files.flatMap((name) => lineFindings(`src/generated/${name}`, readFileSync(join(dir, name), "utf8")));
+    const findings = files.flatMap((name) =>
+      lineFindings(`src/generated/${name}`, readFileSync(join(dir, name), "utf8")),
+    );
     expect(report(findings)).toBe("");
   });
 

@@ -78,7 +78,11 @@ describe("withResponse on a non-paginated method", () => {
 describe("withResponse on a paginated method", () => {
   it("gives the first page and its response; iterating reuses that page", async () => {
     const { bolna, urls } = server();
-    const list = bolna.listAgentExecutions({ agent_id: AGENT, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" });
+    const list = bolna.listAgentExecutions({
+      agent_id: AGENT,
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-01-02T00:00:00Z",
+    });
     expect(list).toBeInstanceOf(PagePromise);
     const { data, response } = await list.withResponse();
     expect(data.page_number).toBe(1);

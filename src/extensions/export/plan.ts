@@ -27,7 +27,10 @@ import type { KeyRange } from "./ranges.js";
 
 const LISTING = operationMetadata.listAgentExecutions;
 /** The same entry as the runtime reads it (defaults filled in), for the argument checks. */
-const LISTING_OPERATION = ALL_OPERATIONS.find((operation) => operation.operationId === "listAgentExecutions");
+// Top-level calls are marked pure so that a bundle importing only an error class or a helper drops the table.
+const LISTING_OPERATION = /* @__PURE__ */ ALL_OPERATIONS.find(
+  (operation) => operation.operationId === "listAgentExecutions",
+);
 type Listing = typeof LISTING;
 type ListingQuery = NonNullable<operations["listAgentExecutions"]["parameters"]["query"]>;
 type NotAFilter =
@@ -40,19 +43,20 @@ type NotAFilter =
 export type ExecutionFilterName = Exclude<Extract<Listing["fields"][number], { in: "query" }>["name"], NotAFilter>;
 export type ExecutionFilters = { [K in ExecutionFilterName]?: ListingQuery[K] | undefined };
 
-const NOT_FILTERS: ReadonlySet<string> = new Set([
+const NOT_FILTERS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   LISTING.pagination.pageParam,
   LISTING.pagination.sizeParam,
   LISTING.maxWindow.from,
   LISTING.maxWindow.to,
 ]);
-export const FILTER_NAMES = LISTING.fields
+export const FILTER_NAMES = /* @__PURE__ */ LISTING.fields
   .filter((field) => field.in === "query" && !NOT_FILTERS.has(field.name))
   .map((field) => field.name as ExecutionFilterName);
 
 /** Bolna's widest window per request. */
 export const MAX_WINDOW_DAYS = LISTING.maxWindow.maxDays;
-const MAX_PAGE_SIZE = LISTING.fields.find((field) => field.name === LISTING.pagination.sizeParam)?.maximum ?? 50;
+const MAX_PAGE_SIZE =
+  /* @__PURE__ */ LISTING.fields.find((field) => field.name === LISTING.pagination.sizeParam)?.maximum ?? 50;
 
 export interface ExportRetryOptions {
   /** Attempts per page request, the first included (the request's `maxRetries` is one less). Default 4. */
@@ -146,7 +150,10 @@ export function planExport(
   }
   // The same checks every request gets, once, before anything is sent (agent_id, filter values, a window).
   const first = (windowsOf(plan)[0] as ExportWindow).range;
-  prepareArguments(LISTING_OPERATION as NonNullable<typeof LISTING_OPERATION>, listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1));
+  prepareArguments(
+    LISTING_OPERATION as NonNullable<typeof LISTING_OPERATION>,
+    listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1),
+  );
 
   const retry = options.retry ?? {};
   const attempts = integerOption("retry.maxAttemptsPerPage", retry.maxAttemptsPerPage ?? 4, 1, 100);

@@ -222,7 +222,10 @@ export class Scheduler<T> {
     this.#inflight.set(task, controller);
     const signal = this.#signal ? AbortSignal.any([controller.signal, this.#signal]) : controller.signal;
     const request = listingQuery(this.#plan, query.fromMs, query.toMs, query.pageNumber);
-    untilAborted(Promise.resolve().then(() => this.#fetchPage(request, signal)), signal).then(
+    untilAborted(
+      Promise.resolve().then(() => this.#fetchPage(request, signal)),
+      signal,
+    ).then(
       (body) => this.#answer(task, query, body),
       (error: unknown) => this.#fail(task, error, query),
     );

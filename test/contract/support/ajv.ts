@@ -65,7 +65,8 @@ export function validatorFor(schema: Schema): ValidateFunction {
   let validate = cache.get(key);
   if (!validate) {
     const ref = schema.$ref;
-    const direct = typeof ref === "string" && Object.keys(schema).length === 1 ? ajv.getSchema(`${DOCUMENT_ID}${ref}`) : undefined;
+    const direct =
+      typeof ref === "string" && Object.keys(schema).length === 1 ? ajv.getSchema(`${DOCUMENT_ID}${ref}`) : undefined;
     validate = direct ?? ajv.compile(rebase(schema) as object);
     cache.set(key, validate);
   }
@@ -93,5 +94,6 @@ export function isValid(schema: Schema, data: unknown): boolean {
 /** Throws a readable error unless `data` is valid against `schema`. */
 export function assertValid(schema: Schema, data: unknown, what: string): void {
   const validate = validatorFor(schema);
-  if (!validate(data)) throw new Error(`${what} does not match ${JSON.stringify(schema)}: ${describe(validate.errors)}`);
+  if (!validate(data))
+    throw new Error(`${what} does not match ${JSON.stringify(schema)}: ${describe(validate.errors)}`);
 }

@@ -18,7 +18,6 @@ export class MissingExampleError extends Error {
   override name = "MissingExampleError";
 }
 
-
 /** A parameter's value from the spec: `example`, a named example, the schema's example(s), `enum[0]`, `default`. */
 export function parameterExample(op: SpecOperation, param: ParameterObject): unknown {
   if (param.example !== undefined) return param.example;
@@ -48,7 +47,12 @@ export function isBinaryProperty(schema: Schema): boolean {
   return typeof schema.contentMediaType === "string" && !/json/i.test(schema.contentMediaType);
 }
 
-const EXTENSIONS: Record<string, string> = { "text/csv": "csv", "application/pdf": "pdf", "text/plain": "txt", "image/png": "png" };
+const EXTENSIONS: Record<string, string> = {
+  "text/csv": "csv",
+  "application/pdf": "pdf",
+  "text/plain": "txt",
+  "image/png": "png",
+};
 
 /** Turns the spec's textual stand-in for a file (`file: "contact_number,name\n…"`) into a real `File`. */
 function toFile(name: string, schema: Schema, value: unknown): unknown {
@@ -136,7 +140,8 @@ export function requiredOnlyParts(op: SpecOperation): RequestParts {
 export function allParamsParts(op: SpecOperation, exampleName?: string): RequestParts {
   let body: Record<string, unknown> | undefined;
   if (op.requestBody) {
-    const example = exampleName === undefined ? firstBodyExample(op) : op.requestBody.examples.find((e) => e.name === exampleName);
+    const example =
+      exampleName === undefined ? firstBodyExample(op) : op.requestBody.examples.find((e) => e.name === exampleName);
     if (!example) throw new Error(`${op.operationId}: no request-body example ${exampleName}`);
     body = bodyFromExample(op, example.value);
   }

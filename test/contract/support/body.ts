@@ -43,7 +43,11 @@ export async function expectedBody(op: SpecOperation, body: Record<string, unkno
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === undefined || item === null) continue;
       const part =
-        item instanceof Blob ? await filePart(item, name) : typeof item === "object" ? JSON.stringify(item) : String(item);
+        item instanceof Blob
+          ? await filePart(item, name)
+          : typeof item === "object"
+            ? JSON.stringify(item)
+            : String(item);
       (out[name] ??= []).push(part);
     }
   }

@@ -34,7 +34,8 @@ const CREDENTIAL_403_EXAMPLES: ReadonlySet<string> = new Set(["unrecognizedToken
 
 /** The typed error a documented status (and named example) must surface as. Unknown statuses fail loudly. */
 export function expectedErrorClass(status: number, exampleName?: string): APIErrorClass {
-  if (status === 403 && exampleName !== undefined && CREDENTIAL_403_EXAMPLES.has(exampleName)) return AuthenticationError;
+  if (status === 403 && exampleName !== undefined && CREDENTIAL_403_EXAMPLES.has(exampleName))
+    return AuthenticationError;
   if (status >= 500) return InternalServerError;
   const errorClass = CLASS_BY_STATUS[status];
   if (!errorClass) throw new Error(`No typed error class is expected for status ${status}: extend expectations.ts`);

@@ -51,9 +51,10 @@ export const CLIENT_CHECKED_KEYWORDS: ReadonlySet<string> = new Set([
  */
 export const PRISM_BLIND_SPOTS = new Set<string>();
 
-
 function singleType(schema: Schema): string | undefined {
-  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t) => t !== "null" && t !== undefined);
+  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter(
+    (t) => t !== "null" && t !== undefined,
+  );
   return types.length === 1 ? (types[0] as string) : undefined;
 }
 
@@ -62,27 +63,50 @@ function patternBreaker(pattern: string): string | undefined {
   return ["not valid!", "12345", "x"].find((candidate) => !regex.test(candidate));
 }
 
-const FORMAT_BREAKERS: Record<string, string> = { "date-time": "yesterday", uri: "not a uri", email: "nobody", uuid: "nope" };
+const FORMAT_BREAKERS: Record<string, string> = {
+  "date-time": "yesterday",
+  uri: "not a uri",
+  email: "nobody",
+  uuid: "nope",
+};
 
 /** Values that break one keyword of `schema`, each with the keyword's name. */
-function breakers(schema: Schema, wire: "query" | "json" | "form"): Array<{ keyword: string; value: unknown; label: string }> {
+function breakers(
+  schema: Schema,
+  wire: "query" | "json" | "form",
+): Array<{ keyword: string; value: unknown; label: string }> {
   const out: Array<{ keyword: string; value: unknown; label: string }> = [];
   const type = singleType(schema);
-  if (Array.isArray(schema.enum)) out.push({ keyword: "enum", value: "not-a-listed-value", label: "not-a-listed-value" });
-  if (typeof schema.maximum === "number") out.push({ keyword: "maximum", value: schema.maximum + 1, label: String(schema.maximum + 1) });
-  if (typeof schema.minimum === "number") out.push({ keyword: "minimum", value: schema.minimum - 1, label: String(schema.minimum - 1) });
+  if (Array.isArray(schema.enum))
+    out.push({ keyword: "enum", value: "not-a-listed-value", label: "not-a-listed-value" });
+  if (typeof schema.maximum === "number")
+    out.push({ keyword: "maximum", value: schema.maximum + 1, label: String(schema.maximum + 1) });
+  if (typeof schema.minimum === "number")
+    out.push({ keyword: "minimum", value: schema.minimum - 1, label: String(schema.minimum - 1) });
   if (typeof schema.minLength === "number" && schema.minLength >= 1 && !Array.isArray(schema.enum)) {
-    out.push({ keyword: "minLength", value: "x".repeat(schema.minLength - 1), label: JSON.stringify("x".repeat(schema.minLength - 1)) });
+    out.push({
+      keyword: "minLength",
+      value: "x".repeat(schema.minLength - 1),
+      label: JSON.stringify("x".repeat(schema.minLength - 1)),
+    });
   }
   if (typeof schema.maxLength === "number") {
-    out.push({ keyword: "maxLength", value: "x".repeat(schema.maxLength + 1), label: `${schema.maxLength + 1} characters` });
+    out.push({
+      keyword: "maxLength",
+      value: "x".repeat(schema.maxLength + 1),
+      label: `${schema.maxLength + 1} characters`,
+    });
   }
   if (typeof schema.pattern === "string") {
     const value = patternBreaker(schema.pattern);
     if (value !== undefined) out.push({ keyword: "pattern", value, label: JSON.stringify(value) });
   }
   if (typeof schema.format === "string" && FORMAT_BREAKERS[schema.format] !== undefined) {
-    out.push({ keyword: "format", value: FORMAT_BREAKERS[schema.format], label: JSON.stringify(FORMAT_BREAKERS[schema.format]) });
+    out.push({
+      keyword: "format",
+      value: FORMAT_BREAKERS[schema.format],
+      label: JSON.stringify(FORMAT_BREAKERS[schema.format]),
+    });
   }
   // A wrong type is only expressible where the wire has types: JSON everywhere, text fields elsewhere only for
   // integers and booleans ("abc", "maybe").
@@ -97,14 +121,24 @@ function breakers(schema: Schema, wire: "query" | "json" | "form"): Array<{ keyw
 }
 
 function clone(parts: RequestParts): RequestParts {
-  return { path: { ...parts.path }, query: { ...parts.query }, body: parts.body === undefined ? undefined : { ...parts.body } };
+  return {
+    path: { ...parts.path },
+    query: { ...parts.query },
+    body: parts.body === undefined ? undefined : { ...parts.body },
+  };
 }
 
 /**
  * Nested objects in the example are broken one level down (`retry_config.max_retries`). The client checks those
  * only in a strict body (`x-bolna-strict-body`), where it names the nested path.
  */
-function nestedCases(base: RequestParts, name: string, schema: Schema, value: unknown, strict: boolean): NegativeCase[] {
+function nestedCases(
+  base: RequestParts,
+  name: string,
+  schema: Schema,
+  value: unknown,
+  strict: boolean,
+): NegativeCase[] {
   if (!isObject(value) || !isObject(schema.properties)) return [];
   const cases: NegativeCase[] = [];
   const make = (title: string, keyword: string, nested: Record<string, unknown>) => {
@@ -112,7 +146,16 @@ function nestedCases(base: RequestParts, name: string, schema: Schema, value: un
     (parts.body as Record<string, unknown>)[name] = nested;
     const clientRefuses = strict && CLIENT_CHECKED_KEYWORDS.has(keyword);
     const clientField = `${name}.${title.slice(0, title.indexOf(":"))}`;
-    cases.push({ title: `body ${name}.${title}`, location: "body", field: name, clientField, keyword, prismCode: keyword, clientRefuses, parts });
+    cases.push({
+      title: `body ${name}.${title}`,
+      location: "body",
+      field: name,
+      clientField,
+      keyword,
+      prismCode: keyword,
+      clientRefuses,
+      parts,
+    });
   };
   for (const required of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
     if (!(required in value)) continue;
@@ -158,21 +201,40 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
     if (param.in === "query" && param.required) {
       const parts = clone(base);
       delete parts.query[param.name];
-      add({ title: `query ${param.name}: required (omitted)`, location: "query", field: param.name, keyword: "required", parts });
+      add({
+        title: `query ${param.name}: required (omitted)`,
+        location: "query",
+        field: param.name,
+        keyword: "required",
+        parts,
+      });
     }
     for (const { keyword, value, label } of breakers(schema, "query")) {
       if (param.in === "query" && keyword === "minLength" && value === "") {
-        PRISM_BLIND_SPOTS.add(`${op.operationId}: query ${param.name} minLength ${String(schema.minLength)} (an empty value reads as absent)`);
+        PRISM_BLIND_SPOTS.add(
+          `${op.operationId}: query ${param.name} minLength ${String(schema.minLength)} (an empty value reads as absent)`,
+        );
         continue;
       }
       if (param.in === "path" && value === "" && emptySegmentIsAnotherRoute(op, param.name)) {
-        PRISM_BLIND_SPOTS.add(`${op.operationId}: empty path ${param.name} (the path becomes another operation's, which answers it)`);
+        PRISM_BLIND_SPOTS.add(
+          `${op.operationId}: empty path ${param.name} (the path becomes another operation's, which answers it)`,
+        );
         continue;
       }
       const parts = clone(base);
       parts[param.in][param.name] = value;
       const refuses = CLIENT_CHECKED_KEYWORDS.has(keyword) || isClientCheckedFormat(keyword, schema);
-      add({ title: `${param.in} ${param.name}: ${keyword} (${label})`, location: param.in, field: param.name, keyword, parts }, refuses);
+      add(
+        {
+          title: `${param.in} ${param.name}: ${keyword} (${label})`,
+          location: param.in,
+          field: param.name,
+          keyword,
+          parts,
+        },
+        refuses,
+      );
     }
   }
 
@@ -201,19 +263,31 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
         (parts.body as Record<string, unknown>)[name] = [value];
         add({ title: `body ${name}[0]: ${keyword} (${label})`, location: "body", field: name, keyword, parts }, false);
       }
-      if (wire === "json") cases.push(...nestedCases(base, name, schema, base.body[name], op.raw["x-bolna-strict-body"] === true));
+      if (wire === "json")
+        cases.push(...nestedCases(base, name, schema, base.body[name], op.raw["x-bolna-strict-body"] === true));
     }
     if (typeof body.schema.minProperties === "number" && required.size === 0) {
       const parts = clone(base);
       parts.body = {};
-      add({ title: `body: minProperties (${body.schema.minProperties}, sent {})`, location: "body", field: "body", keyword: "minProperties", parts });
+      add({
+        title: `body: minProperties (${body.schema.minProperties}, sent {})`,
+        location: "body",
+        field: "body",
+        keyword: "minProperties",
+        parts,
+      });
     }
     const alternatives = Array.isArray(body.schema.oneOf) ? body.schema.oneOf.map((b) => deref(b)) : [];
     if (alternatives.length > 0) {
       // None of the alternatives: drop every property an alternative requires.
       const parts = clone(base);
-      for (const alt of alternatives) for (const name of (alt.required as string[] | undefined) ?? []) delete (parts.body as Record<string, unknown>)[name];
-      add({ title: "body: oneOf (no alternative satisfied)", location: "body", field: "", keyword: "oneOf", parts }, false);
+      for (const alt of alternatives)
+        for (const name of (alt.required as string[] | undefined) ?? [])
+          delete (parts.body as Record<string, unknown>)[name];
+      add(
+        { title: "body: oneOf (no alternative satisfied)", location: "body", field: "", keyword: "oneOf", parts },
+        false,
+      );
       // All of them at once, with values taken from the spec's own examples.
       const union = alternatives.flatMap((alt) => (alt.required as string[] | undefined) ?? []);
       const both = clone(base);
@@ -223,7 +297,16 @@ export function negativeCases(op: SpecOperation): NegativeCase[] {
         for (const name of union) if (name in exampleBody && !(name in bothBody)) bothBody[name] = exampleBody[name];
       }
       if (union.every((name) => name in bothBody)) {
-        add({ title: `body: oneOf (${union.join(" and ")} together)`, location: "body", field: "", keyword: "oneOf", parts: both }, false);
+        add(
+          {
+            title: `body: oneOf (${union.join(" and ")} together)`,
+            location: "body",
+            field: "",
+            keyword: "oneOf",
+            parts: both,
+          },
+          false,
+        );
       }
     }
   }

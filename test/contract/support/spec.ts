@@ -8,7 +8,16 @@ import * as walk from "../../../scripts/generate/spec-walk.js";
 import { createRouteTable } from "../../../src/extensions/routes.js";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
-export const HTTP_METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "options",
+  "head",
+  "patch",
+  "trace",
+];
 
 /** A JSON Schema / OpenAPI object, read loosely: the tests only look at a few keywords. */
 export type Schema = { readonly [keyword: string]: unknown };
@@ -62,7 +71,7 @@ export const BUNDLED_SPEC_PATH = new URL("../../../src/generated/openapi.json", 
 export const spec: Schema = JSON.parse(readFileSync(BUNDLED_SPEC_PATH, "utf8")) as Schema;
 
 const { isObject } = walk;
-const doc = spec as walk.Json;
+const doc = spec;
 
 /** The object itself, or what its `$ref` points at (repeatedly), read as the generator reads it. */
 export function deref<T = Schema>(value: unknown): T {
@@ -89,7 +98,7 @@ function readOperation(path: string, method: HttpMethod, pathItem: Schema, op: S
     throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
   }
   // Operation-level parameters override path-level ones with the same (name, in), as in the generator.
-  const parameters = walk.mergeParameters(doc, pathItem as walk.Json, op as walk.Json).map((raw) => {
+  const parameters = walk.mergeParameters(doc, pathItem, op).map((raw) => {
     const param = raw as unknown as ParameterObject;
     return { ...param, ...(param.schema ? { schema: deref(param.schema) } : {}) };
   });

@@ -115,11 +115,7 @@ export const CONTRACT_API_KEY = "contract-test-key";
  * A client for contract runs: no client-side rate limiting (hundreds of requests in seconds) and no retries
  * (every status reaches the test exactly once), with a recording fetch.
  */
-export function contractClient(
-  baseUrl: string,
-  wire: Wire,
-  extra: Partial<BolnaClientOptions> = {},
-): BolnaClient {
+export function contractClient(baseUrl: string, wire: Wire, extra: Partial<BolnaClientOptions> = {}): BolnaClient {
   return createBolnaClient({
     apiKey: CONTRACT_API_KEY,
     baseUrl,

@@ -18,11 +18,19 @@ afterEach(() => servers.closeAll());
 async function okServer(): Promise<HostileServer> {
   return servers.start((req, res) => {
     const path = req.url ?? "";
-    sendJson(res, 200, path.includes("/executions") ? EMPTY_PAGE : { message: "success", state: "done", execution_id: "e1" });
+    sendJson(
+      res,
+      200,
+      path.includes("/executions") ? EMPTY_PAGE : { message: "success", state: "done", execution_id: "e1" },
+    );
   });
 }
 
-async function refused(server: HostileServer, call: () => PromiseLike<unknown>, field: string): Promise<BolnaInputError> {
+async function refused(
+  server: HostileServer,
+  call: () => PromiseLike<unknown>,
+  field: string,
+): Promise<BolnaInputError> {
   const error = await Promise.resolve(call()).then(
     () => expect.unreachable("the call was sent"),
     (e: unknown) => e,
@@ -40,13 +48,16 @@ describe("path parameters", () => {
     ["getAgent", "agent_id", "."],
     ["getAgent", "agent_id", ".."],
     ["stopBatch", "batch_id", "."],
-  ] as const)("%s({ %s: %j }) is refused: the URL parser would resolve it to another route", async (method, field, value) => {
-    const server = await okServer();
-    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
-    const call = bolna[method] as unknown as (args: Record<string, unknown>) => Promise<unknown>;
-    const error = await refused(server, () => call({ [field]: value }), field);
-    expect(error.message).toContain(`must not be "${value}"`);
-  });
+  ] as const)(
+    "%s({ %s: %j }) is refused: the URL parser would resolve it to another route",
+    async (method, field, value) => {
+      const server = await okServer();
+      const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
+      const call = bolna[method] as unknown as (args: Record<string, unknown>) => Promise<unknown>;
+      const error = await refused(server, () => call({ [field]: value }), field);
+      expect(error.message).toContain(`must not be "${value}"`);
+    },
+  );
 
   it("still sends ids that merely contain dots", async () => {
     const server = await okServer();

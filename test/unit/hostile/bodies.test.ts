@@ -92,7 +92,10 @@ describe("the caller's signal works mid-body", () => {
     });
     const controller = new AbortController();
     const pending = failure(
-      clientFor(server, { timeoutMs: 60_000, maxRetries: 0 }).getAgent({ agent_id: AGENT }, { signal: controller.signal }),
+      clientFor(server, { timeoutMs: 60_000, maxRetries: 0 }).getAgent(
+        { agent_id: AGENT },
+        { signal: controller.signal },
+      ),
     );
     await sent;
     const reason = new Error("user gave up");
@@ -161,7 +164,11 @@ describe("response size cap", () => {
     const bomb = gzipSync(Buffer.alloc(8 * MB, " "));
     expect(bomb.length).toBeLessThan(MB);
     const server = await servers.start((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": bomb.length,
+      });
       res.end(bomb);
     });
     const error = await failure(clientFor(server, { maxResponseBytes: 4 * MB }).listAgents());

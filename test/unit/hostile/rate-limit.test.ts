@@ -52,7 +52,7 @@ describe("rate limiter against an arrival-counting server", () => {
       const results = await Promise.allSettled(
         Array.from({ length: REQUESTS }, () => bolna.getAgent({ agent_id: AGENT })),
       );
-      const rejected = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+      const rejected = results.filter((r) => r.status === "rejected").map((r) => r.reason);
       expect(rejected.filter((reason) => reason instanceof RateLimitError)).toEqual([]);
       expect(rejected).toEqual([]);
     } finally {
@@ -60,7 +60,9 @@ describe("rate limiter against an arrival-counting server", () => {
     }
     expect(refused).toBe(0);
     expect(arrivals).toHaveLength(REQUESTS);
-    const busiest = Math.max(...arrivals.map((start) => arrivals.filter((t) => t >= start && t < start + WINDOW_MS).length));
+    const busiest = Math.max(
+      ...arrivals.map((start) => arrivals.filter((t) => t >= start && t < start + WINDOW_MS).length),
+    );
     expect(busiest).toBeLessThanOrEqual(LIMIT);
   });
 });

@@ -4,13 +4,7 @@
  */
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  APIError,
-  BadRequestError,
-  BolnaError,
-  InvalidResponseError,
-  createBolnaClient,
-} from "../../../src/index.js";
+import { APIError, BadRequestError, BolnaError, InvalidResponseError, createBolnaClient } from "../../../src/index.js";
 import { MAX_BODY_EXCERPT_CHARS } from "../../../src/extensions/error-body.js";
 import { sendJson, serverPool, type HostileServer } from "../support/hostile-server.js";
 
@@ -48,7 +42,9 @@ describe("malformed 2xx answers", () => {
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.status).toBe(200);
     expect(error.body).toBe('{"id": "abc", "agent_name": ');
-    expect(error.message).toBe(`200 OK: the body is not valid JSON (Content-Type: application/json) (GET /v2/agent/${AGENT})`);
+    expect(error.message).toBe(
+      `200 OK: the body is not valid JSON (Content-Type: application/json) (GET /v2/agent/${AGENT})`,
+    );
   });
 
   it("an HTML page is an InvalidResponseError naming the content type, with a bounded excerpt", async () => {
@@ -113,7 +109,9 @@ describe("malformed error answers", () => {
 
   it("a wide error body is kept as an excerpt, a small one as parsed JSON", async () => {
     const wide = { detail: Array.from({ length: 5000 }, (_, i) => ({ loc: ["body", `field_${i}`], msg: "bad" })) };
-    const server = await servers.start((_req, res, _request, n) => sendJson(res, 422, n === 0 ? wide : { detail: "small" }));
+    const server = await servers.start((_req, res, _request, n) =>
+      sendJson(res, 422, n === 0 ? wide : { detail: "small" }),
+    );
     const bolna = clientFor(server);
     const first = await failure(bolna.getAgent({ agent_id: AGENT }));
     expect(typeof first.body).toBe("string");

@@ -20,7 +20,13 @@ function page(pageNumber: number, hasMore: boolean) {
 describe("attempts per request", () => {
   it("a failing call is attempted 1 + maxRetries times, no more", async () => {
     const server = await servers.start((_req, res) => sendJson(res, 503, { detail: "busy" }));
-    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false, maxRetryDelayMs: 0 });
+    const bolna = createBolnaClient({
+      apiKey: KEY,
+      baseUrl: server.url,
+      env: {},
+      rateLimit: false,
+      maxRetryDelayMs: 0,
+    });
     await expect(bolna.getAgent({ agent_id: AGENT })).rejects.toBeInstanceOf(InternalServerError);
     expect(server.requests).toHaveLength(3);
     await expect(bolna.getAgent({ agent_id: AGENT }, { maxRetries: 4 })).rejects.toBeInstanceOf(InternalServerError);
@@ -33,7 +39,13 @@ describe("attempts per request", () => {
       if (pageNumber === 2) sendJson(res, 503, { detail: "busy" });
       else sendJson(res, 200, page(pageNumber, true));
     });
-    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false, maxRetryDelayMs: 0 });
+    const bolna = createBolnaClient({
+      apiKey: KEY,
+      baseUrl: server.url,
+      env: {},
+      rateLimit: false,
+      maxRetryDelayMs: 0,
+    });
     const seen: string[] = [];
     const walk = async (): Promise<void> => {
       for await (const execution of bolna.listAgentExecutions({ agent_id: AGENT, ...WINDOW, page_size: 1 })) {
@@ -48,7 +60,9 @@ describe("attempts per request", () => {
 
 describe("maxRetryDelayMs caps every wait", () => {
   it("a Retry-After longer than the per-call cap ends the retries at once", async () => {
-    const server = await servers.start((_req, res) => sendJson(res, 429, { detail: "slow down" }, { "retry-after": "30" }));
+    const server = await servers.start((_req, res) =>
+      sendJson(res, 429, { detail: "slow down" }, { "retry-after": "30" }),
+    );
     const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
     const error = await bolna.getAgent({ agent_id: AGENT }, { maxRetryDelayMs: 1_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
@@ -58,9 +72,17 @@ describe("maxRetryDelayMs caps every wait", () => {
 
   it("a Retry-After within the cap is waited out and retried", async () => {
     const server = await servers.start((_req, res, _request, n) =>
-      n === 0 ? sendJson(res, 429, { detail: "slow down" }, { "retry-after-ms": "20" }) : sendJson(res, 200, { id: AGENT }),
+      n === 0
+        ? sendJson(res, 429, { detail: "slow down" }, { "retry-after-ms": "20" })
+        : sendJson(res, 200, { id: AGENT }),
     );
-    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false, maxRetryDelayMs: 0 });
+    const bolna = createBolnaClient({
+      apiKey: KEY,
+      baseUrl: server.url,
+      env: {},
+      rateLimit: false,
+      maxRetryDelayMs: 0,
+    });
     expect(await bolna.getAgent({ agent_id: AGENT }, { maxRetryDelayMs: 1_000 })).toEqual({ id: AGENT });
     expect(server.requests).toHaveLength(2);
   });

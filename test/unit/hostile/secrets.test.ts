@@ -28,7 +28,10 @@ async function echoingServer(): Promise<HostileServer> {
       res,
       403,
       { detail: `Unrecognized access token ${token}`, echo: { nested: [token, { [token]: `Bearer ${token}` }] } },
-      { "x-echo-authorization": `Bearer ${token}`, "www-authenticate": `Bearer error="invalid_token", token="${token}"` },
+      {
+        "x-echo-authorization": `Bearer ${token}`,
+        "www-authenticate": `Bearer error="invalid_token", token="${token}"`,
+      },
     );
   });
 }
@@ -77,7 +80,11 @@ describe("an echoed key is redacted everywhere an error carries data", () => {
   it("in an export's error and its cause chain", async () => {
     const server = await echoingServer();
     const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
-    const exported = bolna.exportExecutions({ agent_id: AGENT, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" });
+    const exported = bolna.exportExecutions({
+      agent_id: AGENT,
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-01-02T00:00:00Z",
+    });
     const error = await (async () => {
       for await (const _ of exported) expect.unreachable("no records");
     })().catch((e: unknown) => e);
@@ -95,7 +102,9 @@ describe("an echoed key is redacted everywhere an error carries data", () => {
       rateLimit: false,
       maxRetries: 0,
       fetch: async (request) => {
-        throw new TypeError("fetch failed", { cause: new Error(`proxy refused ${request.headers.get("authorization")}`) });
+        throw new TypeError("fetch failed", {
+          cause: new Error(`proxy refused ${request.headers.get("authorization")}`),
+        });
       },
     });
     const error = await bolna.getAgent({ agent_id: AGENT }).catch((e: unknown) => e);
@@ -148,11 +157,14 @@ describe("secrets and configuration at construction", () => {
     expect(error.message).not.toContain(KEY);
   });
 
-  it.each(["", "  ", "\t\n"])("refuses an explicit blank apiKey %j instead of falling back to BOLNA_API_KEY", (apiKey) => {
-    const error = configurationError(() => createBolnaClient({ apiKey, env: { BOLNA_API_KEY: KEY } }));
-    expect(error.message).toContain("apiKey is blank");
-    expect(error.message).not.toContain(KEY);
-  });
+  it.each(["", "  ", "\t\n"])(
+    "refuses an explicit blank apiKey %j instead of falling back to BOLNA_API_KEY",
+    (apiKey) => {
+      const error = configurationError(() => createBolnaClient({ apiKey, env: { BOLNA_API_KEY: KEY } }));
+      expect(error.message).toContain("apiKey is blank");
+      expect(error.message).not.toContain(KEY);
+    },
+  );
 
   it.each([
     "https://user:hunter2-password@[not-a-host/",

@@ -27,8 +27,13 @@ async function receiver() {
     }
   });
   const deliver = async (text: string): Promise<number> =>
-    (await fetch(`${server.url}/bolna`, { method: "POST", body: text, headers: { "content-type": "application/json" } }))
-      .status;
+    (
+      await fetch(`${server.url}/bolna`, {
+        method: "POST",
+        body: text,
+        headers: { "content-type": "application/json" },
+      })
+    ).status;
   return { accepted, deliver };
 }
 
@@ -75,8 +80,7 @@ describe("prototype keys in a delivery", () => {
 });
 
 describe("de-duplication key", () => {
-  const delivery = (id: string, status: string | null): string =>
-    JSON.stringify({ id, agent_id: AGENT, status });
+  const delivery = (id: string, status: string | null): string => JSON.stringify({ id, agent_id: AGENT, status });
 
   it("cannot be forged by a separator inside the id or the status", async () => {
     const { accepted, deliver } = await receiver();

@@ -20,7 +20,14 @@ const refName = (schema: Schema): string | undefined =>
 /** `Component` or `Component/properties/x/oneOf/1`: a schema, or an alternative inside one. */
 type Label = string;
 
-function alternatives(node: unknown, pointer: string, component: string, out: Set<Label>, components: Set<string>, queue: string[]): void {
+function alternatives(
+  node: unknown,
+  pointer: string,
+  component: string,
+  out: Set<Label>,
+  components: Set<string>,
+  queue: string[],
+): void {
   if (Array.isArray(node)) return;
   if (!isObject(node)) return;
   const name = refName(node);
@@ -34,7 +41,8 @@ function alternatives(node: unknown, pointer: string, component: string, out: Se
   }
   for (const [key, value] of Object.entries(node)) {
     if (key === "properties" && isObject(value)) {
-      for (const [prop, sub] of Object.entries(value)) alternatives(sub, `${pointer}/properties/${prop}`, component, out, components, queue);
+      for (const [prop, sub] of Object.entries(value))
+        alternatives(sub, `${pointer}/properties/${prop}`, component, out, components, queue);
     } else if (["items", "additionalProperties"].includes(key)) {
       alternatives(value, `${pointer}/${key}`, component, out, components, queue);
     } else if (["allOf", "oneOf", "anyOf"].includes(key) && Array.isArray(value)) {
@@ -80,7 +88,8 @@ export function trace(schema: unknown, value: unknown, used: Set<Label>, compone
     const properties = isObject(schema.properties) ? schema.properties : {};
     for (const [key, item] of Object.entries(value)) {
       if (key in properties) trace(properties[key], item, used, component, `${pointer}/properties/${key}`);
-      else if (isObject(schema.additionalProperties)) trace(schema.additionalProperties, item, used, component, `${pointer}/additionalProperties`);
+      else if (isObject(schema.additionalProperties))
+        trace(schema.additionalProperties, item, used, component, `${pointer}/additionalProperties`);
     }
   }
   if (Array.isArray(value) && isObject(schema.items)) {
