@@ -3,6 +3,7 @@
  * processes (the way a newcomer runs them), asserting on what they really produce: files, exit statuses, the
  * requests sent, the webhook self-test and the tour's output.
  */
+import { collectOutput, type RunResult } from "../support/child-output.js";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,12 +19,6 @@ import { startMockServer, type MockServer } from "../../src/mock/server.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `node --import tsx <script>` from the repository root, with no BOLNA_* variables unless given. */
 function runScript(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
   const env: Record<string, string> = { CI: "true" };
@@ -35,14 +30,7 @@ function runScript(args: string[], extraEnv: Record<string, string> = {}): Promi
     env: { ...env, CI: "true", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    child.once("error", fail);
-    child.once("close", (code) => done({ code, stdout, stderr }));
-  });
+  return collectOutput(child);
 }
 
 /** A context for the shared mock that records the example's output instead of printing it. */

@@ -8,6 +8,7 @@
  * The consumer files (test/package/consumer/) are copied into both. TypeScript and esbuild are this repository's
  * own, not installed into the projects.
  */
+import { collectOutput, type RunResult } from "../support/child-output.js";
 import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,12 +16,6 @@ import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const CONSUMER_FILES = resolve(import.meta.dirname, "consumer");
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 export function run(
   command: string,
@@ -32,14 +27,7 @@ export function run(
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    child.once("error", fail);
-    child.once("close", (code) => done({ code, stdout, stderr }));
-  });
+  return collectOutput(child);
 }
 
 async function ok(what: string, result: Promise<RunResult>): Promise<RunResult> {
