@@ -4,9 +4,8 @@
  */
 export { APIPromise } from "./extensions/api-promise.js";
 export type { WithResponse } from "./extensions/api-promise.js";
-export { createBolnaClient } from "./extensions/client.js";
+export { createBolnaClient, DEFAULT_BASE_URL } from "./extensions/client.js";
 export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
-export { DEFAULT_BASE_URL } from "./extensions/config.js";
 export { parseBolnaTimestamp } from "./extensions/datetime.js";
 export { defineAgent } from "./extensions/define-agent.js";
 export { parseBolnaDuration } from "./extensions/duration.js";

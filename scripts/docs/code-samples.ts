@@ -8,8 +8,8 @@
  * body field becomes a `Blob` of its example text, as the client expects. Nothing is written per operation by hand,
  * so a new operation gets its sample with the next docs build.
  */
-import type { FieldRule, OperationMetadata } from "../../src/extensions/metadata.js";
-import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
+import type { FieldRule, OperationMetadata } from "../../src/extensions/internal/metadata.js";
+import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 import { isBinarySchema } from "../generate/operations.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -21,7 +21,7 @@ import type {
   OperationMetadata,
   PaginationRule,
   ResponseShape,
-} from "../../src/extensions/metadata.js";
+} from "../../src/extensions/internal/metadata.js";
 import {
   deref,
   flattenAllOf,
@@ -380,7 +380,7 @@ export function emitOperationsModule(doc: Json): string {
   const buckets = rateLimitBuckets(ops);
   const table = Object.fromEntries(ops.map(({ meta }) => [meta.operationId, compactEntry(meta)]));
   const paginated = ops.filter(({ meta }) => meta.pagination).map(({ meta }) => `"${meta.operationId}"`);
-  return `import type { OperationEntry } from "../extensions/metadata.js";
+  return `import type { OperationEntry } from "../extensions/internal/metadata.js";
 
 /** The client-side rate-limit buckets named by the spec's \`x-bolna-rate-limit\` extensions: requests per minute. */
 export const rateLimitBuckets = ${literal(buckets)} as const;

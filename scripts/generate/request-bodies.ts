@@ -181,7 +181,7 @@ export function strictBodySchemas(
 }
 
 export function emitRequestBodiesModule({ bodies, components }: StrictBodies): string {
-  return `import type { JsonSchema } from "../extensions/json-schema.js";
+  return `import type { JsonSchema } from "../extensions/internal/json-schema.js";
 
 /**
  * Request-body schemas the client checks before sending, by operationId (operations marked

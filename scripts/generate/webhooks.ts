@@ -66,7 +66,7 @@ export function emitWebhooksModule(doc: Json): string {
     for (const ip of sourceIps) ips.add(String(ip));
   }
   const components = Object.fromEntries([...used].sort().map((n) => [n, stripAnnotations(schemas[n])]));
-  return `import type { JsonSchema } from "../extensions/json-schema.js";
+  return `import type { JsonSchema } from "../extensions/internal/json-schema.js";
 
 /** Request-body schema of each webhook in the spec, by webhook name. */
 export const webhookBodySchemas: Readonly<Record<string, JsonSchema>> = ${JSON.stringify(entries, null, 2)};

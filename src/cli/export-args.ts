@@ -6,7 +6,7 @@
  * gains is a flag with no change here. Their values are checked by the generated client, as for a library caller.
  */
 import { operationMetadata } from "../generated/operations.js";
-import type { FieldRule } from "../extensions/metadata.js";
+import type { FieldRule } from "../extensions/internal/metadata.js";
 import { UsageError } from "./exit.js";
 import { COMMON_OPTIONS, convertValue, flagName, parseFlags, type OptionSpec } from "./flags.js";
 

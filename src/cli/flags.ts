@@ -14,7 +14,7 @@ import { openAsBlob } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { FieldRule, OperationMetadata } from "../extensions/metadata.js";
+import type { FieldRule, OperationMetadata } from "../extensions/internal/metadata.js";
 import { UsageError } from "./exit.js";
 import type { OperationDoc } from "./spec.js";
 

@@ -2,7 +2,7 @@
  * The help screens, built from the spec (summaries, descriptions, tags) and the generated metadata (fields, types,
  * enums, ranges), so a new operation or parameter documents itself.
  */
-import type { FieldRule, OperationMetadata } from "../extensions/metadata.js";
+import type { FieldRule, OperationMetadata } from "../extensions/internal/metadata.js";
 import { SDK_VERSION } from "../extensions/version.js";
 import { EXPORT_FILTERS, EXPORT_OPTION_DOCS } from "./export-args.js";
 import { PRISM_INSTALL } from "../mock/server.js";

@@ -4,9 +4,9 @@
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
  * never imports it.
  */
-import { ALL_OPERATIONS } from "../extensions/operation-table.js";
+import { ALL_OPERATIONS } from "../extensions/internal/operation-table.js";
 import { SDK_VERSION } from "../extensions/version.js";
-import type { OperationMetadata } from "../extensions/metadata.js";
+import type { OperationMetadata } from "../extensions/internal/metadata.js";
 import { describeError, EXIT, exitStatusFor, UsageError } from "./exit.js";
 import { runExport } from "./export.js";
 import { mainHelp } from "./help.js";

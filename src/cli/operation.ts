@@ -3,7 +3,7 @@
  * checks the arguments before sending (as for a library caller) and throws typed errors; the JSON it returns goes
  * to stdout.
  */
-import type { OperationMetadata } from "../extensions/metadata.js";
+import type { OperationMetadata } from "../extensions/internal/metadata.js";
 import { createCliClient } from "./client.js";
 import { EXIT } from "./exit.js";
 import { operationArguments, operationOptions, parseFlags } from "./flags.js";

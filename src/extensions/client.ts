@@ -15,8 +15,8 @@ import type { BolnaOperationMethods } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
-import { prepareArguments, toFormData } from "./arguments.js";
-import { resolveConfig, resolveLogLevel } from "./config.js";
+import { prepareArguments, toFormData } from "./internal/arguments.js";
+import { resolveConfig, resolveLogLevel } from "./internal/config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import {
   exportExecutions,
@@ -24,17 +24,20 @@ import {
   type ExportExecutionsOptions,
   type ListExecutionsPage,
 } from "./export/index.js";
-import { isIntegerIn } from "./guards.js";
+import { isIntegerIn } from "./internal/guards.js";
 import { createAttemptLog, type Logger, type LogLevel } from "./logger.js";
-import type { OperationMetadata } from "./metadata.js";
-import { ALL_OPERATIONS } from "./operation-table.js";
+import type { OperationMetadata } from "./internal/metadata.js";
+import { ALL_OPERATIONS } from "./internal/operation-table.js";
 import type { RequestOptions } from "./operation-types.js";
 import { PagePromise } from "./pagination.js";
-import { createRateLimiter } from "./rate-limit.js";
-import { readData } from "./responses.js";
-import { createRouteTable, type RouteTable } from "./routes.js";
-import { createTransport, type Transport } from "./transport.js";
+import { createRateLimiter } from "./internal/rate-limit.js";
+import { readData } from "./internal/responses.js";
+import { createRouteTable, type RouteTable } from "./internal/routes.js";
+import { createTransport, type Transport } from "./internal/transport.js";
 import { SDK_NAME, SDK_VERSION } from "./version.js";
+
+// The default base URL is part of the public surface; the rest of the config module is internal.
+export { DEFAULT_BASE_URL } from "./internal/config.js";
 
 export interface BolnaClientOptions {
   /** Default: `BOLNA_API_KEY` (trimmed; blank counts as unset). */
@@ -81,7 +84,7 @@ export interface BolnaClientOptions {
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
 
 /** The strict-body check and its schemas, loaded the first time an agent operation is called. */
-let strictBody: Promise<typeof import("./strict-body.js")> | undefined;
+let strictBody: Promise<typeof import("./internal/strict-body.js")> | undefined;
 
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
@@ -202,7 +205,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   ): Promise<WithResponse<unknown>> {
     const { path, query, body } = prepareArguments(meta, args);
     if (meta.body?.strict && body !== undefined) {
-      strictBody ??= import("./strict-body.js");
+      strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body);
     }
     let sent: Request | undefined;

@@ -14,9 +14,9 @@
  *   body, headers and URL when it is created, and its `toJSON()` and `util.inspect` views redact its causes too.
  *   Messages have control characters (ANSI escapes, line breaks) replaced, so a body cannot forge log lines.
  */
-import { boundedBody, readErrorMessage } from "./error-body.js";
-import { parseRetryAfterMs } from "./retry-policy.js";
-import { redactHeaders, redactorFor, redactValue, type Redact } from "./redact.js";
+import { boundedBody, readErrorMessage } from "./internal/error-body.js";
+import { parseRetryAfterMs } from "./internal/retry-policy.js";
+import { redactHeaders, redactorFor, redactValue, type Redact } from "./internal/redact.js";
 
 /** The request that produced an error, as far as messages and error fields need it. */
 export interface RequestDescription {

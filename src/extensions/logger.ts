@@ -13,7 +13,7 @@
  * redactor of the key the request carried.
  */
 import { ConfigurationError } from "./errors.js";
-import { redactorFor } from "./redact.js";
+import { redactorFor } from "./internal/redact.js";
 
 /** Anything with `console`'s four methods: `console` itself, pino, winston, a test spy. */
 export interface Logger {

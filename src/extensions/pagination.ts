@@ -22,10 +22,10 @@
  * - Concurrent `next()` calls on one iterator are served in order, one page request at a time, each caller getting
  *   the next distinct item. Breaking out of `for await` sends nothing more. `signal` is passed to every request.
  */
-import { isIntegerIn, isObject } from "./guards.js";
+import { isIntegerIn, isObject } from "./internal/guards.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { BolnaError, BolnaInputError } from "./errors.js";
-import type { EnvelopeShape } from "./metadata.js";
+import type { EnvelopeShape } from "./internal/metadata.js";
 
 /** The envelope of the executions listing (`listAgentExecutions`). */
 export interface PageEnvelope<T> {

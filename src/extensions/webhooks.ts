@@ -13,11 +13,11 @@
  *    Bolna offers besides custom headers you configure yourself.
  * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
  */
-import { isIntegerIn } from "./guards.js";
+import { isIntegerIn } from "./internal/guards.js";
 import { BOLNA_WEBHOOK_IPS, webhookBodySchemas, webhookComponentSchemas } from "../generated/webhooks.js";
 import type { Execution } from "../generated/schema.js";
 import { BolnaError } from "./errors.js";
-import { validateJsonSchema, type SchemaIssue } from "./json-schema.js";
+import { validateJsonSchema, type SchemaIssue } from "./internal/json-schema.js";
 
 export { BOLNA_WEBHOOK_IPS };
 export type { SchemaIssue };

@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { operationHelp } from "../../src/cli/help.js";
 import { operationOptions } from "../../src/cli/flags.js";
 import { operationDoc, operationDocs } from "../../src/cli/spec.js";
-import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
+import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 import { operationMetadata } from "../../src/generated/operations.js";
-import type { OperationMetadata } from "../../src/extensions/metadata.js";
+import type { OperationMetadata } from "../../src/extensions/internal/metadata.js";
 import { runCli } from "./support/run-cli.js";
 
 const OPERATIONS: readonly OperationMetadata[] = ALL_OPERATIONS;

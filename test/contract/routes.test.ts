@@ -5,8 +5,8 @@
  * contract suite's own matcher must all agree with it.
  */
 import { describe, expect, inject, it } from "vitest";
-import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
-import { createRouteTable } from "../../src/extensions/routes.js";
+import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
+import { createRouteTable } from "../../src/extensions/internal/routes.js";
 import { assertValid } from "./support/ajv.js";
 import { matchOperation, operation, successResponses } from "./support/spec.js";
 import { CONTRACT_API_KEY } from "./support/wire.js";

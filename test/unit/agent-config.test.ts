@@ -9,7 +9,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { BolnaInputError, createBolnaClient, type AgentRequest } from "../../src/index.js";
 import { requestBodySchemas, requestComponentSchemas } from "../../src/generated/request-bodies.js";
-import { validateJsonSchema } from "../../src/extensions/json-schema.js";
+import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js";
 import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
 import { courierGraph } from "../fixtures/agents/courier-graph.js";
 import { dentalFrontDesk } from "../fixtures/agents/dental-front-desk.js";

@@ -12,7 +12,7 @@ import {
   UnprocessableEntityError,
   createAPIError,
 } from "../../src/extensions/errors.js";
-import { readErrorMessage } from "../../src/extensions/error-body.js";
+import { readErrorMessage } from "../../src/extensions/internal/error-body.js";
 
 const FAKE_KEY = "bn-0123456789abcdef0123456789abcdef";
 const request = { method: "GET", url: "https://api.bolna.ai/batches/abc?page_number=2" };

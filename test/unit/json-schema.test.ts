@@ -1,6 +1,6 @@
 /** The small JSON Schema validator behind webhook parsing: each supported keyword, and issue paths. */
 import { describe, expect, it } from "vitest";
-import { validateJsonSchema, type JsonSchema } from "../../src/extensions/json-schema.js";
+import { validateJsonSchema, type JsonSchema } from "../../src/extensions/internal/json-schema.js";
 
 const paths = (schema: JsonSchema, value: unknown, schemas = {}) =>
   validateJsonSchema(schema, value, schemas).map((i) => `${i.path} ${i.message}`);

@@ -3,7 +3,7 @@
  * never the API key, even when the server echoes it.
  */
 import { describe, expect, it } from "vitest";
-import { createTransport, type RouteInfo } from "../../src/extensions/transport.js";
+import { createTransport, type RouteInfo } from "../../src/extensions/internal/transport.js";
 import { createAttemptLog, type LogDetails, type Logger } from "../../src/extensions/logger.js";
 import { ConfigurationError, createBolnaClient, type BolnaClientOptions } from "../../src/index.js";
 

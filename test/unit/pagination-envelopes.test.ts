@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { BolnaError } from "../../src/extensions/errors.js";
-import type { EnvelopeShape } from "../../src/extensions/metadata.js";
+import type { EnvelopeShape } from "../../src/extensions/internal/metadata.js";
 import { PagePromise } from "../../src/extensions/pagination.js";
 import { operationMetadata } from "../../src/generated/operations.js";
 

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError } from "../../src/extensions/errors.js";
-import { createRateLimiter, type RateLimiter, type Release, type Sleep } from "../../src/extensions/rate-limit.js";
+import {
+  createRateLimiter,
+  type RateLimiter,
+  type Release,
+  type Sleep,
+} from "../../src/extensions/internal/rate-limit.js";
 
 /** A clock that moves only when the test says so; sleeps wake in time order as it passes their deadline. */
 function fakeClock() {

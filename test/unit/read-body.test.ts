@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ResponseTooLargeError } from "../../src/extensions/errors.js";
-import { readBody } from "../../src/extensions/read-body.js";
+import { readBody } from "../../src/extensions/internal/read-body.js";
 
 const request = { method: "GET", url: "https://api.bolna.ai/v2/agent/all" };
 const never = new AbortController().signal;

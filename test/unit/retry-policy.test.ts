@@ -6,7 +6,7 @@ import {
   isRetryableStatus,
   parseRetryAfterMs,
   retryDelayAfter,
-} from "../../src/extensions/retry-policy.js";
+} from "../../src/extensions/internal/retry-policy.js";
 
 describe("which outcomes are retried", () => {
   it("retries 408, 409, 429 and 5xx on retry-safe routes, only 429 on the others, never a 3xx or another 4xx", () => {

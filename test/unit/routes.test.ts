@@ -1,7 +1,7 @@
 /** The route table: from a concrete request back to its operation (transport) and from a template (raw calls). */
 import { describe, expect, it } from "vitest";
-import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
-import { createRouteTable } from "../../src/extensions/routes.js";
+import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
+import { createRouteTable } from "../../src/extensions/internal/routes.js";
 
 const ALL = ALL_OPERATIONS;
 const match = (method: string, url: string, basePath = ""): string | undefined =>

@@ -9,8 +9,8 @@ import {
   BolnaInputError,
   ConfigurationError,
 } from "../../src/extensions/errors.js";
-import { createRateLimiter, sleep, type RateLimiter, type Sleep } from "../../src/extensions/rate-limit.js";
-import { createTransport, type RouteInfo, type TransportOptions } from "../../src/extensions/transport.js";
+import { createRateLimiter, sleep, type RateLimiter, type Sleep } from "../../src/extensions/internal/rate-limit.js";
+import { createTransport, type RouteInfo, type TransportOptions } from "../../src/extensions/internal/transport.js";
 import { startFaultServer, type Fault, type FaultServer } from "./support/fault-server.js";
 
 /** Like the generated metadata: `POST /call` dials a phone, so it is not retry-safe. */

@@ -17,11 +17,11 @@
  */
 import { operationMetadata } from "../../generated/operations.js";
 import type { operations } from "../../generated/schema.js";
-import { prepareArguments } from "../arguments.js";
-import { ALL_OPERATIONS } from "../operation-table.js";
+import { prepareArguments } from "../internal/arguments.js";
+import { ALL_OPERATIONS } from "../internal/operation-table.js";
 import { splitWindow, toUtcDate, toUtcIso } from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
-import { MAX_TIMER_MS } from "../rate-limit.js";
+import { MAX_TIMER_MS } from "../internal/rate-limit.js";
 import { ceilMs, floorMs, isoMs, MICROS_PER_MS } from "./keys.js";
 import type { KeyRange } from "./ranges.js";
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as walk from "../../../scripts/generate/spec-walk.js";
-import { createRouteTable } from "../../../src/extensions/routes.js";
+import { createRouteTable } from "../../../src/extensions/internal/routes.js";
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 export const HTTP_METHODS: readonly HttpMethod[] = [

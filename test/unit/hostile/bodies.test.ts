@@ -12,8 +12,8 @@ import {
   createBolnaClient,
   type BolnaClientOptions,
 } from "../../../src/index.js";
-import { MAX_BODY_EXCERPT_CHARS } from "../../../src/extensions/error-body.js";
-import { DEFAULT_MAX_RESPONSE_BYTES } from "../../../src/extensions/transport.js";
+import { MAX_BODY_EXCERPT_CHARS } from "../../../src/extensions/internal/error-body.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../../../src/extensions/internal/transport.js";
 import { serverPool, streamBytes, type HostileServer } from "../support/hostile-server.js";
 
 const KEY = "bn-hostile-bodies-0123456789";

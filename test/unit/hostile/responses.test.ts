@@ -5,7 +5,7 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { APIError, BadRequestError, BolnaError, InvalidResponseError, createBolnaClient } from "../../../src/index.js";
-import { MAX_BODY_EXCERPT_CHARS } from "../../../src/extensions/error-body.js";
+import { MAX_BODY_EXCERPT_CHARS } from "../../../src/extensions/internal/error-body.js";
 import { sendJson, serverPool, type HostileServer } from "../support/hostile-server.js";
 
 const KEY = "bn-hostile-responses-0123456789";

@@ -24,7 +24,7 @@
  * It also exports the abortable `sleep` it waits with, which the transport reuses for its backoff.
  */
 import { isIntegerIn } from "./guards.js";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError } from "../errors.js";
 
 /** Frees a slot: call it once, when the response arrived or the attempt failed. */
 export type Release = (outcome?: { sent: boolean }) => void;

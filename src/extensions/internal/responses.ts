@@ -7,7 +7,7 @@
  * envelope checked by the pagination. Anything else is an `InvalidResponseError` carrying the status and an excerpt.
  */
 import { isObject } from "./guards.js";
-import { InvalidResponseError, type RequestDescription } from "./errors.js";
+import { InvalidResponseError, type RequestDescription } from "../errors.js";
 import type { OperationMetadata, ResponseShape } from "./metadata.js";
 
 const ARTICLE: Readonly<Record<ResponseShape, string>> = {

@@ -27,8 +27,8 @@ import {
   ConfigurationError,
   ResponseTooLargeError,
   describeRequest,
-} from "./errors.js";
-import type { AttemptLog } from "./logger.js";
+} from "../errors.js";
+import type { AttemptLog } from "../logger.js";
 import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import {

@@ -13,8 +13,8 @@
  * parameter, and an own `__proto__` key is refused.
  */
 import { isObject } from "./guards.js";
-import { assertWindow, toOffsetDateTime, toUtcIso } from "./datetime.js";
-import { BolnaInputError } from "./errors.js";
+import { assertWindow, toOffsetDateTime, toUtcIso } from "../datetime.js";
+import { BolnaInputError } from "../errors.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
 
 export interface SplitArguments {

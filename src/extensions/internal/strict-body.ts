@@ -3,8 +3,8 @@
  * is sent. The client imports this module, and with it the generated schemas, only when such an operation is first
  * called, so they stay out of the main bundle.
  */
-import { requestBodySchemas, requestComponentSchemas } from "../generated/request-bodies.js";
-import { BolnaInputError } from "./errors.js";
+import { requestBodySchemas, requestComponentSchemas } from "../../generated/request-bodies.js";
+import { BolnaInputError } from "../errors.js";
 import { validateJsonSchema } from "./json-schema.js";
 
 /** Issues spelled out in one message; the rest are counted. */

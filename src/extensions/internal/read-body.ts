@@ -10,7 +10,7 @@
  * The copy is a `BufferedResponse` rather than `new Response(bytes)`: building a Response around a body costs more
  * than the rest of the client's work on a request (a stream per response), while reading from memory costs nothing.
  */
-import { ResponseTooLargeError, type RequestDescription } from "./errors.js";
+import { ResponseTooLargeError, type RequestDescription } from "../errors.js";
 
 /** Bytes that can back a `Response` (not a `SharedArrayBuffer` view). */
 type Bytes = Uint8Array<ArrayBuffer>;

@@ -9,9 +9,10 @@
  *   never show the credentials or query of the URL given.
  * - `logLevel`: the option, else `BOLNA_LOG` (any case), else `"off"`.
  */
-import { ConfigurationError } from "./errors.js";
-import { isLogLevel, LOG_LEVELS, type LogLevel } from "./logger.js";
+import { ConfigurationError } from "../errors.js";
+import { isLogLevel, LOG_LEVELS, type LogLevel } from "../logger.js";
 
+/** Where the client sends requests unless `baseUrl` or `BOLNA_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = "https://api.bolna.ai";
 
 export interface ResolvedConfig {
