@@ -102,7 +102,12 @@ interface Argument {
   source: string;
 }
 
-function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: ReturnType<typeof resolver>): Argument[] {
+function argumentsOf(
+  meta: OperationMetadata,
+  operation: JsonObject,
+  resolve: ReturnType<typeof resolver>,
+  exampleName: string | undefined,
+): Argument[] {
   const args: Argument[] = [];
   const parameters = (Array.isArray(operation["parameters"]) ? operation["parameters"] : [])
     .map(resolve)
@@ -115,14 +120,15 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   }
   if (meta.body === undefined) return args;
 
-  const requestBody = resolve(operation["requestBody"]);
-  const content = isObject(requestBody) ? resolve(requestBody["content"]) : undefined;
-  const media = isObject(content) ? resolve(content[meta.body.mediaType ?? "application/json"]) : undefined;
+  const media = bodyMedia(meta, operation, resolve);
   const schema = isObject(media) ? resolve(media["schema"]) : undefined;
   const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : {};
-  const examples = isObject(media) ? resolve(media["examples"]) : undefined;
-  const firstExample = isObject(examples) ? resolve(Object.values(examples)[0]) : undefined;
-  const body: JsonObject = isObject(firstExample) && isObject(firstExample["value"]) ? firstExample["value"] : {};
+  const examples = requestExamples(media, resolve);
+  const chosen = exampleName === undefined ? Object.values(examples)[0] : examples[exampleName];
+  if (exampleName !== undefined && chosen === undefined) {
+    throw new Error(`${meta.operationId} has no request example named ${exampleName}`);
+  }
+  const body: JsonObject = isObject(chosen) && isObject(chosen["value"]) ? structuredClone(chosen["value"]) : {};
   if (Object.keys(body).length === 0) {
     for (const field of meta.fields.filter((f) => f.in === "body" && f.required)) body[field.name] = placeholder(field);
   }
@@ -141,10 +147,38 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   return args;
 }
 
-/** The sample for one operation. */
-export function codeSample(meta: OperationMetadata, operation: JsonObject, spec: JsonObject): CodeSample {
+/** The media type object of the request body the client sends (JSON, or multipart for uploads). */
+function bodyMedia(meta: OperationMetadata, operation: JsonObject, resolve: ReturnType<typeof resolver>) {
+  const requestBody = resolve(operation["requestBody"]);
+  const content = isObject(requestBody) ? resolve(requestBody["content"]) : undefined;
+  return isObject(content) ? resolve(content[meta.body?.mediaType ?? "application/json"]) : undefined;
+}
+
+/** The named examples of a request body's media type, resolved, in the spec's order. */
+function requestExamples(media: Json | undefined, resolve: ReturnType<typeof resolver>): Record<string, Json> {
+  const examples = isObject(media) ? resolve(media["examples"]) : undefined;
+  if (!isObject(examples)) return {};
+  return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, resolve(example) ?? null]));
+}
+
+/** The names of an operation's request-body examples: each can be written as a sample (`codeSample`). */
+export function requestExampleNames(meta: OperationMetadata, operation: JsonObject, spec: JsonObject): string[] {
   const resolve = resolver(spec);
-  const args = argumentsOf(meta, operation, resolve);
+  return Object.keys(requestExamples(bodyMedia(meta, operation, resolve), resolve));
+}
+
+/**
+ * The sample for one operation, with the body of its request example `exampleName` (default: the first one, which
+ * the API reference shows).
+ */
+export function codeSample(
+  meta: OperationMetadata,
+  operation: JsonObject,
+  spec: JsonObject,
+  exampleName?: string,
+): CodeSample {
+  const resolve = resolver(spec);
+  const args = argumentsOf(meta, operation, resolve, exampleName);
   const keys = args.map(({ name, source }) => `${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: ${source}`);
   const oneLine = `{ ${keys.join(", ")} }`;
   const argument =

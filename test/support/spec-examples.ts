@@ -1,5 +1,6 @@
 /**
- * Values the mock answers with, read from the bundled spec's named examples (never hard-coded in a test).
+ * Values read from the bundled spec's named examples (never hard-coded in a test): what the mock answers with, and
+ * realistic request bodies.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -8,7 +9,13 @@ interface Example {
   value: unknown;
 }
 
+interface Operation {
+  operationId?: string;
+  requestBody?: { content: Record<string, { examples?: Record<string, Example | { $ref: string }> }> };
+}
+
 interface BundledSpec {
+  paths: Record<string, Record<string, Operation>>;
   components: { examples: Record<string, Example> };
   webhooks: Record<
     string,
@@ -39,4 +46,27 @@ export function webhookExampleBody(): { body: string; id: string } {
   if (ref === undefined) throw new Error("the bundled spec has no `completed` execution-status webhook example");
   const value = componentExample(ref.split("/").pop() ?? "") as { id: string };
   return { body: JSON.stringify(value), id: value.id };
+}
+
+/**
+ * The named examples of an operation's JSON request body, in the spec's order: `[name, value]`. The spec is their
+ * one home; tests that need a realistic body (the agent configurations, for one) read them from here.
+ */
+export function requestBodyExamples(operationId: string): Array<[string, unknown]> {
+  const operation = Object.values(spec.paths)
+    .flatMap((item) => Object.values(item))
+    .find((candidate) => candidate.operationId === operationId);
+  const examples = operation?.requestBody?.content["application/json"]?.examples;
+  if (examples === undefined) throw new Error(`the bundled spec has no JSON request examples for ${operationId}`);
+  return Object.entries(examples).map(([name, example]) => [
+    name,
+    "$ref" in example ? componentExample(example.$ref.split("/").pop() ?? "") : example.value,
+  ]);
+}
+
+/** One named request example of an operation, by name. */
+export function requestBodyExample(operationId: string, name: string): unknown {
+  const found = requestBodyExamples(operationId).find(([candidate]) => candidate === name);
+  if (found === undefined) throw new Error(`${operationId} has no request example named ${name}`);
+  return structuredClone(found[1]);
 }

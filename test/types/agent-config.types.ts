@@ -18,8 +18,6 @@ import {
   type Synthesizer,
   type ToolsConfig,
 } from "../../src/index.js";
-import { courierGraph } from "../fixtures/agents/courier-graph.js";
-import { dentalFrontDesk } from "../fixtures/agents/dental-front-desk.js";
 
 declare const bolna: BolnaClient;
 const agent_id = "5f0a1b2c-3d4e-4f50-8a1b-2c3d4e5f6a7b";
@@ -45,10 +43,11 @@ function graphWith<const N extends GraphNode[]>(nodes: N, variable_types: Record
   return toolsWith({ ...tools, llm_agent: { agent_type: "graph_agent", llm_config } });
 }
 
-export function fixturesKeepTheirLiteralTypes() {
-  expectTypeOf(dentalFrontDesk.agent_config.tasks[0]?.tools_config.synthesizer.provider).toEqualTypeOf<"elevenlabs">();
-  expectTypeOf(courierGraph.agent_config.tasks[0]?.tools_config.llm_agent.agent_type).toEqualTypeOf<"graph_agent">();
-  defineAgent(agentWith(task));
+export function definedAgentsKeepTheirLiteralTypes() {
+  const simple = defineAgent(agentWith(task));
+  expectTypeOf(simple.agent_config.tasks[0]?.tools_config.synthesizer.provider).toEqualTypeOf<"elevenlabs" | undefined>();
+  const graph = defineAgent(graphWith([{ id: "a", prompt: "Greet the caller.", edges: [] }]));
+  expectTypeOf(graph.agent_config.tasks[0]?.tools_config.llm_agent.agent_type).toEqualTypeOf<"graph_agent" | undefined>();
 }
 
 export function wrongTypesAndKeysAreCompileErrors() {
@@ -137,8 +136,8 @@ export function toolsAreChecked() {
 }
 
 export async function theMethodsCheckTheSameWay() {
-  await bolna.createAgent(dentalFrontDesk);
-  await bolna.replaceAgent({ agent_id, ...courierGraph });
+  await bolna.createAgent(defineAgent(agentWith(task)));
+  await bolna.replaceAgent({ agent_id, ...defineAgent(graphWith([{ id: "a", prompt: "Greet the caller.", edges: [] }])) });
   // @ts-expect-error: createAgent checks like defineAgent (a misspelt ElevenLabs setting)
   await bolna.createAgent(toolsWith({ ...tools, synthesizer: { provider: "elevenlabs", provider_config: { voice_id: "x", model: "y", sped: 1 } } }));
   await bolna.patchAgent({ agent_id, agent_config: { telephony_provider: "vobiz", calling_guardrails: { call_start_hour: 9, call_end_hour: 17 } } });

@@ -1,6 +1,7 @@
 /**
- * Agent configuration, checked before sending. The fixtures in `test/fixtures/agents/` (own names and values) must
- * be accepted by the client and sent unchanged, be valid against the spec (Ajv over the bundled spec, the server's
+ * Agent configuration, checked before sending. The spec's createAgent examples and the fixtures in
+ * `test/fixtures/agents/` (a tour of every provider, ingest sources, patches) must be accepted by the client and
+ * sent unchanged, be valid against the spec (Ajv over the bundled spec, the server's
  * view: open objects), and together use every schema and every alternative of the agent bodies. Each deliberately
  * wrong config must be refused with a `BolnaInputError` naming its path, with nothing sent. The client's own
  * validator must agree with Ajv on the normalized request schemas it uses.
@@ -11,20 +12,19 @@ import { BolnaInputError, createBolnaClient, type AgentRequest } from "../../src
 import { requestBodySchemas, requestComponentSchemas } from "../../src/generated/request-bodies.js";
 import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js";
 import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
-import { courierGraph } from "../fixtures/agents/courier-graph.js";
-import { dentalFrontDesk } from "../fixtures/agents/dental-front-desk.js";
-import { multilingualHelpline } from "../fixtures/agents/multilingual-helpline.js";
 import { patches } from "../fixtures/agents/patches.js";
 import { ingestVariants, legacyTools, providerTour } from "../fixtures/agents/provider-tour.js";
 import { wrongConfigs } from "../fixtures/agents/wrong.js";
+import { requestBodyExample, requestBodyExamples } from "../support/spec-examples.js";
 import { reachable, trace } from "./support/schema-coverage.js";
 
 const AGENT_ID = "5f0a1b2c-3d4e-4f50-8a1b-2c3d4e5f6a7b";
 
 const agents: Array<[string, AgentRequest]> = [
-  ["dental front desk", dentalFrontDesk],
-  ["courier graph", courierGraph],
-  ["multilingual helpline", multilingualHelpline],
+  ...requestBodyExamples("createAgent").map(([name, agent]): [string, AgentRequest] => [
+    `spec example ${name}`,
+    agent as AgentRequest,
+  ]),
   ...providerTour.map((agent): [string, AgentRequest] => [`provider tour: ${agent.agent_config.agent_name}`, agent]),
   ...ingestVariants.map((agent, i): [string, AgentRequest] => [`ingest variant ${i}`, agent]),
   ["tools given as JSON text", legacyTools],
@@ -102,14 +102,17 @@ describe("wrong agent configs", () => {
 
   it("refuses an unknown top-level argument by name", async () => {
     const { sent, bolna } = recordingClient();
-    const body = { ...dentalFrontDesk, agent_confg: {} } as unknown as AgentRequest;
+    const body = {
+      ...(requestBodyExample("createAgent", "receptionist") as object),
+      agent_confg: {},
+    } as unknown as AgentRequest;
     await expect(bolna.createAgent(body)).rejects.toThrow(/`agent_confg` is not a parameter of this operation/);
     expect(sent).toEqual([]);
   });
 
   it("accepts a provider this spec does not know, with any settings", async () => {
     const { sent, bolna } = recordingClient();
-    const agent = structuredClone(dentalFrontDesk) as AgentRequest;
+    const agent = requestBodyExample("createAgent", "receptionist") as AgentRequest;
     const tools = agent.agent_config.tasks[0]!.tools_config;
     tools.synthesizer = { provider: "newvendor", provider_config: { timbre: "warm", pace: 1.1 } };
     tools.transcriber = { provider: "newvendor", model: "nv-1", language: "en", diarize: true };

@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { addCodeSamples, literal, type CodeSample } from "../../scripts/docs/code-samples.js";
+import {
+  addCodeSamples,
+  codeSample,
+  literal,
+  requestExampleNames,
+  type CodeSample,
+} from "../../scripts/docs/code-samples.js";
+import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 import { operationMetadata } from "../../src/generated/operations.js";
 import { spec as bundledSpec } from "../contract/support/spec.js";
 
@@ -28,6 +35,28 @@ function samplesByOperation(): Map<string, CodeSample[]> {
     }
   }
   return samples;
+}
+
+/**
+ * A sample for every named request example of every operation (the reference shows the first), or the default
+ * sample where an operation has none: compiling them all type-checks every request example the spec gives,
+ * the agent configurations included, against the client's types.
+ */
+function samplesOfEveryExample(samples: Map<string, CodeSample[]>): Array<[string, string]> {
+  const spec = bundledSpec as unknown as Parameters<typeof codeSample>[2];
+  const operations = new Map<string, Parameters<typeof codeSample>[1]>();
+  for (const item of Object.values(spec["paths"] as Record<string, Record<string, Record<string, never>>>)) {
+    for (const operation of Object.values(item)) {
+      if (typeof operation["operationId"] === "string") operations.set(operation["operationId"], operation);
+    }
+  }
+  return ALL_OPERATIONS.flatMap((meta): Array<[string, string]> => {
+    const operation = operations.get(meta.operationId);
+    if (operation === undefined) throw new Error(`${meta.operationId} is not in the bundled spec`);
+    const names = requestExampleNames(meta, operation, spec);
+    if (names.length === 0) return [[meta.operationId, samples.get(meta.operationId)?.[0]?.source ?? ""]];
+    return names.map((name) => [`${meta.operationId}.${name}`, codeSample(meta, operation, spec, name).source]);
+  });
 }
 
 describe("API reference code samples", () => {
@@ -50,17 +79,24 @@ describe("API reference code samples", () => {
     expect(wide).toBe(`{\n  text: "${"a".repeat(80)}",\n}`);
   });
 
-  it("compiles, every sample, against the client's types", async () => {
+  it("writes a sample for every named request example", () => {
+    const sources = new Map(samplesOfEveryExample(samples));
+    // The agent configurations of createAgent are the largest examples; each must become its own sample.
+    for (const name of ["simple", "graph", "multilingual", "receptionist", "courierGraph", "helpline"]) {
+      expect(sources.get(`createAgent.${name}`)).toContain("bolna.createAgent({");
+    }
+    expect(sources.get("createAgent.receptionist")).toContain('"Maple Dental front desk"');
+    expect(sources.size).toBeGreaterThan(samples.size);
+  });
+
+  it("compiles, every sample and every request example, against the client's types", async () => {
     const dir = await mkdtemp(join(tmpdir(), "bolna-samples-"));
     try {
       const files: string[] = [];
-      for (const [operationId, [sample]] of samples) {
-        const file = join(dir, `${operationId}.mts`);
+      for (const [name, source] of samplesOfEveryExample(samples)) {
+        const file = join(dir, `${name}.mts`);
         // The package's own name resolves to its build; the check runs against the sources instead.
-        await writeFile(
-          file,
-          (sample?.source ?? "").replace('"bolna-api-client"', JSON.stringify(join(ROOT, "src/index.js"))),
-        );
+        await writeFile(file, source.replace('"bolna-api-client"', JSON.stringify(join(ROOT, "src/index.js"))));
         files.push(file);
       }
       const config = ts.getParsedCommandLineOfConfigFile(
