@@ -75,7 +75,7 @@ beforeAll(async () => {
   // The tour starts its own mock (that is what it demonstrates); run it alongside the tests to save time.
   tour = runScript(["scripts/start.ts"]);
   tour.catch(() => undefined);
-  [mock, tmp] = await Promise.all([startMockServer(), mkdtemp(join(tmpdir(), "bolna-examples-"))]);
+  [mock, tmp] = await Promise.all([startMockServer({ port: 0 }), mkdtemp(join(tmpdir(), "bolna-examples-"))]);
 }, 60_000);
 
 afterAll(async () => {
