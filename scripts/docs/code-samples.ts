@@ -10,10 +10,9 @@
  */
 import type { FieldRule, OperationMetadata } from "../../src/extensions/metadata.js";
 import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
-import { isBinarySchema } from "../generate/operations.js";
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+import { isBinarySchema } from "../generate/fields.js";
+import { propertyKey } from "../generate/literal.js";
+import { followRefs, HTTP_METHODS, isObject, type Json } from "../generate/spec-walk.js";
 
 export interface CodeSample {
   lang: string;
@@ -21,31 +20,12 @@ export interface CodeSample {
   source: string;
 }
 
-const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const INDENT = "  ";
 /** Redoc's sample panel shows about this many characters before it scrolls sideways. */
 const WIDTH = 56;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follows internal `$ref`s (`#/components/...`) of the bundled spec. */
-function resolver(spec: JsonObject) {
-  return function resolve(node: Json | undefined): Json | undefined {
-    let current = node;
-    for (let hops = 0; isObject(current) && typeof current["$ref"] === "string"; hops++) {
-      if (hops > 20) throw new Error(`$ref cycle at ${current["$ref"]}`);
-      let target: Json | undefined = spec;
-      for (const part of current["$ref"].replace(/^#\//, "").split("/")) {
-        target = isObject(target) ? target[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
-      }
-      current = target;
-    }
-    return current;
-  };
-}
+/** Follows the `$ref`s of the bundled spec; the parts a sample reads (examples above all) may be missing. */
+type Resolve = (node: unknown) => unknown;
 
 /** A TypeScript literal for an example value, indented for its depth. */
 export function literal(value: unknown, depth = 0): string {
@@ -54,9 +34,7 @@ export function literal(value: unknown, depth = 0): string {
   const inner = INDENT.repeat(depth + 1);
   const entries = Array.isArray(value)
     ? value.map((item) => literal(item, depth + 1))
-    : Object.entries(value).map(
-        ([key, item]) => `${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: ${literal(item, depth + 1)}`,
-      );
+    : Object.entries(value).map(([key, item]) => `${propertyKey(key)}: ${literal(item, depth + 1)}`);
   if (entries.length === 0) return Array.isArray(value) ? "[]" : "{}";
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   const oneLine = Array.isArray(value) ? `[${entries.join(", ")}]` : `{ ${entries.join(", ")} }`;
@@ -65,7 +43,7 @@ export function literal(value: unknown, depth = 0): string {
 }
 
 /** A parameter's example: `example`, the first of `examples`, or its schema's. */
-function parameterExample(parameter: JsonObject, resolve: ReturnType<typeof resolver>): Json | undefined {
+function parameterExample(parameter: Json, resolve: Resolve): unknown {
   if ("example" in parameter) return parameter["example"];
   const named = resolve(parameter["examples"]);
   const first = isObject(named) ? resolve(Object.values(named)[0]) : undefined;
@@ -79,7 +57,7 @@ function parameterExample(parameter: JsonObject, resolve: ReturnType<typeof reso
 }
 
 /** A stand-in for a field the spec gives no example for, of the field's type. */
-function placeholder(field: FieldRule): Json {
+function placeholder(field: FieldRule): unknown {
   if (field.enum?.[0] !== undefined) return field.enum[0];
   switch (field.type) {
     case "integer":
@@ -102,7 +80,7 @@ interface Argument {
   source: string;
 }
 
-function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: ReturnType<typeof resolver>): Argument[] {
+function argumentsOf(meta: OperationMetadata, operation: Json, resolve: Resolve): Argument[] {
   const args: Argument[] = [];
   const parameters = (Array.isArray(operation["parameters"]) ? operation["parameters"] : [])
     .map(resolve)
@@ -122,7 +100,7 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : {};
   const examples = isObject(media) ? resolve(media["examples"]) : undefined;
   const firstExample = isObject(examples) ? resolve(Object.values(examples)[0]) : undefined;
-  const body: JsonObject = isObject(firstExample) && isObject(firstExample["value"]) ? firstExample["value"] : {};
+  const body: Json = isObject(firstExample) && isObject(firstExample["value"]) ? firstExample["value"] : {};
   if (Object.keys(body).length === 0) {
     for (const field of meta.fields.filter((f) => f.in === "body" && f.required)) body[field.name] = placeholder(field);
   }
@@ -142,10 +120,10 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
 }
 
 /** The sample for one operation. */
-export function codeSample(meta: OperationMetadata, operation: JsonObject, spec: JsonObject): CodeSample {
-  const resolve = resolver(spec);
+export function codeSample(meta: OperationMetadata, operation: Json, spec: Json): CodeSample {
+  const resolve: Resolve = (node) => followRefs(spec, node);
   const args = argumentsOf(meta, operation, resolve);
-  const keys = args.map(({ name, source }) => `${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: ${source}`);
+  const keys = args.map(({ name, source }) => `${propertyKey(name)}: ${source}`);
   const oneLine = `{ ${keys.join(", ")} }`;
   const argument =
     args.length === 0
@@ -170,7 +148,7 @@ export function codeSample(meta: OperationMetadata, operation: JsonObject, spec:
 }
 
 /** Adds `x-codeSamples` to every operation of `spec` (mutated) and returns how many got one. */
-export function addCodeSamples(spec: JsonObject): number {
+export function addCodeSamples(spec: Json): number {
   const metadata = new Map(ALL_OPERATIONS.map((meta) => [meta.operationId, meta]));
   let added = 0;
   const paths = isObject(spec["paths"]) ? spec["paths"] : {};
@@ -182,7 +160,7 @@ export function addCodeSamples(spec: JsonObject): number {
       const meta = typeof operation["operationId"] === "string" ? metadata.get(operation["operationId"]) : undefined;
       if (meta === undefined)
         throw new Error(`${method.toUpperCase()} ${path} has no generated metadata; run npm run generate`);
-      operation["x-codeSamples"] = [codeSample(meta, operation, spec)] as unknown as Json;
+      operation["x-codeSamples"] = [codeSample(meta, operation, spec)];
       added++;
     }
   }
