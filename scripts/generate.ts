@@ -3,14 +3,14 @@
  *
  *   openapi/openapi.yaml ─ redocly bundle ─▶ src/generated/openapi.json  (one file for Prism, Ajv, docs, npm)
  *                        ─ openapi-typescript ─▶ src/generated/schema.ts
- *                        ─ operations.ts emitter ─▶ src/generated/operations.ts (runtime metadata)
- *                                                 ─▶ src/generated/methods.ts (named types + typed methods)
+ *                        ─ read-operations.ts ─┬─ operations.ts ─▶ src/generated/operations.ts (runtime metadata)
+ *                                              └─ methods.ts ─▶ src/generated/methods.ts (named types + typed methods)
  *                        ─ webhooks.ts emitter ─▶ src/generated/webhooks.ts (payload schemas + sender IPs)
  *                        ─ request-bodies.ts emitter ─▶ src/generated/request-bodies.ts (strict body schemas, lazy)
  *
  * `npm run check:generated` (`--check`) generates the same files in memory and exits 1 with the list of
  * files that differ, so CI fails when someone edits the spec without regenerating (or edits generated code).
- * Every step works from the bundled document, so all three outputs always describe the same spec.
+ * Every step works from the bundled document, so all the outputs always describe the same spec.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -19,8 +19,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { emitMethodsModule, emitOperationsModule, isBinarySchema, readOperations } from "./generate/operations.js";
+import { isBinarySchema } from "./generate/fields.js";
+import { emitMethodsModule } from "./generate/methods.js";
+import { emitOperationsModule } from "./generate/operations.js";
+import { readOperations } from "./generate/read-operations.js";
 import { emitRequestBodiesModule, strictBodySchemas } from "./generate/request-bodies.js";
+import { SCHEMA_REF_PREFIX } from "./generate/spec-walk.js";
 import { emitWebhooksModule } from "./generate/webhooks.js";
 
 const root = process.cwd();
@@ -70,7 +74,6 @@ const OTHER_STRING = ts.factory.createIntersectionTypeNode([
 export function describeRefProperties(spec: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(spec);
   const schemas = ((copy.components ?? {}) as { schemas?: Record<string, { description?: unknown }> }).schemas ?? {};
-  const prefix = "#/components/schemas/";
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== "object" || node === null) return;
@@ -78,8 +81,9 @@ export function describeRefProperties(spec: Record<string, unknown>): Record<str
     if (typeof properties === "object" && properties !== null) {
       for (const property of Object.values(properties as Record<string, Record<string, unknown>>)) {
         const ref = property?.$ref;
-        if (typeof ref !== "string" || !ref.startsWith(prefix) || property.description !== undefined) continue;
-        const text = schemas[ref.slice(prefix.length)]?.description;
+        if (typeof ref !== "string" || !ref.startsWith(SCHEMA_REF_PREFIX) || property.description !== undefined)
+          continue;
+        const text = schemas[ref.slice(SCHEMA_REF_PREFIX.length)]?.description;
         if (typeof text === "string" && text.trim()) property.description = text.trim().split(/\n\s*\n/)[0];
       }
     }

@@ -10,10 +10,9 @@
  */
 import type { FieldRule, OperationMetadata } from "../../src/extensions/internal/metadata.js";
 import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
-import { isBinarySchema } from "../generate/operations.js";
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+import { isBinarySchema } from "../generate/fields.js";
+import { propertyKey } from "../generate/literal.js";
+import { followRefs, HTTP_METHODS, isObject, type Json } from "../generate/spec-walk.js";
 
 export interface CodeSample {
   lang: string;
@@ -21,31 +20,12 @@ export interface CodeSample {
   source: string;
 }
 
-const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const INDENT = "  ";
 /** Redoc's sample panel shows about this many characters before it scrolls sideways. */
 const WIDTH = 56;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follows internal `$ref`s (`#/components/...`) of the bundled spec. */
-function resolver(spec: JsonObject) {
-  return function resolve(node: Json | undefined): Json | undefined {
-    let current = node;
-    for (let hops = 0; isObject(current) && typeof current["$ref"] === "string"; hops++) {
-      if (hops > 20) throw new Error(`$ref cycle at ${current["$ref"]}`);
-      let target: Json | undefined = spec;
-      for (const part of current["$ref"].replace(/^#\//, "").split("/")) {
-        target = isObject(target) ? target[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
-      }
-      current = target;
-    }
-    return current;
-  };
-}
+/** Follows the `$ref`s of the bundled spec; the parts a sample reads (examples above all) may be missing. */
+type Resolve = (node: unknown) => unknown;
 
 /** A TypeScript literal for an example value, indented for its depth. */
 export function literal(value: unknown, depth = 0): string {
@@ -54,9 +34,7 @@ export function literal(value: unknown, depth = 0): string {
   const inner = INDENT.repeat(depth + 1);
   const entries = Array.isArray(value)
     ? value.map((item) => literal(item, depth + 1))
-    : Object.entries(value).map(
-        ([key, item]) => `${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: ${literal(item, depth + 1)}`,
-      );
+    : Object.entries(value).map(([key, item]) => `${propertyKey(key)}: ${literal(item, depth + 1)}`);
   if (entries.length === 0) return Array.isArray(value) ? "[]" : "{}";
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   const oneLine = Array.isArray(value) ? `[${entries.join(", ")}]` : `{ ${entries.join(", ")} }`;
@@ -65,7 +43,7 @@ export function literal(value: unknown, depth = 0): string {
 }
 
 /** A parameter's example: `example`, the first of `examples`, or its schema's. */
-function parameterExample(parameter: JsonObject, resolve: ReturnType<typeof resolver>): Json | undefined {
+function parameterExample(parameter: Json, resolve: Resolve): unknown {
   if ("example" in parameter) return parameter["example"];
   const named = resolve(parameter["examples"]);
   const first = isObject(named) ? resolve(Object.values(named)[0]) : undefined;
@@ -79,7 +57,7 @@ function parameterExample(parameter: JsonObject, resolve: ReturnType<typeof reso
 }
 
 /** A stand-in for a field the spec gives no example for, of the field's type. */
-function placeholder(field: FieldRule): Json {
+function placeholder(field: FieldRule): unknown {
   if (field.enum?.[0] !== undefined) return field.enum[0];
   switch (field.type) {
     case "integer":
@@ -104,8 +82,8 @@ interface Argument {
 
 function argumentsOf(
   meta: OperationMetadata,
-  operation: JsonObject,
-  resolve: ReturnType<typeof resolver>,
+  operation: Json,
+  resolve: Resolve,
   exampleName: string | undefined,
 ): Argument[] {
   const args: Argument[] = [];
@@ -128,7 +106,7 @@ function argumentsOf(
   if (exampleName !== undefined && chosen === undefined) {
     throw new Error(`${meta.operationId} has no request example named ${exampleName}`);
   }
-  const body: JsonObject = isObject(chosen) && isObject(chosen["value"]) ? structuredClone(chosen["value"]) : {};
+  const body: Json = isObject(chosen) && isObject(chosen["value"]) ? structuredClone(chosen["value"]) : {};
   if (Object.keys(body).length === 0) {
     for (const field of meta.fields.filter((f) => f.in === "body" && f.required)) body[field.name] = placeholder(field);
   }
@@ -148,22 +126,22 @@ function argumentsOf(
 }
 
 /** The media type object of the request body the client sends (JSON, or multipart for uploads). */
-function bodyMedia(meta: OperationMetadata, operation: JsonObject, resolve: ReturnType<typeof resolver>) {
+function bodyMedia(meta: OperationMetadata, operation: Json, resolve: Resolve): unknown {
   const requestBody = resolve(operation["requestBody"]);
   const content = isObject(requestBody) ? resolve(requestBody["content"]) : undefined;
   return isObject(content) ? resolve(content[meta.body?.mediaType ?? "application/json"]) : undefined;
 }
 
 /** The named examples of a request body's media type, resolved, in the spec's order. */
-function requestExamples(media: Json | undefined, resolve: ReturnType<typeof resolver>): Record<string, Json> {
+function requestExamples(media: unknown, resolve: Resolve): Record<string, unknown> {
   const examples = isObject(media) ? resolve(media["examples"]) : undefined;
   if (!isObject(examples)) return {};
-  return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, resolve(example) ?? null]));
+  return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, resolve(example)]));
 }
 
 /** The names of an operation's request-body examples: each can be written as a sample (`codeSample`). */
-export function requestExampleNames(meta: OperationMetadata, operation: JsonObject, spec: JsonObject): string[] {
-  const resolve = resolver(spec);
+export function requestExampleNames(meta: OperationMetadata, operation: Json, spec: Json): string[] {
+  const resolve: Resolve = (node) => followRefs(spec, node);
   return Object.keys(requestExamples(bodyMedia(meta, operation, resolve), resolve));
 }
 
@@ -171,15 +149,10 @@ export function requestExampleNames(meta: OperationMetadata, operation: JsonObje
  * The sample for one operation, with the body of its request example `exampleName` (default: the first one, which
  * the API reference shows).
  */
-export function codeSample(
-  meta: OperationMetadata,
-  operation: JsonObject,
-  spec: JsonObject,
-  exampleName?: string,
-): CodeSample {
-  const resolve = resolver(spec);
+export function codeSample(meta: OperationMetadata, operation: Json, spec: Json, exampleName?: string): CodeSample {
+  const resolve: Resolve = (node) => followRefs(spec, node);
   const args = argumentsOf(meta, operation, resolve, exampleName);
-  const keys = args.map(({ name, source }) => `${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: ${source}`);
+  const keys = args.map(({ name, source }) => `${propertyKey(name)}: ${source}`);
   const oneLine = `{ ${keys.join(", ")} }`;
   const argument =
     args.length === 0
@@ -204,7 +177,7 @@ export function codeSample(
 }
 
 /** Adds `x-codeSamples` to every operation of `spec` (mutated) and returns how many got one. */
-export function addCodeSamples(spec: JsonObject): number {
+export function addCodeSamples(spec: Json): number {
   const metadata = new Map(ALL_OPERATIONS.map((meta) => [meta.operationId, meta]));
   let added = 0;
   const paths = isObject(spec["paths"]) ? spec["paths"] : {};
@@ -216,7 +189,7 @@ export function addCodeSamples(spec: JsonObject): number {
       const meta = typeof operation["operationId"] === "string" ? metadata.get(operation["operationId"]) : undefined;
       if (meta === undefined)
         throw new Error(`${method.toUpperCase()} ${path} has no generated metadata; run npm run generate`);
-      operation["x-codeSamples"] = [codeSample(meta, operation, spec)] as unknown as Json;
+      operation["x-codeSamples"] = [codeSample(meta, operation, spec)];
       added++;
     }
   }

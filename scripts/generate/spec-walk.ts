@@ -2,8 +2,21 @@
  * Reading the bundled OpenAPI document: the few walking steps the generator (scripts/generate/) and the contract
  * suite (test/contract/support/spec.ts) both need, written once so that both read the spec the same way.
  */
+import type { HttpMethod } from "../../src/extensions/internal/metadata.js";
 
 export type Json = Record<string, unknown>;
+
+/** The keys of a path item that hold an operation, in the order OpenAPI lists them. */
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "options",
+  "head",
+  "patch",
+  "trace",
+];
 
 /** The spec is not what the generator can read; the message names the place and the problem. */
 export class SpecError extends Error {
@@ -29,15 +42,24 @@ export function resolvePointer(doc: Json, ref: string): unknown {
   return node;
 }
 
-/** Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a real node, which must be an object. */
-export function deref(doc: Json, node: unknown): Json {
+/**
+ * Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a node that is not a reference. The
+ * node may be anything, `undefined` included, for readers that look at optional parts such as `examples`.
+ */
+export function followRefs(doc: Json, node: unknown): unknown {
   let current = node;
   for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
     if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
     current = resolvePointer(doc, current.$ref);
   }
-  if (!isObject(current)) throw new SpecError("expected an object in the spec");
   return current;
+}
+
+/** The node `node` refers to, which must be an object: the generator's reading of a part the spec must have. */
+export function deref(doc: Json, node: unknown): Json {
+  const target = followRefs(doc, node);
+  if (!isObject(target)) throw new SpecError("expected an object in the spec");
+  return target;
 }
 
 /**

@@ -4,7 +4,7 @@
  * generated `bolna.<method>(...)` sample, no console or page errors, nothing is fetched from off the machine, and a
  * full-page screenshot is written to build/docs/screenshot.png.
  *
- * - The page is served from build/docs by a tiny static server on 127.0.0.1 (port 0). Every request to any
+ * - The page is served from build/docs by a tiny static server on 127.0.0.1 (port 0; support/docs-site.ts). Every request to any
  *   other origin is aborted with `context.route` and recorded; any blocked request fails the test, images
  *   included (the page must be self-contained offline: the docs build inlines the Redocly badge's logo).
  * - The page is rebuilt (with `buildDocs` from scripts/docs.ts) when it is missing or older than the spec or the
@@ -16,184 +16,25 @@
  *   headings.
  * - Without Chromium at /usr/bin/chromium (or $CHROMIUM_PATH) the suite is skipped and says why.
  */
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, relative, resolve, sep } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import { join, relative } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildDocs, bundleSpec, DOCS_OUTPUT, ROOT } from "../../scripts/docs.js";
+import { bundleSpec, DOCS_OUTPUT, ROOT } from "../../scripts/docs.js";
+import { isObject } from "../../scripts/generate/spec-walk.js";
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkipReason, HAS_CHROMIUM } from "./chromium.js";
+import { DOCS_DIR, ensureDocs, serveDocs } from "./support/docs-site.js";
+import { openMenuGroups, pngSize, type MenuItem } from "./support/redoc-page.js";
+import { normalize, operationsOf, type Operation } from "./support/spec-operations.js";
 
 const SKIP_REASON = chromiumSkipReason("the API reference browser test");
 
-const DOCS_DIR = resolve(DOCS_OUTPUT, "..");
 const SCREENSHOT = join(DOCS_DIR, "screenshot.png");
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-
-interface Operation {
-  /** e.g. `GET /v2/agent/all` or `webhook executionStatus POST` */
-  where: string;
-  summary: string;
-  operationId: string | undefined;
-}
-
-interface MenuItem {
-  group: string;
-  label: string;
-  href: string;
-}
 
 interface Blocked {
   url: string;
   resourceType: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-const normalize = (text: string): string => text.replace(/\s+/g, " ").trim();
-
-/** Every operation of `paths` and `webhooks` with its summary (`""` when it has none). */
-function operationsOf(spec: unknown): Operation[] {
-  if (!isRecord(spec)) throw new Error("the bundled spec is not a JSON object");
-  const operations: Operation[] = [];
-  for (const [section, label] of [
-    ["paths", ""],
-    ["webhooks", "webhook "],
-  ] as const) {
-    const items = spec[section];
-    if (!isRecord(items)) continue;
-    for (const [name, item] of Object.entries(items)) {
-      if (!isRecord(item)) continue;
-      for (const method of HTTP_METHODS) {
-        const operation = item[method];
-        if (!isRecord(operation)) continue;
-        const summary = typeof operation["summary"] === "string" ? normalize(operation["summary"]) : "";
-        const operationId = typeof operation["operationId"] === "string" ? operation["operationId"] : undefined;
-        operations.push({ where: `${label}${method.toUpperCase()} ${name}`, summary, operationId });
-      }
-    }
-  }
-  return operations;
-}
-
-/** The newest modification time of redocly.yaml, scripts/docs.ts and everything under openapi/ and scripts/docs/. */
-async function specMtime(): Promise<number> {
-  let newest = 0;
-  for (const file of ["redocly.yaml", "scripts/docs.ts"])
-    newest = Math.max(newest, (await stat(join(ROOT, file))).mtimeMs);
-  for (const dir of ["openapi", "scripts/docs"]) {
-    for (const entry of await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue;
-      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** Builds the page if it is missing or older than the spec. Returns why it was (re)built, or null. */
-async function ensureDocs(): Promise<string | null> {
-  const built = await stat(DOCS_OUTPUT).then(
-    (info) => info.mtimeMs,
-    () => null,
-  );
-  const reason = built === null ? "missing" : built < (await specMtime()) ? "older than the spec or its build" : null;
-  if (reason !== null) await buildDocs();
-  return reason;
-}
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
-
-/** Serves DOCS_DIR read-only on 127.0.0.1 (GET/HEAD, no directory listing, nothing outside the folder). */
-async function serveDocs(): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    void (async () => {
-      const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-      const file = resolve(DOCS_DIR, `.${pathname.endsWith("/") ? `${pathname}index.html` : pathname}`);
-      const inside = file === DOCS_DIR || file.startsWith(DOCS_DIR + sep);
-      const body =
-        inside && (request.method === "GET" || request.method === "HEAD")
-          ? await readFile(file).catch(() => null)
-          : null;
-      if (body === null) {
-        response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-        return;
-      }
-      response.writeHead(200, {
-        "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
-        "content-length": body.length,
-        "cache-control": "no-store",
-      });
-      response.end(request.method === "HEAD" ? undefined : body);
-    })().catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
-  });
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", done);
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${port}` };
-}
-
-/**
- * Opens every collapsed group of Redoc's side menu (nested ones too) and returns the visible label and link of
- * every item inside a group. Runs in the page. It clicks the chevron, not the link: the link also scrolls the
- * main column, which makes each group take ~0.5 s to open instead of ~30 ms.
- */
-async function openMenuGroups(): Promise<{ groups: number; items: MenuItem[] }> {
-  const until = async (ok: () => boolean, ms: number): Promise<boolean> => {
-    const end = performance.now() + ms;
-    while (!ok()) {
-      if (performance.now() > end) return false;
-      await new Promise((done) => setTimeout(done, 10));
-    }
-    return true;
-  };
-  const opened = new Set<Element>();
-  const items: MenuItem[] = [];
-  for (let pass = 0; pass < 5; pass++) {
-    const groups = [...document.querySelectorAll('[data-component-name="Menu/MenuItem"].menu-item-type-group')];
-    const todo = groups.filter((group) => !opened.has(group));
-    if (todo.length === 0) break;
-    for (const group of todo) {
-      opened.add(group);
-      const link = group.querySelector(":scope > a");
-      const children = group.querySelector(":scope > div");
-      if (!(link instanceof HTMLElement) || !(children instanceof HTMLElement)) continue;
-      const visible = () => children.querySelector("a") !== null && children.offsetHeight > 0;
-      if (!visible()) {
-        const target = link.querySelector("svg")?.parentElement ?? link;
-        target.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
-        await until(visible, 3_000);
-      }
-      const name = link.innerText.trim();
-      for (const item of children.querySelectorAll(':scope [data-component-name="Menu/MenuItem"] > a')) {
-        if (!(item instanceof HTMLElement)) continue;
-        items.push({ group: name, label: item.innerText, href: item.getAttribute("href") ?? "" });
-      }
-    }
-  }
-  return { groups: opened.size, items };
-}
-
-/** Reads width and height from a PNG's IHDR chunk; throws if the bytes are not a PNG. */
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString("latin1", 12, 16) !== "IHDR")
-    throw new Error("not a PNG file");
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 if (!HAS_CHROMIUM) console.warn(`\n[browser] SKIPPED: ${SKIP_REASON}\n`);
@@ -237,13 +78,13 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
     for (const step of [spec, docs, launched]) if (step.status === "rejected") throw step.reason;
     if (spec.status !== "fulfilled") throw new Error("unreachable");
     operations = operationsOf(spec.value);
-    const specServers = isRecord(spec.value) && Array.isArray(spec.value["servers"]) ? spec.value["servers"] : [];
-    servers = specServers.filter(isRecord).map((server) => ({
+    const specServers = isObject(spec.value) && Array.isArray(spec.value["servers"]) ? spec.value["servers"] : [];
+    servers = specServers.filter(isObject).map((server) => ({
       url: String(server["url"]),
       description: typeof server["description"] === "string" ? server["description"] : "",
     }));
-    const info = isRecord(spec.value) ? spec.value["info"] : undefined;
-    title = isRecord(info) && typeof info["title"] === "string" ? normalize(info["title"]) : "";
+    const info = isObject(spec.value) ? spec.value["info"] : undefined;
+    title = isObject(info) && typeof info["title"] === "string" ? normalize(info["title"]) : "";
     if (browser === undefined) throw new Error("Chromium did not start");
 
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });

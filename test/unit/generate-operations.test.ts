@@ -3,7 +3,9 @@
  * keeps a malformed spec from turning into a client with silent defaults.
  */
 import { describe, expect, it } from "vitest";
-import { rateLimitBuckets, readOperations, SpecError } from "../../scripts/generate/operations.js";
+import { rateLimitBuckets } from "../../scripts/generate/operations.js";
+import { readOperations } from "../../scripts/generate/read-operations.js";
+import { SpecError } from "../../scripts/generate/spec-walk.js";
 
 type Json = Record<string, unknown>;
 

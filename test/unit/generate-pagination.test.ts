@@ -3,7 +3,7 @@
  * the build fails (a wrong name would make every walk of that operation fail at runtime).
  */
 import { describe, expect, it } from "vitest";
-import { readOperations } from "../../scripts/generate/operations.js";
+import { readOperations } from "../../scripts/generate/read-operations.js";
 
 /** A one-operation spec: `page`/`size` integer query parameters and a 200 envelope `{rows, more, at}`. */
 function specWith(pagination: unknown): Record<string, unknown> {

@@ -5,19 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import * as walk from "../../../scripts/generate/spec-walk.js";
+import type { HttpMethod } from "../../../src/extensions/internal/metadata.js";
 import { createRouteTable } from "../../../src/extensions/internal/routes.js";
-
-export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
-export const HTTP_METHODS: readonly HttpMethod[] = [
-  "get",
-  "put",
-  "post",
-  "delete",
-  "options",
-  "head",
-  "patch",
-  "trace",
-];
 
 /** A JSON Schema / OpenAPI object, read loosely: the tests only look at a few keywords. */
 export type Schema = { readonly [keyword: string]: unknown };
@@ -70,7 +59,7 @@ export const BUNDLED_SPEC_PATH = new URL("../../../src/generated/openapi.json", 
 
 export const spec: Schema = JSON.parse(readFileSync(BUNDLED_SPEC_PATH, "utf8")) as Schema;
 
-const { isObject } = walk;
+const { HTTP_METHODS, isObject } = walk;
 const doc = spec;
 
 /** The object itself, or what its `$ref` points at (repeatedly), read as the generator reads it. */
