@@ -11,7 +11,7 @@ import {
 } from "../../src/extensions/errors.js";
 import { createRateLimiter, sleep, type RateLimiter, type Sleep } from "../../src/extensions/rate-limit.js";
 import { createTransport, type RouteInfo, type TransportOptions } from "../../src/extensions/transport.js";
-import { startFaultServer, type Fault, type FaultServer } from "./support/fault-server.js";
+import { startFaultServer, type Fault, type FaultServer } from "../support/fault-server.js";
 
 /** Like the generated metadata: `POST /call` dials a phone, so it is not retry-safe. */
 function route(method: string, url: URL): RouteInfo {
