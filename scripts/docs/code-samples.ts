@@ -8,6 +8,7 @@
  * body field becomes a `Blob` of its example text, as the client expects. Nothing is written per operation by hand,
  * so a new operation gets its sample with the next docs build.
  */
+import { isObject } from "../../src/extensions/guards.js";
 import type { FieldRule, OperationMetadata } from "../../src/extensions/metadata.js";
 import { ALL_OPERATIONS } from "../../src/extensions/operation-table.js";
 import { isBinarySchema } from "../generate/operations.js";
@@ -26,10 +27,6 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const INDENT = "  ";
 /** Redoc's sample panel shows about this many characters before it scrolls sideways. */
 const WIDTH = 56;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Follows internal `$ref`s (`#/components/...`) of the bundled spec. */
 function resolver(spec: JsonObject) {
@@ -106,7 +103,7 @@ function argumentsOf(meta: OperationMetadata, operation: JsonObject, resolve: Re
   const args: Argument[] = [];
   const parameters = (Array.isArray(operation["parameters"]) ? operation["parameters"] : [])
     .map(resolve)
-    .filter(isObject);
+    .filter((parameter): parameter is JsonObject => isObject(parameter));
   for (const field of meta.fields.filter((f) => f.in !== "body")) {
     if (!field.required) continue;
     const parameter = parameters.find((p) => p["name"] === field.name && p["in"] === field.in);

@@ -23,6 +23,7 @@ import { extname, join, relative, resolve, sep } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildDocs, bundleSpec, DOCS_OUTPUT, ROOT } from "../../scripts/docs.js";
+import { isObject } from "../../src/extensions/guards.js";
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkipReason, HAS_CHROMIUM } from "./chromium.js";
 
 const SKIP_REASON = chromiumSkipReason("the API reference browser test");
@@ -49,27 +50,23 @@ interface Blocked {
   resourceType: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 const normalize = (text: string): string => text.replace(/\s+/g, " ").trim();
 
 /** Every operation of `paths` and `webhooks` with its summary (`""` when it has none). */
 function operationsOf(spec: unknown): Operation[] {
-  if (!isRecord(spec)) throw new Error("the bundled spec is not a JSON object");
+  if (!isObject(spec)) throw new Error("the bundled spec is not a JSON object");
   const operations: Operation[] = [];
   for (const [section, label] of [
     ["paths", ""],
     ["webhooks", "webhook "],
   ] as const) {
     const items = spec[section];
-    if (!isRecord(items)) continue;
+    if (!isObject(items)) continue;
     for (const [name, item] of Object.entries(items)) {
-      if (!isRecord(item)) continue;
+      if (!isObject(item)) continue;
       for (const method of HTTP_METHODS) {
         const operation = item[method];
-        if (!isRecord(operation)) continue;
+        if (!isObject(operation)) continue;
         const summary = typeof operation["summary"] === "string" ? normalize(operation["summary"]) : "";
         const operationId = typeof operation["operationId"] === "string" ? operation["operationId"] : undefined;
         operations.push({ where: `${label}${method.toUpperCase()} ${name}`, summary, operationId });
@@ -237,13 +234,13 @@ describe.skipIf(!HAS_CHROMIUM)("API reference (build/docs/index.html) in headles
     for (const step of [spec, docs, launched]) if (step.status === "rejected") throw step.reason;
     if (spec.status !== "fulfilled") throw new Error("unreachable");
     operations = operationsOf(spec.value);
-    const specServers = isRecord(spec.value) && Array.isArray(spec.value["servers"]) ? spec.value["servers"] : [];
-    servers = specServers.filter(isRecord).map((server) => ({
+    const specServers = isObject(spec.value) && Array.isArray(spec.value["servers"]) ? spec.value["servers"] : [];
+    servers = specServers.filter(isObject).map((server) => ({
       url: String(server["url"]),
       description: typeof server["description"] === "string" ? server["description"] : "",
     }));
-    const info = isRecord(spec.value) ? spec.value["info"] : undefined;
-    title = isRecord(info) && typeof info["title"] === "string" ? normalize(info["title"]) : "";
+    const info = isObject(spec.value) ? spec.value["info"] : undefined;
+    title = isObject(info) && typeof info["title"] === "string" ? normalize(info["title"]) : "";
     if (browser === undefined) throw new Error("Chromium did not start");
 
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
