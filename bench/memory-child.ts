@@ -11,8 +11,9 @@
  *   pages, i.e. what the export actually retains. The forced GCs change how V8 sizes its heap, which is why this
  *   runs in a process of its own.
  * - mode `loop`: a control without the client: seed 002's loop (plain `fetch`, one page at a time while `has_more`,
- *   per window as wide as the API allows) over the same range, records discarded, measured like `peak`; it shows how much the runtime
- *   itself (V8's heap sizing, undici's buffers) grows the resident set when this much JSON flows through.
+ *   per window as wide as the API allows) over the same range, records discarded, measured like `peak`; it shows
+ *   how much the runtime itself (V8's heap sizing, undici's buffers) grows the resident set when this much JSON
+ *   flows through.
  * `base*` are the same right before the measured run.
  */
 import { createBolnaClient } from "../src/index.js";

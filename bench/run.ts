@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: how the bulk export and the client compare with what users would otherwise write, measured in one
- * run against local fake Bolna servers (`test/support/fake-bolna.ts`, each in its own process). A report, not a test: it exits 0
- * whether targets are met or missed, and non-zero only when something breaks (an error, or an export that did not
- * return exactly the server's records).
+ * run against local fake Bolna servers (`test/support/fake-bolna.ts`, each in its own process). A report, not a
+ * test: it exits 0 whether targets are met or missed, and non-zero only when something breaks (an error, or an
+ * export that did not return exactly the server's records).
  *
  * (a) docs recipe vs `exportExecutions`: the seed-002 loop (one request at a time while `has_more`, plain `fetch`,
  *     run per 7-day window because the live API refuses wider ones) and our export fetch the same records from the

@@ -1,9 +1,9 @@
 /**
- * The runs `bench/run.ts` times against a fake Bolna (`test/support/fake-bolna.ts`), and the checks that they returned exactly
- * the server's records.
+ * The runs `bench/run.ts` times against a fake Bolna (`test/support/fake-bolna.ts`), and the checks that they
+ * returned exactly the server's records.
  *
- * - `docsRecipe`: seed 002's loop, per window as wide as the spec allows (7 days; the live API refuses wider ones): one request at a time while
- *   `has_more`, plain `fetch`, stopping at the first non-200.
+ * - `docsRecipe`: seed 002's loop, per window as wide as the spec allows (the live API refuses wider ones): one
+ *   request at a time while `has_more`, plain `fetch`, stopping at the first non-200.
  * - `ourExport`: `bolna.exportExecutions()` with the client's limiter at the server's limit; on an `ExportError`
  *   it resumes from the error's checkpoint (as a user would), counting the resumes, and its time covers them all.
  * - `verifyExact`: the ids are the dataset's records of the range, each once. `verifyLive`: the same for the

@@ -1,6 +1,6 @@
 /**
- * Runs one fake Bolna (`test/support/fake-bolna.ts`) in a process of its own for `bench/run.ts`, so generating and serialising
- * pages does not share the measured client's event loop or heap (as with a real, remote API).
+ * Runs one fake Bolna (`test/support/fake-bolna.ts`) in a process of its own for `bench/run.ts`, so generating and
+ * serialising pages does not share the measured client's event loop or heap (as with a real, remote API).
  *
  * `startServerProcess(options)` forks this file (inheriting the tsx loader) and talks to it over IPC:
  * `{ type: "start", options }` → `{ type: "started", url }`; `{ type: "stats", reset? }` → `{ type: "stats", stats }`;

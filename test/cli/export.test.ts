@@ -1,8 +1,8 @@
 /**
- * `bolna-api export` as a child process against the loopback fake Bolna of the export tests (`test/support/fake-bolna.ts`):
- * JSONL and CSV checked record by record against the fake's dataset; exports through injected faults with
- * `--max-retries 0`, resumed from their checkpoint until complete; Ctrl-C and kill -9 in the middle, then resumed;
- * progress only on a terminal.
+ * `bolna-api export` as a child process against the loopback fake Bolna of the export tests
+ * (`test/support/fake-bolna.ts`): JSONL and CSV checked record by record against the fake's dataset; exports
+ * through injected faults with `--max-retries 0`, resumed from their checkpoint until complete; Ctrl-C and kill -9
+ * in the middle, then resumed; progress only on a terminal.
  *
  * The range spans 18.5 days (three windows of at most 7 days), and the dataset puts a record on every whole hour, so
  * both window boundaries hold a record that two windows list: the CLI must still write it once. The expected output
