@@ -11,8 +11,9 @@
  *   pages, i.e. what the export actually retains. The forced GCs change how V8 sizes its heap, which is why this
  *   runs in a process of its own.
  * - mode `loop`: a control without the client: seed 002's loop (plain `fetch`, one page at a time while `has_more`,
- *   per 7-day window) over the same range, records discarded, measured like `peak`; it shows how much the runtime
- *   itself (V8's heap sizing, undici's buffers) grows the resident set when this much JSON flows through.
+ *   per window as wide as the API allows) over the same range, records discarded, measured like `peak`; it shows
+ *   how much the runtime itself (V8's heap sizing, undici's buffers) grows the resident set when this much JSON
+ *   flows through.
  * `base*` are the same right before the measured run.
  */
 import { createBolnaClient } from "../src/index.js";
@@ -24,6 +25,9 @@ export interface MemoryJob {
   to: string;
   warmupTo: string;
   mode: "peak" | "live" | "loop";
+  /** For `loop`: the widest window and the largest page the API accepts (the parent reads them from the spec). */
+  maxWindowMs: number;
+  maxPageSize: number;
 }
 
 export interface MemoryResult {
@@ -39,16 +43,14 @@ export interface MemoryResult {
 
 const GC_EVERY_PAGES = 100;
 
-const DAY_MS = 86_400_000;
-
-/** The control: plain `fetch`, page after page while `has_more`, per 7-day window; counts what it discards. */
+/** The control: plain `fetch`, page after page while `has_more`, per widest window; counts what it discards. */
 async function plainLoop(job: MemoryJob, to: string, onPage: () => void): Promise<number> {
   let records = 0;
-  for (let start = Date.parse(job.from); start < Date.parse(to); start += 7 * DAY_MS) {
-    const end = Math.min(start + 7 * DAY_MS, Date.parse(to));
+  for (let start = Date.parse(job.from); start < Date.parse(to); start += job.maxWindowMs) {
+    const end = Math.min(start + job.maxWindowMs, Date.parse(to));
     for (let page = 1; ; page++) {
       const query = new URLSearchParams({
-        page_size: "50",
+        page_size: String(job.maxPageSize),
         page_number: String(page),
         from: new Date(start).toISOString(),
         to: new Date(end).toISOString(),

@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import createClient from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
 import { createBolnaClient } from "../src/index.js";
-import { DEFAULT_AGENT_ID } from "./fake-bolna.js";
+import { DEFAULT_AGENT_ID } from "../test/support/execution-dataset.js";
 import { startServerProcess } from "./server-process.js";
 
 type CreateClient = typeof createBolnaClient;

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: how the bulk export and the client compare with what users would otherwise write, measured in one
- * run against local fake Bolna servers (`fake-bolna.ts`, each in its own process). A report, not a test: it exits 0
- * whether targets are met or missed, and non-zero only when something breaks (an error, or an export that did not
- * return exactly the server's records).
+ * run against local fake Bolna servers (`test/support/fake-bolna.ts`, each in its own process). A report, not a
+ * test: it exits 0 whether targets are met or missed, and non-zero only when something breaks (an error, or an
+ * export that did not return exactly the server's records).
  *
  * (a) docs recipe vs `exportExecutions`: the seed-002 loop (one request at a time while `has_more`, plain `fetch`,
  *     run per 7-day window because the live API refuses wider ones) and our export fetch the same records from the
@@ -32,11 +32,12 @@
 import { fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { ExecutionDataset, MAX_PAGE_SIZE, type DatasetOptions } from "./fake-bolna.js";
+import { ExecutionDataset, type DatasetOptions } from "../test/support/execution-dataset.js";
+import { LISTING_LIMITS, windowsOf } from "../test/support/listing-query.js";
 import type { MemoryJob, MemoryResult } from "./memory-child.js";
 import { measureOverhead } from "./overhead.js";
 import { mib, printTable, seconds, verdict, type Row } from "./report.js";
-import { docsRecipe, ourExport, verifyExact, verifyLive, windowsOf, type ExportSettings } from "./scenarios.js";
+import { docsRecipe, ourExport, verifyExact, verifyLive, type ExportSettings } from "./scenarios.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 
 const DAY_MS = 86_400_000;
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
     const to = MAIN_DATASET.to as string;
     const records = dataset.range(from, to).count;
     const requests = windowsOf(from, to).reduce(
-      (sum, window) => sum + Math.max(1, Math.ceil(dataset.range(window.from, window.to).count / MAX_PAGE_SIZE)),
+      (sum, window) =>
+        sum + Math.max(1, Math.ceil(dataset.range(window.from, window.to).count / LISTING_LIMITS.maxPageSize)),
       0,
     );
 
@@ -196,7 +198,16 @@ async function main(): Promise<void> {
     const measureMemory = async (to: string, mode: MemoryJob["mode"]): Promise<MemoryOutcome> => {
       const warmupTo = new Date(Date.parse(memFrom) + DAY_MS).toISOString();
       const { url } = memoryServer;
-      const outcome = await runMemoryChild({ url, agentId: memoryData.agentId, from: memFrom, to, warmupTo, mode });
+      const outcome = await runMemoryChild({
+        url,
+        agentId: memoryData.agentId,
+        from: memFrom,
+        to,
+        warmupTo,
+        mode,
+        maxWindowMs: LISTING_LIMITS.maxWindowMs,
+        maxPageSize: LISTING_LIMITS.maxPageSize,
+      });
       const wanted = memoryData.range(memFrom, to).count;
       if (outcome.ok && outcome.result.records !== wanted) {
         throw new Error(`memory run (${mode}) exported ${outcome.result.records} of ${wanted} records`);

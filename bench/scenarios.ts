@@ -1,9 +1,9 @@
 /**
- * The runs `bench/run.ts` times against a fake Bolna (`fake-bolna.ts`), and the checks that they returned exactly
- * the server's records.
+ * The runs `bench/run.ts` times against a fake Bolna (`test/support/fake-bolna.ts`), and the checks that they
+ * returned exactly the server's records.
  *
- * - `docsRecipe`: seed 002's loop, per 7-day window (the live API refuses wider ones): one request at a time while
- *   `has_more`, plain `fetch`, stopping at the first non-200.
+ * - `docsRecipe`: seed 002's loop, per window as wide as the spec allows (the live API refuses wider ones): one
+ *   request at a time while `has_more`, plain `fetch`, stopping at the first non-200.
  * - `ourExport`: `bolna.exportExecutions()` with the client's limiter at the server's limit; on an `ExportError`
  *   it resumes from the error's checkpoint (as a user would), counting the resumes, and its time covers them all.
  * - `verifyExact`: the ids are the dataset's records of the range, each once. `verifyLive`: the same for the
@@ -11,22 +11,12 @@
  * A failed check throws: the bench reports numbers only for runs that returned the right records.
  */
 import { createBolnaClient, ExportError, type ExportCheckpoint } from "../src/index.js";
-import { isCreatedCall, type ExecutionDataset } from "./fake-bolna.js";
-
-const DAY_MS = 86_400_000;
+import { isCreatedCall } from "../test/support/created-calls.js";
+import type { ExecutionDataset } from "../test/support/execution-dataset.js";
+import { LISTING_LIMITS, windowsOf } from "../test/support/listing-query.js";
 export const API_KEY = "bench-key";
 /** Resumes allowed before a run counts as broken. */
 const MAX_RESUMES = 20;
-
-/** The ≤ 7-day windows the live API needs, cut from `from` onwards. */
-export function windowsOf(from: string, to: string, days = 7): Array<{ from: string; to: string }> {
-  const out: Array<{ from: string; to: string }> = [];
-  for (let start = Date.parse(from); ; start += days * DAY_MS) {
-    const end = Math.min(start + days * DAY_MS, Date.parse(to));
-    out.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
-    if (end === Date.parse(to)) return out;
-  }
-}
 
 export async function docsRecipe(
   url: string,
@@ -40,7 +30,7 @@ export async function docsRecipe(
     let pageNumber = 1;
     for (;;) {
       const query = new URLSearchParams({
-        page_size: "50",
+        page_size: String(LISTING_LIMITS.maxPageSize),
         page_number: String(pageNumber),
         from: window.from,
         to: window.to,

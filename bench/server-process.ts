@@ -1,6 +1,6 @@
 /**
- * Runs one fake Bolna (`fake-bolna.ts`) in a process of its own for `bench/run.ts`, so generating and serialising
- * pages does not share the measured client's event loop or heap (as with a real, remote API).
+ * Runs one fake Bolna (`test/support/fake-bolna.ts`) in a process of its own for `bench/run.ts`, so generating and
+ * serialising pages does not share the measured client's event loop or heap (as with a real, remote API).
  *
  * `startServerProcess(options)` forks this file (inheriting the tsx loader) and talks to it over IPC:
  * `{ type: "start", options }` → `{ type: "started", url }`; `{ type: "stats", reset? }` → `{ type: "stats", stats }`;
@@ -8,13 +8,13 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { DatasetOptions } from "../test/support/execution-dataset.js";
 import {
   startFakeBolna,
-  type DatasetOptions,
   type FakeBolna,
   type FakeBolnaOptions,
   type FakeBolnaStats,
-} from "./fake-bolna.js";
+} from "../test/support/fake-bolna.js";
 
 export type ServerProcessOptions = Omit<FakeBolnaOptions, "override" | "dataset"> & { dataset: DatasetOptions };
 

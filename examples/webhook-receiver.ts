@@ -30,6 +30,7 @@ import {
   WebhookValidationError,
 } from "../src/webhooks.js";
 import { runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
+import { isLoopbackHost } from "./support/loopback.js";
 
 /** Tells `npm run example` that this example needs no API (no mock is started for it). */
 export const usesApi = false;
@@ -61,11 +62,6 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-function isLoopbackAddress(ip: string | undefined): boolean {
-  const address = (ip ?? "").replace(/^::ffff:/i, "");
-  return address === "::1" || /^127\./.test(address);
-}
-
 function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
@@ -95,7 +91,7 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sender = req.socket.remoteAddress;
-    if (!isBolnaWebhookIp(sender) && !(options.allowLoopback && isLoopbackAddress(sender))) {
+    if (!isBolnaWebhookIp(sender) && !(options.allowLoopback && sender !== undefined && isLoopbackHost(sender))) {
       log(`refused a delivery from ${sender ?? "an unknown address"} (not a Bolna webhook address)`);
       return answer(res, 403, { error: "forbidden" });
     }

@@ -8,6 +8,7 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isLoopbackHost } from "./loopback.js";
 
 /** Where `progress` and diagnostics go: `process.stderr` or anything with the same two members. */
 export interface TextSink {
@@ -37,17 +38,12 @@ export interface ExampleContext {
   fetch?: ((request: Request) => Promise<Response>) | undefined;
 }
 
-export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** The context with every default filled in. */
 export function withDefaults(ctx: ExampleContext) {
   return {
     baseUrl: ctx.baseUrl,
     apiKey: ctx.apiKey,
-    mock: ctx.mock ?? isLoopbackUrl(ctx.baseUrl),
+    mock: ctx.mock ?? isLoopbackHost(new URL(ctx.baseUrl).hostname),
     args: [...(ctx.args ?? [])],
     log: ctx.log ?? ((line: string) => console.log(line)),
     stderr: ctx.stderr ?? process.stderr,

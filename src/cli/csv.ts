@@ -13,6 +13,7 @@
  * Hand-written rather than a dependency: RFC 4180 quoting is one regular expression, and column order is the part a
  * library would not know.
  */
+import { isObject } from "../extensions/internal/guards.js";
 import { resolveSchema, type SchemaNode } from "./spec.js";
 
 export const EXTRA_COLUMN = "_extra";
@@ -55,10 +56,6 @@ interface ColumnTree {
   children?: Map<string, ColumnTree>;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Turns records into rows for a fixed list of columns (as made by `columnsFor`, or read back from a checkpoint). */
 export function createRowEncoder(columns: readonly string[]): (record: unknown) => string {
   const root: ColumnTree = { children: new Map() };
@@ -82,12 +79,12 @@ export function createRowEncoder(columns: readonly string[]): (record: unknown) 
       for (const [key, child] of Object.entries(value)) {
         const node = tree.children?.get(key);
         if (node?.index !== undefined) cells[node.index] = child;
-        else if (node?.children && isPlainObject(child)) place(child, node, `${prefix}${key}.`);
+        else if (node?.children && isObject(child)) place(child, node, `${prefix}${key}.`);
         // A described object that came back as something else (null is just empty cells) keeps its value too.
         else if (!(node?.children && child === null)) extra[`${prefix}${key}`] = child;
       }
     };
-    if (isPlainObject(record)) place(record, root, "");
+    if (isObject(record)) place(record, root, "");
     if (extraIndex !== -1 && Object.keys(extra).length > 0) cells[extraIndex] = extra;
     return csvLine(cells);
   };

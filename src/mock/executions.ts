@@ -30,12 +30,12 @@ interface ExampleExecution {
   readonly [field: string]: unknown;
 }
 
-export interface ExecutionsPage {
+export interface ExecutionsPage<T = ExampleExecution> {
   page_number: number;
   page_size: number;
   total: number;
   has_more: boolean;
-  data: ExampleExecution[];
+  data: T[];
 }
 
 /** Microseconds since the epoch of a naive timestamp such as `2026-01-28T13:17:50.116924` (read as UTC). */
@@ -44,8 +44,8 @@ function micros(timestamp: string): number {
   return parseBolnaTimestamp(timestamp).getTime() * 1000 + Number(fraction.slice(3, 6).padEnd(3, "0"));
 }
 
-/** The naive microsecond form Bolna writes. */
-function naive(us: number): string {
+/** `2026-01-28T13:17:50.116924`: the naive (UTC) microsecond form Bolna writes, of µs since the epoch. */
+export function naiveMicros(us: number): string {
   const ms = Math.floor(us / 1000);
   return `${new Date(ms).toISOString().slice(0, 23)}${String(us - ms * 1000).padStart(3, "0")}`;
 }
@@ -63,6 +63,27 @@ function bound(value: string | null): number | null | undefined {
 function positiveInteger(value: string | null, fallback: number): number | undefined {
   if (value === null) return fallback;
   return /^[1-9]\d{0,8}$/.test(value) ? Number(value) : undefined;
+}
+
+/** Page `pageNumber` of `pageSize` of all the `matching` records (newest first), in the live API's envelope. */
+export function listingPage<T>(pageNumber: number, pageSize: number, matching: readonly T[]): ExecutionsPage<T> {
+  return pageEnvelope(
+    pageNumber,
+    pageSize,
+    matching.length,
+    matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
+  );
+}
+
+/** The envelope of one page that holds `data` out of `total` records. */
+export function pageEnvelope<T>(pageNumber: number, pageSize: number, total: number, data: T[]): ExecutionsPage<T> {
+  return {
+    page_number: pageNumber,
+    page_size: pageSize,
+    total,
+    has_more: (pageNumber - 1) * pageSize + data.length < total,
+    data,
+  };
 }
 
 /** Whether the mock answers this request's page itself (once Prism has accepted the request). */
@@ -86,8 +107,8 @@ export function createExecutionsListing(spec: unknown, startedAt: number) {
     const shift = (startedAt - EXAMPLE_EXECUTIONS_AGE_MS * (index + 1)) * 1000 - micros(item.created_at);
     return {
       ...item,
-      created_at: naive(micros(item.created_at) + shift),
-      ...(item.updated_at === undefined ? {} : { updated_at: naive(micros(item.updated_at) + shift) }),
+      created_at: naiveMicros(micros(item.created_at) + shift),
+      ...(item.updated_at === undefined ? {} : { updated_at: naiveMicros(micros(item.updated_at) + shift) }),
     };
   });
 
@@ -103,12 +124,6 @@ export function createExecutionsListing(spec: unknown, startedAt: number) {
       const at = micros(item.created_at);
       return (from === null || at >= from) && (to === null || at <= to);
     });
-    return {
-      page_number: pageNumber,
-      page_size: pageSize,
-      total: matching.length,
-      has_more: pageNumber * pageSize < matching.length,
-      data: matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
-    };
+    return listingPage(pageNumber, pageSize, matching);
   };
 }

@@ -1,8 +1,8 @@
 /**
- * `bolna-api export` as a child process against the loopback fake Bolna of the export tests (`bench/fake-bolna.ts`):
- * JSONL and CSV checked record by record against the fake's dataset; exports through injected faults with
- * `--max-retries 0`, resumed from their checkpoint until complete; Ctrl-C and kill -9 in the middle, then resumed;
- * progress only on a terminal.
+ * `bolna-api export` as a child process against the loopback fake Bolna of the export tests
+ * (`test/support/fake-bolna.ts`): JSONL and CSV checked record by record against the fake's dataset; exports
+ * through injected faults with `--max-retries 0`, resumed from their checkpoint until complete; Ctrl-C and kill -9
+ * in the middle, then resumed; progress only on a terminal.
  *
  * The range spans 18.5 days (three windows of at most 7 days), and the dataset puts a record on every whole hour, so
  * both window boundaries hold a record that two windows list: the CLI must still write it once. The expected output
@@ -17,8 +17,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecutionDataset, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
-import type { Fault } from "../unit/support/fault-server.js";
+import { ExecutionDataset } from "../support/execution-dataset.js";
+import { startFakeBolna, type FakeBolna } from "../support/fake-bolna.js";
+import { LISTING_LIMITS, windowsOf } from "../support/listing-query.js";
+import type { Fault } from "../support/fault-server.js";
 import { CLI, runCli, startCli, type CliResult } from "./support/run-cli.js";
 import { parseCsv } from "./support/parse-csv.js";
 
@@ -34,19 +36,17 @@ const dataset = new ExecutionDataset({
   alignMs: 3_600_000,
 });
 
+const windows = windowsOf(FROM, TO);
 const expectedIds: string[] = [];
 {
   const seen = new Set<number>();
-  for (let start = Date.parse(FROM); start < Date.parse(TO); start += 7 * DAY) {
-    const end = Math.min(start + 7 * DAY, Date.parse(TO));
-    for (const index of dataset.listingOrder(start, end)) {
+  for (const window of windows) {
+    for (const index of dataset.listingOrder(window.from, window.to)) {
       if (!seen.has(index)) expectedIds.push(dataset.id(index));
       seen.add(index);
     }
   }
 }
-
-const windowStart = (window: number): string => new Date(Date.parse(FROM) + window * 7 * DAY).toISOString();
 
 /** The dataset index a fake id embeds (its last 12 hex digits). */
 const indexOf = (id: string): number => Number.parseInt(id.slice(-12), 16);
@@ -135,9 +135,7 @@ describe("a complete export", () => {
 
   it("the range has records on both shared window bounds, and three windows of 11, 11 and 7 pages", () => {
     expect(expectedIds.length).toBe(dataset.range(FROM, TO).count);
-    const pages = [0, 1, 2].map((w) =>
-      Math.ceil(dataset.range(windowStart(w), w === 2 ? TO : windowStart(w + 1)).count / 50),
-    );
+    const pages = windows.map((w) => Math.ceil(dataset.range(w.from, w.to).count / LISTING_LIMITS.maxPageSize));
     expect(pages).toEqual([11, 11, 7]);
     for (const days of [7, 14]) {
       const bound = new Date(Date.parse(FROM) + days * DAY);

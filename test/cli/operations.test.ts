@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrism, type PrismProcess } from "../../src/mock/prism.js";
-import { startFaultServer, type Fault, type FaultServer } from "../unit/support/fault-server.js";
+import { startFaultServer, type Fault, type FaultServer } from "../support/fault-server.js";
 import { runCli } from "./support/run-cli.js";
 
 const AGENT_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a";

@@ -4,6 +4,7 @@
  * every execution inside any response example, and agree with Ajv on mutated payloads, valid or not.
  */
 import { describe, expect, it } from "vitest";
+import { isObject } from "../../src/extensions/internal/guards.js";
 import { webhookBodySchemas } from "../../src/generated/webhooks.js";
 import { parseExecutionWebhook, WebhookValidationError } from "../../src/webhooks.js";
 import { componentSchema, isValid, schemaProblems } from "./support/ajv.js";
@@ -41,9 +42,9 @@ function executionsIn(schema: unknown, value: unknown, out: unknown[] = []): unk
   const resolved = deref<Schema>(node);
   if (Array.isArray(value) && resolved.items !== undefined)
     for (const item of value) executionsIn(resolved.items, item, out);
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && typeof resolved.properties === "object") {
+  if (isObject(value) && typeof resolved.properties === "object") {
     for (const [key, sub] of Object.entries(resolved.properties as Record<string, unknown>)) {
-      if (key in value) executionsIn(sub, (value as Record<string, unknown>)[key], out);
+      if (key in value) executionsIn(sub, value[key], out);
     }
   }
   for (const keyword of ["allOf", "anyOf", "oneOf"] as const) {

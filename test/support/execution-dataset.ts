@@ -10,60 +10,12 @@
  *   microsecond jitter), so window bounds on whole hours or days can hit records.
  * - `range(from, to)` and `listingOrder(from, to)`: the records with from ≤ created_at ≤ to (both inclusive,
  *   microsecond precision), as index bounds or newest first.
- * - `hash32`, `hashString`, `mulberry32`: the small seeded hashes and PRNG it is built on, for reproducible faults.
  */
 import type { Execution } from "../../src/generated/schema.js";
+import { naiveMicros } from "../../src/mock/executions.js";
+import { hash32, hex, mulberry32 } from "./seeded-hash.js";
 
 export const DEFAULT_AGENT_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Deterministic randomness
-
-/** murmur3's 32-bit finaliser: a good avalanche for sequential inputs. */
-function fmix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** A 32-bit hash of small non-negative integers (an index above 2^32 folds its high part in). */
-export function hash32(...parts: number[]): number {
-  let h = 0x9e3779b9;
-  for (const part of parts) {
-    h = fmix32(h ^ fmix32(part >>> 0) ^ Math.imul(Math.floor(part / 0x1_0000_0000) >>> 0, 0x27d4eb2f));
-  }
-  return h;
-}
-
-/** FNV-1a over a string's UTF-16 code units. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
-
-export function hex(value: number, digits: number): string {
-  return (value >>> 0).toString(16).padStart(8, "0").slice(-digits);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dataset
 
 export interface DatasetOptions {
   agentId?: string;
@@ -80,16 +32,10 @@ export interface DatasetOptions {
 /** An instant in whole microseconds since the epoch (fits a double exactly until the year 2255). */
 export type Micros = number;
 
-export function toMillis(value: Date | string | number, name: string): number {
+function toMillis(value: Date | string | number, name: string): number {
   const ms = typeof value === "number" ? value : value instanceof Date ? value.getTime() : Date.parse(value);
   if (!Number.isFinite(ms)) throw new Error(`execution-dataset: ${name} is not a date: ${String(value)}`);
   return ms;
-}
-
-/** `2026-01-28T13:17:50.116924`: naive (UTC) with microseconds, as the live API sends it. */
-export function naiveMicros(us: Micros): string {
-  const ms = Math.floor(us / 1000);
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, "0")}`;
 }
 
 const FIRST_NAMES = ["Aarav", "Bruce", "Chen", "Divya", "Elena", "Farah", "Gopal", "Hana", "Ishaan", "Julia", "Kofi"];

@@ -13,10 +13,10 @@
  * - `hugeTotal`: says `total: 1e9` and `has_more: true` on every page;
  * - `emptyWithHasMore`: answers an empty page that says `has_more: true`.
  */
-import { naiveMicros } from "./execution-dataset.js";
-import type { ListingPage, ListingQuery } from "./stateful-listing.js";
+import { naiveMicros } from "../../src/mock/executions.js";
+import type { ListingPage, ListingRequest } from "./stateful-listing.js";
 
-export type ListPage = (query: ListingQuery) => Promise<ListingPage>;
+export type ListPage = (query: ListingRequest) => Promise<ListingPage>;
 
 export type Lie =
   | "cachedByPath"

@@ -9,18 +9,18 @@ interface Example {
   value: unknown;
 }
 
+type NamedExamples = Record<string, Example | { $ref: string }>;
+
 interface Operation {
   operationId?: string;
-  requestBody?: { content: Record<string, { examples?: Record<string, Example | { $ref: string }> }> };
+  requestBody?: { content: Record<string, { examples?: NamedExamples }> };
+  responses: Record<string, { content?: Record<string, { examples?: NamedExamples }> }>;
 }
 
 interface BundledSpec {
   paths: Record<string, Record<string, Operation>>;
   components: { examples: Record<string, Example> };
-  webhooks: Record<
-    string,
-    { post: { requestBody: { content: Record<string, { examples: Record<string, { $ref: string }> }> } } }
-  >;
+  webhooks: Record<string, { post: { requestBody: { content: Record<string, { examples: NamedExamples }> } } }>;
 }
 
 const SPEC_PATH = resolve(import.meta.dirname, "../../src/generated/openapi.json");
@@ -30,6 +30,18 @@ function componentExample(name: string): unknown {
   const example = spec.components.examples[name];
   if (example === undefined) throw new Error(`the bundled spec has no components.examples.${name}`);
   return example.value;
+}
+
+/** The value of a named example: inline, or a `$ref` to `components.examples`. */
+function exampleValue(example: Example | { $ref: string } | undefined, what: string): unknown {
+  if (example === undefined) throw new Error(`the bundled spec has no ${what}`);
+  return "$ref" in example ? componentExample(example.$ref.split("/").pop() ?? "") : example.value;
+}
+
+/** The first named example of `GET path`'s 200 answer: what the mock answers by default. */
+export function successExample(path: string): unknown {
+  const examples = spec.paths[path]?.["get"]?.responses["200"]?.content?.["application/json"]?.examples ?? {};
+  return exampleValue(Object.values(examples)[0], `example of GET ${path}`);
 }
 
 /** The ids of the execution listing's `firstPage` then `lastPage` examples: what a walk of the mock yields. */
@@ -42,9 +54,9 @@ export function exampleExecutionIds(): string[] {
 /** The execution-status webhook's `completed` example, as the JSON body Bolna would post. */
 export function webhookExampleBody(): { body: string; id: string } {
   const examples = spec.webhooks["executionStatus"]?.post.requestBody.content["application/json"]?.examples;
-  const ref = examples?.["completed"]?.$ref;
-  if (ref === undefined) throw new Error("the bundled spec has no `completed` execution-status webhook example");
-  const value = componentExample(ref.split("/").pop() ?? "") as { id: string };
+  const value = exampleValue(examples?.["completed"], "`completed` execution-status webhook example") as {
+    id: string;
+  };
   return { body: JSON.stringify(value), id: value.id };
 }
 
@@ -58,10 +70,7 @@ export function requestBodyExamples(operationId: string): Array<[string, unknown
     .find((candidate) => candidate.operationId === operationId);
   const examples = operation?.requestBody?.content["application/json"]?.examples;
   if (examples === undefined) throw new Error(`the bundled spec has no JSON request examples for ${operationId}`);
-  return Object.entries(examples).map(([name, example]) => [
-    name,
-    "$ref" in example ? componentExample(example.$ref.split("/").pop() ?? "") : example.value,
-  ]);
+  return Object.entries(examples).map(([name, example]) => [name, exampleValue(example, `${operationId} ${name}`)]);
 }
 
 /** One named request example of an operation, by name. */

@@ -8,15 +8,16 @@
  * - `listPage(query)` answers like `GET /v2/agent/{agent_id}/executions`: the records with
  *   from ≤ created_at ≤ to (exact to the microsecond, both inclusive) and the `status` filter, sorted newest first by
  *   `created_at`, or by last run (`order: "last-run"`, Bolna's documented wording), ties broken by id; then the page
- *   `page_number` of `page_size`, with `total` and `has_more`. Each answer is one consistent snapshot. Malformed
- *   queries throw (a test bug, not a server answer).
+ *   `page_number` of `page_size`, with `total` and `has_more`. Each answer is one consistent snapshot. A query the
+ *   spec refuses (`listing-query.ts`) throws: a test bug, not a server answer.
  * - The server's clock is the real clock plus `skewMs`, strictly increasing by at least 1 µs per reading, so
  *   `insertNow()` creates calls "now" the way the server would, ahead of or behind the client's clock.
  * - `onRequest(n, query, listing)` runs before each answer (n from 0): tests insert, re-run and delete there.
  * - `requests` counts answers; `snapshot(from, to)` lists what is in a range now (ids, newest first);
  *   `created` and `removed` list the ids `insertNow` created and `remove` deleted.
  */
-import { naiveMicros } from "./execution-dataset.js";
+import { listingPage, naiveMicros, type ExecutionsPage } from "../../src/mock/executions.js";
+import { isRefusal, readListingQuery } from "./listing-query.js";
 
 export interface FakeExecution {
   id: string;
@@ -30,7 +31,8 @@ interface Row {
   lastRunUs: number;
 }
 
-export interface ListingQuery {
+/** A page request as the export makes it: the listing's query parameters, by name. */
+export interface ListingRequest {
   agent_id: string;
   from: string;
   to: string;
@@ -39,24 +41,18 @@ export interface ListingQuery {
   status?: string;
 }
 
-export interface ListingPage {
-  page_number: number;
-  page_size: number;
-  total: number;
-  has_more: boolean;
-  data: FakeExecution[];
-}
+export type ListingPage = ExecutionsPage<FakeExecution>;
 
 export interface StatefulListingOptions {
   order?: "created" | "last-run" | undefined;
   /** The server's clock minus the client's, in ms. Default 0. */
   skewMs?: number | undefined;
-  onRequest?: ((n: number, query: ListingQuery, listing: StatefulListing) => void) | undefined;
+  onRequest?: ((n: number, query: ListingRequest, listing: StatefulListing) => void) | undefined;
 }
 
 function parseBound(value: string): number {
   const ms = Date.parse(value);
-  if (!/(?:Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(ms)) throw new Error(`fake listing: bad bound ${value}`);
+  if (Number.isNaN(ms)) throw new Error(`fake listing: bad bound ${value}`);
   return ms * 1000;
 }
 
@@ -142,15 +138,20 @@ export class StatefulListing {
     return rows.sort((a, b) => key(b) - key(a) || (a.record.id < b.record.id ? 1 : -1));
   }
 
-  readonly listPage = async (query: ListingQuery): Promise<ListingPage> => {
-    this.#onRequest?.(this.requests, query, this);
+  readonly listPage = async (request: ListingRequest): Promise<ListingPage> => {
+    this.#onRequest?.(this.requests, request, this);
     this.requests++;
-    const { page_number: page, page_size: size } = query;
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1 || size > 50) {
-      throw new Error(`fake listing: bad page ${page} / size ${size}`);
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(request)) {
+      if (name !== "agent_id" && value !== undefined) params.set(name, String(value));
     }
-    const rows = this.#matching(parseBound(query.from), parseBound(query.to), query.status, this.#order);
-    const data = rows.slice((page - 1) * size, page * size).map((row) => row.record);
-    return { page_number: page, page_size: size, total: rows.length, has_more: page * size < rows.length, data };
+    const query = readListingQuery(request.agent_id, params, ["status"]);
+    if (isRefusal(query)) throw new Error(`fake listing: ${query.detail}`);
+    const rows = this.#matching(parseBound(query.from), parseBound(query.to), query.filters["status"], this.#order);
+    return listingPage(
+      query.page_number,
+      query.page_size,
+      rows.map((row) => row.record),
+    );
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The bulk export through the real client against a loopback fake Bolna (`bench/fake-bolna.ts`) that fails a
+ * The bulk export through the real client against a loopback fake Bolna (`test/support/fake-bolna.ts`) that fails a
  * sizeable share of requests: every record of the range must arrive exactly once, each page request must be tried
  * at most `retry.maxAttemptsPerPage` times (the transport's retries, not multiplied by the export's), and a stretch
  * of time the server keeps failing on must end the export with a checkpoint that `resume` completes without
@@ -13,10 +13,13 @@
  * `from` and `to` themselves. The expected records are computed here from the dataset, independently of the client.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecutionDataset, isCreatedCall, startFakeBolna, type FakeBolna } from "../../bench/fake-bolna.js";
+import { isCreatedCall } from "../support/created-calls.js";
+import { ExecutionDataset } from "../support/execution-dataset.js";
+import { startFakeBolna, type FakeBolna } from "../support/fake-bolna.js";
+import { windowsOf } from "../support/listing-query.js";
 import { APIConnectionError, APIError, RateLimitError } from "../../src/extensions/errors.js";
 import { createBolnaClient, ExportError, type ExportCheckpoint, type ExportProgress } from "../../src/index.js";
-import type { Fault } from "./support/fault-server.js";
+import type { Fault } from "../support/fault-server.js";
 
 const DAY = 86_400_000;
 const PAGE_SIZE = 50;
@@ -34,12 +37,7 @@ const FAULT_RATE = 0.15;
 /** Fast retries: each page request may be tried 10 times, waiting at most 10 ms between tries. */
 const RETRY = { maxAttemptsPerPage: 10, maxDelayMs: 10 };
 
-const windows: Array<{ from: string; to: string }> = [];
-for (let start = Date.parse(FROM); ; start += 7 * DAY) {
-  const end = Math.min(start + 7 * DAY, Date.parse(TO));
-  windows.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
-  if (end === Date.parse(TO)) break;
-}
+const windows = windowsOf(FROM, TO);
 const expectedIds = dataset.listingOrder(FROM, TO).map((index) => dataset.id(index));
 
 /** Each id once, exactly the dataset's records of the range. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BolnaError } from "../../src/extensions/errors.js";
 import { ExportError, exportExecutions, type ExportCheckpoint } from "../../src/extensions/export/index.js";
 import { LIES, lying, type Lie, type ListPage } from "../support/lying-listings.js";
-import { naiveMicros } from "../support/execution-dataset.js";
+import { naiveMicros } from "../../src/mock/executions.js";
 import { StatefulListing, type FakeExecution } from "../support/stateful-listing.js";
 
 const FROM = "2026-01-01T00:00:00.000Z";

@@ -12,7 +12,7 @@ import {
   getRecordingUrl,
   NotFoundError,
 } from "../../src/index.js";
-import { startFaultServer, type FaultServer } from "./support/fault-server.js";
+import { startFaultServer, type FaultServer } from "../support/fault-server.js";
 
 const KEY = "recordings-test-key";
 const EXECUTION = "4c06b4d1-4096-4561-919a-4f94539c8d4a";

@@ -4,8 +4,9 @@
  *
  * Setup notes (see the toolchain reference, pitfall 16):
  * - `ajv/dist/2020`, because OAS 3.1 schemas are 2020-12 schemas (type arrays, `examples`, `contentMediaType`).
- * - Strict mode stays on; the OAS-only keywords and the spec's `x-` extensions are declared as vocabulary, and
- *   the `components` wrapper of the registered document too.
+ * - Strict mode stays on; the OAS-only keywords, the spec's `x-` extensions (from anywhere in it: the test fakes
+ *   validate parameter schemas too) and the `components` wrapper of the registered document are declared as
+ *   vocabulary.
  * - `allowUnionTypes`: the spec uses `type: [integer, string]` and `type: [string, array, null]` on purpose.
  * - `strictRequired: false`: Ajv does not look at the parent's `properties` for a `required` inside a `oneOf`
  *   alternative (`CreateKnowledgebaseRequest`: FromFile/FromUrl), which is valid JSON Schema; a misspelt
@@ -36,7 +37,7 @@ function createAjv() {
   const components = (spec.components ?? {}) as Schema;
   const schemas = (components.schemas ?? {}) as Schema;
   const ajv = new Ajv2020.default({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true });
-  ajv.addVocabulary([...OAS_KEYWORDS, ...extensionKeywords(schemas)]);
+  ajv.addVocabulary([...OAS_KEYWORDS, ...extensionKeywords(spec)]);
   addFormats.default(ajv);
   for (const format of ANNOTATION_FORMATS) ajv.addFormat(format, true);
   ajv.addSchema({ $id: DOCUMENT_ID, components: { schemas } });

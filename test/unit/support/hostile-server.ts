@@ -7,20 +7,16 @@
  * - Every request is recorded (method, path, query, headers, body) in arrival order, with its arrival time on
  *   `performance.now()`'s clock.
  * - `close()` destroys open connections (stalled bodies included), so it returns promptly; a server that outlives
- *   its test closes itself after `lifetimeMs` with a timer that never keeps the process alive.
+ *   its test closes itself after `lifetimeMs` (`loopback-server.ts`).
  * - `refusingUrl()` gives a loopback URL on which nothing listens (connections are refused).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { listenOnLoopback, type ReceivedRequest } from "../../support/loopback-server.js";
 
-export interface HostileRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage["headers"];
+export interface HostileRequest extends Omit<ReceivedRequest, "body"> {
+  /** The body decoded as UTF-8. */
   body: string;
-  /** `performance.now()` when the request arrived. */
-  arrivedAt: number;
 }
 
 export type HostileHandler = (req: IncomingMessage, res: ServerResponse, request: HostileRequest, n: number) => void;
@@ -34,39 +30,12 @@ export interface HostileServer {
 
 export async function startHostileServer(handler: HostileHandler, lifetimeMs = 60_000): Promise<HostileServer> {
   const requests: HostileRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    const arrivedAt = performance.now();
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const request: HostileRequest = {
-        method: req.method ?? "GET",
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-        arrivedAt,
-      };
-      requests.push(request);
-      handler(req, res, request, requests.length - 1);
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = async (): Promise<void> => {
-    clearTimeout(expiry);
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  const expiry = setTimeout(() => void close(), lifetimeMs);
-  expiry.unref();
-  return { url: `http://127.0.0.1:${port}`, requests, close };
+  const { url, close } = await listenOnLoopback((req, res, received) => {
+    const request: HostileRequest = { ...received, body: received.body.toString("utf8") };
+    requests.push(request);
+    handler(req, res, request, requests.length - 1);
+  }, lifetimeMs);
+  return { url, requests, close };
 }
 
 /** A loopback URL that refuses connections: a port that was free a moment ago and has nothing listening. */

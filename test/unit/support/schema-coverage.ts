@@ -4,15 +4,12 @@
  * `reachable()` lists what could be used starting from some roots, so a test can assert that fixtures leave
  * nothing out, and name what they leave out.
  */
+import { isObject } from "../../../src/extensions/internal/guards.js";
 import { isValid } from "../../contract/support/ajv.js";
 import { spec, type Schema } from "../../contract/support/spec.js";
 
 const PREFIX = "#/components/schemas/";
 const schemas = ((spec.components as Schema).schemas ?? {}) as Record<string, Schema>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const refName = (schema: Schema): string | undefined =>
   typeof schema.$ref === "string" && schema.$ref.startsWith(PREFIX) ? schema.$ref.slice(PREFIX.length) : undefined;

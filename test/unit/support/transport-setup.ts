@@ -5,7 +5,7 @@
 import { afterEach } from "vitest";
 import type { Sleep } from "../../../src/extensions/internal/rate-limit.js";
 import { createTransport, type RouteInfo, type TransportOptions } from "../../../src/extensions/internal/transport.js";
-import { startFaultServer, type Fault, type FaultServer } from "./fault-server.js";
+import { startFaultServer, type Fault, type FaultServer } from "../../support/fault-server.js";
 
 /** Like the generated metadata: `POST /call` dials a phone, so it is not retry-safe. */
 export function route(method: string, url: URL): RouteInfo {

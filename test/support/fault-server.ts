@@ -1,5 +1,5 @@
 /**
- * A fault-injecting HTTP server for tests, on 127.0.0.1 and a free port.
+ * A fault-injecting HTTP server for tests, on 127.0.0.1 and a free port (`loopback-server.ts`).
  *
  * Contract:
  * - The test's `handler` sees every request (recorded in full, body included) with its 0-based arrival number, and
@@ -10,17 +10,11 @@
  *   hanging connections, so it returns promptly.
  * - A handler that throws gets a 500 whose body names the error, and the error is kept in `handlerErrors`.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { ServerResponse } from "node:http";
+import { listenOnLoopback, type ReceivedRequest } from "./loopback-server.js";
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query, e.g. `/batches/abc`. */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** The raw body bytes; `text` is the same decoded as UTF-8. */
-  body: Buffer;
+export interface RecordedRequest extends ReceivedRequest {
+  /** `body` decoded as UTF-8. */
   text: string;
 }
 
@@ -58,60 +52,25 @@ export async function startFaultServer(handler: FaultHandler, options: FaultServ
   const maxRequests = options.maxRequests ?? 100_000;
   const requests: RecordedRequest[] = [];
   const handlerErrors: unknown[] = [];
-  const sockets = new Set<Socket>();
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const recorded: RecordedRequest = {
-        method: req.method ?? "GET",
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-        text: body.toString("utf8"),
-      };
-      const n = requests.length;
-      requests.push(recorded);
-      if (n >= maxRequests) {
-        res.writeHead(503).end("fault server: request budget exhausted");
-        return;
-      }
-      Promise.resolve()
-        .then(() => handler(recorded, n))
-        .then(
-          (fault) => apply(fault, res),
-          (error: unknown) => {
-            handlerErrors.push(error);
-            res.writeHead(500, { "content-type": "text/plain" }).end(`fault server handler error: ${String(error)}`);
-          },
-        );
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closing;
-  };
-  const lifetime = setTimeout(() => void close(), options.lifetimeMs ?? 60_000);
-  lifetime.unref();
-
-  return { url: `http://127.0.0.1:${port}`, requests, handlerErrors, close };
+  const { url, close } = await listenOnLoopback((_, res, received) => {
+    const recorded: RecordedRequest = { ...received, text: received.body.toString("utf8") };
+    const n = requests.length;
+    requests.push(recorded);
+    if (n >= maxRequests) {
+      res.writeHead(503).end("fault server: request budget exhausted");
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(recorded, n))
+      .then(
+        (fault) => apply(fault, res),
+        (error: unknown) => {
+          handlerErrors.push(error);
+          res.writeHead(500, { "content-type": "text/plain" }).end(`fault server handler error: ${String(error)}`);
+        },
+      );
+  }, options.lifetimeMs ?? 60_000);
+  return { url, requests, handlerErrors, close };
 }
 
 async function apply(fault: Fault, res: ServerResponse): Promise<void> {
