@@ -23,7 +23,7 @@
  *   run is reproducible whatever the interleaving of parallel requests.
  * - `stats` counts what was answered, so callers can check the fault rate they actually got.
  */
-import { FILTER_NAMES } from "../src/extensions/export/plan.js";
+import { executionFilterNames } from "../src/extensions/export/plan.js";
 import type { Execution } from "../src/generated/schema.js";
 import {
   ExecutionDataset,
@@ -249,7 +249,7 @@ export async function startFakeBolna(options: FakeBolnaOptions): Promise<FakeBol
 
   function parseQuery(request: RecordedRequest, agentId: string): ExecutionsQuery | Fault {
     const { query } = request;
-    for (const name of FILTER_NAMES) {
+    for (const name of executionFilterNames()) {
       if (query.has(name)) return badRequest(`fake-bolna does not simulate the ${name} filter`);
     }
     const from = query.get("from");
