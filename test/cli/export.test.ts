@@ -336,7 +336,9 @@ describe("through injected faults with --max-retries 0, resumed until complete",
       checkpoint,
       ["--max-retries", "0", "--concurrency", "6"],
     );
-    await expectStops(failures, server);
+    // Without random faults two scripted ones may stop the same run, but the first and the last cannot.
+    expect(server.stats.scripted).toBe(SCRIPTED.length);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
     expectJsonl(stdout);
   });
 });
