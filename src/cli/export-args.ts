@@ -40,7 +40,7 @@ export const EXPORT_OPTION_DOCS: ReadonlyArray<readonly [flag: string, text: str
   ["-o, --output <file>", "Write to this file (replaced, or appended to when resuming). Default: stdout."],
   [
     "--checkpoint <file>",
-    "Save where the export stands (the last complete page) to this file: every few seconds, and when it fails or is interrupted (Ctrl-C). Removed when the export completes.",
+    "Save where the export stands (the records written so far) to this file: every few seconds, and when it fails or is interrupted (Ctrl-C). Removed when the export completes.",
   ],
   [
     "--resume <file>",

@@ -4,10 +4,10 @@
  *
  * - The output. Records are buffered and written in order; `length` is where the next one starts. Nothing but whole
  *   records (and the CSV header) is ever written.
- * - The checkpoint file: the library's export checkpoint taken where a page ends, plus `outputBytes`, the length of
- *   the output at that moment, which holds exactly the records that checkpoint counts as done. It is saved only after
- *   the output is flushed (and synced to disk), through a temporary file and a rename, so it never claims a record
- *   the output lacks and is never half written.
+ * - The checkpoint file: the library's export checkpoint, plus `outputBytes`, the length of the output at that
+ *   moment, which holds exactly the records that checkpoint counts as done. It is saved only after the output is
+ *   flushed (and synced to disk), through a temporary file and a rename, so it never claims a record the output
+ *   lacks and is never half written.
  *
  * On resume the output is cut back to `outputBytes`: records (or a partial last line) written after the checkpoint
  * are dropped, because the resumed export lists them again. An output shorter than `outputBytes` was changed by

@@ -5,18 +5,17 @@
  * The order of things matters:
  * 1. Options are parsed and the export is created before the output is touched, so a mistyped option never empties
  *    an earlier export's file.
- * 2. Every record handed over by the export is written before the next is asked for. So when the export reports a
- *    finished page (`onProgress`), the output holds exactly the records its checkpoint counts: that pair (the
- *    checkpoint, the output's length) is what gets saved, every few seconds, on failure and on SIGINT/SIGTERM.
- *    Only checkpoints at the end of a page are used: a resume from the middle of a window's first page would forget
- *    the records already yielded from it, and the record on the boundary with the next window would come twice.
- *    Records written after the last finished page are cut from the output on resume and listed again.
+ * 2. Every record handed over by the export is written before the next is asked for, so at any moment between two
+ *    records the output holds exactly the records the export's checkpoint counts (a checkpoint resumes exactly
+ *    from any record, not only where a page ends). That pair (the checkpoint, the output's length, taken together
+ *    after a flush) is what gets saved, every few seconds, on failure and on SIGINT/SIGTERM. After a kill -9, the
+ *    records written since the last save are cut from the output on resume and listed again.
  * 3. The transport does not retry (`maxRetries: 0`): the export retries each page itself, `--max-retries` times.
  */
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { operationMetadata } from "../generated/operations.js";
-import { APIUserAbortError, type ExportCheckpoint, type ExportOptions } from "../index.js";
+import { APIUserAbortError, type ExportOptions, type ExportProgress } from "../index.js";
 import { createCliClient } from "./client.js";
 import { columnsFor, createRowEncoder, csvLine } from "./csv.js";
 import { EXPORT_FILTERS, parseExportArgs, type ExportCommand, type ExportFormat } from "./export-args.js";
@@ -111,18 +110,10 @@ export async function runExport(argv: readonly string[]): Promise<number> {
           // A checkpoint records what was read, not where in the range: the ETA counts from this run's start.
           windowIndex: 0,
         });
-  /**
-   * The last point where a page ended: the export's checkpoint then, and the output's length then. (`onProgress`
-   * runs only while the export is iterated, by which time the sink below is open.)
-   */
-  let boundary: { checkpoint: ExportCheckpoint; outputBytes: number } | undefined;
   const exported = bolna.exportExecutions({
     ...setup.options,
     signal: controller.signal,
-    onProgress: (p) => {
-      boundary = { checkpoint: exported.checkpoint, outputBytes: sink.length };
-      progress?.update(p);
-    },
+    ...(progress ? { onProgress: (p: ExportProgress) => progress.update(p) } : {}),
   });
 
   const sink: RecordSink =
@@ -135,12 +126,13 @@ export async function runExport(argv: readonly string[]): Promise<number> {
         );
   const encode = setup.columns ? createRowEncoder(setup.columns) : (record: unknown) => `${JSON.stringify(record)}\n`;
   if (setup.columns && !saved) await sink.write(csvLine(setup.columns));
-  boundary = { checkpoint: exported.checkpoint, outputBytes: sink.length };
 
-  /** Writes out every record handed over so far, then (with --checkpoint) saves the last page boundary. */
-  const saveCheckpoint = async (): Promise<number> => {
+  /** Writes out every record handed over so far, then (with --checkpoint) saves the checkpoint that counts them. */
+  const saveCheckpoint = async (): Promise<void> => {
     await sink.flush(setup.checkpointPath !== undefined);
-    const { checkpoint, outputBytes } = boundary as NonNullable<typeof boundary>;
+    // Taken together, with no record handed over in between: the output's length holds what the checkpoint counts.
+    const { checkpoint } = exported;
+    const outputBytes = sink.length;
     if (setup.checkpointPath !== undefined) {
       await writeSavedExport(setup.checkpointPath, {
         kind: "bolna-api export checkpoint",
@@ -153,7 +145,6 @@ export async function runExport(argv: readonly string[]): Promise<number> {
         checkpoint,
       });
     }
-    return checkpoint.recordsYielded;
   };
 
   let interrupted: string | undefined;
@@ -201,18 +192,18 @@ async function stop(
   interrupted: string | undefined,
   written: number,
   checkpointPath: string | undefined,
-  saveCheckpoint: () => Promise<number>,
+  saveCheckpoint: () => Promise<void>,
 ): Promise<number> {
   const lines = [
     interrupted && error instanceof APIUserAbortError ? `Interrupted (${interrupted}).` : describeError(error),
   ];
   try {
-    const saved = await saveCheckpoint();
+    await saveCheckpoint();
     lines.push(
       checkpointPath === undefined
         ? `${written} records were written. Without --checkpoint FILE this export cannot be resumed; run it again with one.`
-        : `${written} records were written; the checkpoint saved to ${checkpointPath} counts the ${saved} up to the ` +
-            `last complete page. Continue with: bolna-api export --resume ${checkpointPath}`,
+        : `${written} records were written and the checkpoint saved to ${checkpointPath} counts them. Continue ` +
+            `with: bolna-api export --resume ${checkpointPath}`,
     );
   } catch (saveError) {
     lines.push(

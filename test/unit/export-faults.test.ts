@@ -214,9 +214,10 @@ describe("exportExecutions against a faulty server", () => {
       ).toEqual([]);
       const { stats } = server;
       expect(stats.inserted).toBeGreaterThan(50);
-      // Of the requests the outage did not answer, about 10% got a random fault.
+      // Random faults too, not only the outage. Their share (10% of about 120 requests) varies with the calls'
+      // timing from run to run, so only their presence is checked: fewer than 3 has odds of about 1 in 3,000.
       const failed = Object.values(stats.injected).reduce((a, b) => a + b, 0);
-      expect(failed / (stats.listRequests - stats.scripted)).toBeGreaterThanOrEqual(0.07);
+      expect(failed).toBeGreaterThanOrEqual(3);
     });
   });
 

@@ -22,7 +22,8 @@
  *   `maxRetryDelayMs` (from `retry`): the client's transport retries, backs off and caps `Retry-After`. When a page
  *   still fails, or the listing contradicts itself, the consumer gets every record already received, then an
  *   `ExportError` with the cause and a JSON `checkpoint`; `resume: checkpoint` (same agent, range and filters)
- *   continues without repeating or losing a record. `.checkpoint` gives the same at any time (after a `break`).
+ *   continues without repeating or losing a record. `.checkpoint` gives the same at any time: after a `break`, or
+ *   while iterating (it then counts every record yielded so far, the one just yielded included).
  * - The caller's `signal` ends the export at once, mid-page or mid-request: it throws `APIUserAbortError`.
  */
 import { APIUserAbortError, BolnaError, BolnaInputError } from "../errors.js";

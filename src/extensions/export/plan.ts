@@ -12,12 +12,15 @@
  *   given come from the checkpoint's plan, and the rest must match it (`assertSamePlan`).
  * - `windowsOf(plan)` cuts the range into windows no wider than Bolna allows, oldest first, as non-overlapping key
  *   ranges: a record on the instant two windows share belongs to the later one, `to` itself to the last.
+ * - The metadata is read only when an export is planned or a request built (`executionFilterNames()` for the
+ *   filters), never when the module loads, so a bundle that does not export leaves the operation table out.
  * - Retries belong to the client's transport: `retry.maxAttemptsPerPage` becomes the page request's `maxRetries`
  *   and `retry.maxDelayMs` its `maxRetryDelayMs` (the cap on backoff and on a 429's `Retry-After`).
  */
 import { operationMetadata } from "../../generated/operations.js";
 import type { operations } from "../../generated/schema.js";
 import { prepareArguments } from "../internal/arguments.js";
+import type { OperationMetadata } from "../internal/metadata.js";
 import { ALL_OPERATIONS } from "../internal/operation-table.js";
 import { splitWindow, toUtcDate, toUtcIso } from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
@@ -25,13 +28,7 @@ import { MAX_TIMER_MS } from "../internal/rate-limit.js";
 import { ceilMs, floorMs, isoMs, MICROS_PER_MS } from "./keys.js";
 import type { KeyRange } from "./ranges.js";
 
-const LISTING = operationMetadata.listAgentExecutions;
-/** The same entry as the runtime reads it (defaults filled in), for the argument checks. */
-// Top-level calls are marked pure so that a bundle importing only an error class or a helper drops the table.
-const LISTING_OPERATION = /* @__PURE__ */ ALL_OPERATIONS.find(
-  (operation) => operation.operationId === "listAgentExecutions",
-);
-type Listing = typeof LISTING;
+type Listing = (typeof operationMetadata)["listAgentExecutions"];
 type ListingQuery = NonNullable<operations["listAgentExecutions"]["parameters"]["query"]>;
 type NotAFilter =
   | Listing["pagination"]["pageParam"]
@@ -43,20 +40,20 @@ type NotAFilter =
 export type ExecutionFilterName = Exclude<Extract<Listing["fields"][number], { in: "query" }>["name"], NotAFilter>;
 export type ExecutionFilters = { [K in ExecutionFilterName]?: ListingQuery[K] | undefined };
 
-const NOT_FILTERS: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  LISTING.pagination.pageParam,
-  LISTING.pagination.sizeParam,
-  LISTING.maxWindow.from,
-  LISTING.maxWindow.to,
-]);
-export const FILTER_NAMES = /* @__PURE__ */ LISTING.fields
-  .filter((field) => field.in === "query" && !NOT_FILTERS.has(field.name))
-  .map((field) => field.name as ExecutionFilterName);
+let filterNames: readonly ExecutionFilterName[] | undefined;
 
-/** Bolna's widest window per request. */
-export const MAX_WINDOW_DAYS = LISTING.maxWindow.maxDays;
-const MAX_PAGE_SIZE =
-  /* @__PURE__ */ LISTING.fields.find((field) => field.name === LISTING.pagination.sizeParam)?.maximum ?? 50;
+/**
+ * The listing's filters: every query parameter but the page, the page size and the window bounds. Worked out on
+ * first use, like every read of the metadata here: bundlers keep top-level property reads (a getter could run), so
+ * reading it when the module loads would put the operation table in a bundle that imports only an error class.
+ */
+export function executionFilterNames(): readonly ExecutionFilterName[] {
+  const { fields, maxWindow, pagination } = operationMetadata.listAgentExecutions;
+  const notFilters = new Set<string>([pagination.pageParam, pagination.sizeParam, maxWindow.from, maxWindow.to]);
+  return (filterNames ??= fields
+    .filter((field) => field.in === "query" && !notFilters.has(field.name))
+    .map((field) => field.name as ExecutionFilterName));
+}
 
 export interface ExportRetryOptions {
   /** Attempts per page request, the first included (the request's `maxRetries` is one less). Default 4. */
@@ -114,14 +111,15 @@ export function listingQuery(
   toMs: number,
   pageNumber: number,
 ): Record<string, unknown> {
+  const { maxWindow, pagination } = operationMetadata.listAgentExecutions;
   const query: Record<string, unknown> = {
     agent_id: plan.agent_id,
-    [LISTING.maxWindow.from]: isoMs(fromMs),
-    [LISTING.maxWindow.to]: isoMs(toMs),
-    [LISTING.pagination.pageParam]: pageNumber,
-    [LISTING.pagination.sizeParam]: plan.pageSize,
+    [maxWindow.from]: isoMs(fromMs),
+    [maxWindow.to]: isoMs(toMs),
+    [pagination.pageParam]: pageNumber,
+    [pagination.sizeParam]: plan.pageSize,
   };
-  for (const name of FILTER_NAMES) if (plan[name] !== undefined) query[name] = plan[name];
+  for (const name of executionFilterNames()) if (plan[name] !== undefined) query[name] = plan[name];
   return query;
 }
 
@@ -129,11 +127,14 @@ export function planExport(
   options: PlanOptions,
   resumed: ExportPlan | undefined,
 ): { plan: ExportPlan; concurrency: number; request: PageRequestSettings } {
-  const maxWindowDays = options.maxWindowDays ?? resumed?.maxWindowDays ?? MAX_WINDOW_DAYS;
-  if (!(typeof maxWindowDays === "number" && maxWindowDays > 0 && maxWindowDays <= MAX_WINDOW_DAYS)) {
+  const { fields, maxWindow, pagination } = operationMetadata.listAgentExecutions;
+  const widestWindow = maxWindow.maxDays;
+  const maxPageSize = fields.find((field) => field.name === pagination.sizeParam)?.maximum ?? 50;
+  const maxWindowDays = options.maxWindowDays ?? resumed?.maxWindowDays ?? widestWindow;
+  if (!(typeof maxWindowDays === "number" && maxWindowDays > 0 && maxWindowDays <= widestWindow)) {
     throw new BolnaInputError(
       "maxWindowDays",
-      `maxWindowDays must be a number of days above 0 and at most ${MAX_WINDOW_DAYS} (Bolna's limit); ` +
+      `maxWindowDays must be a number of days above 0 and at most ${widestWindow} (Bolna's limit); ` +
         `got ${String(maxWindowDays)}.`,
     );
   }
@@ -142,18 +143,16 @@ export function planExport(
     agent_id: options.agent_id,
     from: toUtcIso(options.from, "from"),
     to: to === undefined ? new Date().toISOString() : toUtcIso(to, "to"),
-    pageSize: integerOption("pageSize", options.pageSize ?? resumed?.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    pageSize: integerOption("pageSize", options.pageSize ?? resumed?.pageSize ?? maxPageSize, 1, maxPageSize),
     maxWindowDays,
   };
-  for (const name of FILTER_NAMES) {
+  for (const name of executionFilterNames()) {
     if (options[name] !== undefined) Object.assign(plan, { [name]: options[name] });
   }
   // The same checks every request gets, once, before anything is sent (agent_id, filter values, a window).
   const first = (windowsOf(plan)[0] as ExportWindow).range;
-  prepareArguments(
-    LISTING_OPERATION as NonNullable<typeof LISTING_OPERATION>,
-    listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1),
-  );
+  const operation = ALL_OPERATIONS.find((entry) => entry.operationId === "listAgentExecutions") as OperationMetadata;
+  prepareArguments(operation, listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1));
 
   const retry = options.retry ?? {};
   const attempts = integerOption("retry.maxAttemptsPerPage", retry.maxAttemptsPerPage ?? 4, 1, 100);

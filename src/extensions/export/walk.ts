@@ -101,6 +101,8 @@ export function stepWalk<T>(task: WalkTask, page: CheckedPage<T>, split: SplitPo
     return { batch: { items: [], region: undefined }, tasks };
   }
 
+  // The rest inherits `skip` whole: ids a stopped run yielded in this range may lie anywhere in it. What this page
+  // hands out lies above the pivot, in the region, so a checkpoint keeps those ids with the region (`remaining`).
   const region = openRegion({ lo: pivot + 1, hi: range.hi }, window, skip, REREAD_BUDGET);
   const items = release(region, page.items);
   const expected = page.total - countAbove(page.items, pivot);
