@@ -30,7 +30,6 @@ import {
   WebhookValidationError,
 } from "../src/webhooks.js";
 import { runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
-import { isLoopbackHost } from "./support/loopback.js";
 
 /** Tells `npm run example` that this example needs no API (no mock is started for it). */
 export const usesApi = false;
@@ -91,7 +90,7 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sender = req.socket.remoteAddress;
-    if (!isBolnaWebhookIp(sender) && !(options.allowLoopback && sender !== undefined && isLoopbackHost(sender))) {
+    if (!isBolnaWebhookIp(sender, { allowLoopback: options.allowLoopback })) {
       log(`refused a delivery from ${sender ?? "an unknown address"} (not a Bolna webhook address)`);
       return answer(res, 403, { error: "forbidden" });
     }

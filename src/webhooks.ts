@@ -9,5 +9,5 @@ export {
   parseExecutionWebhook,
   WebhookValidationError,
 } from "./extensions/webhooks.js";
-export type { SchemaIssue, WebhookDeduplicator } from "./extensions/webhooks.js";
+export type { SchemaIssue, WebhookDeduplicator, WebhookIpOptions } from "./extensions/webhooks.js";
 export { parseBolnaDuration } from "./extensions/duration.js";

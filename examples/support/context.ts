@@ -8,7 +8,6 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isLoopbackHost } from "./loopback.js";
 
 /** Where `progress` and diagnostics go: `process.stderr` or anything with the same two members. */
 export interface TextSink {
@@ -25,7 +24,8 @@ export interface ExampleContext {
   /**
    * True when `baseUrl` is the Prism mock. Prism is stateless and answers each operation's first named example,
    * so a few examples ask it for another example (with the `Prefer` header) where the default would not show the
-   * use case. Default: true for a loopback base URL.
+   * use case. Default: true for a plain-http base URL (the client allows plain http only on this machine, where
+   * the mock runs).
    */
   mock?: boolean | undefined;
   /** Command-line arguments after the example's name. */
@@ -43,7 +43,7 @@ export function withDefaults(ctx: ExampleContext) {
   return {
     baseUrl: ctx.baseUrl,
     apiKey: ctx.apiKey,
-    mock: ctx.mock ?? isLoopbackHost(new URL(ctx.baseUrl).hostname),
+    mock: ctx.mock ?? new URL(ctx.baseUrl).protocol === "http:",
     args: [...(ctx.args ?? [])],
     log: ctx.log ?? ((line: string) => console.log(line)),
     stderr: ctx.stderr ?? process.stderr,

@@ -10,7 +10,7 @@
  *  - `createWebhookDeduplicator()`: drops repeats keyed on (`id`, `status`), never on `id` alone, because each
  *    status of one call is a separate, meaningful event; `status: null` and `status: ""` are different keys;
  *  - `BOLNA_WEBHOOK_IPS` / `isBolnaWebhookIp(ip)`: the documented sender addresses, the only origin check
- *    Bolna offers besides custom headers you configure yourself.
+ *    Bolna offers besides custom headers you configure yourself (`{ allowLoopback: true }` for local tests).
  * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
  */
 import { isIntegerIn } from "./internal/guards.js";
@@ -18,6 +18,7 @@ import { BOLNA_WEBHOOK_IPS, webhookBodySchemas, webhookComponentSchemas } from "
 import type { Execution } from "../generated/schema.js";
 import { BolnaError } from "./errors.js";
 import { validateJsonSchema, type SchemaIssue } from "./internal/json-schema.js";
+import { isLoopbackHost } from "./internal/loopback.js";
 
 export { BOLNA_WEBHOOK_IPS };
 export type { SchemaIssue };
@@ -117,7 +118,18 @@ function normalizeIp(ip: string): string {
   return trimmed.toLowerCase().startsWith("::ffff:") ? trimmed.slice(7) : trimmed;
 }
 
+export interface WebhookIpOptions {
+  /**
+   * Also accept this machine's own addresses (127.0.0.0/8, `::1`, their IPv4-mapped forms), for trying a receiver
+   * locally. Never set it on a receiver that sits behind a proxy on the same machine: every delivery through the
+   * proxy comes from loopback. Default false.
+   */
+  allowLoopback?: boolean | undefined;
+}
+
 /** True when `ip` (e.g. `req.socket.remoteAddress`) is one of Bolna's documented webhook senders. */
-export function isBolnaWebhookIp(ip: string | undefined | null): boolean {
-  return typeof ip === "string" && (BOLNA_WEBHOOK_IPS as readonly string[]).includes(normalizeIp(ip));
+export function isBolnaWebhookIp(ip: string | undefined | null, options: WebhookIpOptions = {}): boolean {
+  if (typeof ip !== "string") return false;
+  if (options.allowLoopback === true && isLoopbackHost(ip)) return true;
+  return (BOLNA_WEBHOOK_IPS as readonly string[]).includes(normalizeIp(ip));
 }

@@ -106,4 +106,17 @@ describe("sender IPs", () => {
     expect(isBolnaWebhookIp("127.0.0.1")).toBe(false);
     expect(isBolnaWebhookIp(undefined)).toBe(false);
   });
+
+  it("accepts this machine's addresses only with allowLoopback", () => {
+    const local = ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"];
+    for (const ip of local) {
+      expect(isBolnaWebhookIp(ip), ip).toBe(false);
+      expect(isBolnaWebhookIp(ip, { allowLoopback: true }), ip).toBe(true);
+    }
+    for (const ip of ["10.0.0.1", "128.0.0.1", "::2", "::ffff:10.0.0.1", "1127.0.0.1", ""]) {
+      expect(isBolnaWebhookIp(ip, { allowLoopback: true }), ip).toBe(false);
+    }
+    expect(isBolnaWebhookIp("13.203.39.153", { allowLoopback: true })).toBe(true);
+    expect(isBolnaWebhookIp(undefined, { allowLoopback: true })).toBe(false);
+  });
 });

@@ -11,6 +11,7 @@
  */
 import { ConfigurationError } from "../errors.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "../logger.js";
+import { isLoopbackHost } from "./loopback.js";
 
 /** Where the client sends requests unless `baseUrl` or `BOLNA_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = "https://api.bolna.ai";
@@ -26,11 +27,6 @@ function readEnv(env: Env | undefined, name: string): string | undefined {
   const source = env ?? (typeof process === "undefined" ? {} : process.env);
   const value = source[name]?.trim();
   return value ? value : undefined;
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** Visible ASCII: what a bearer token is made of, and all an HTTP header value can carry safely. */
@@ -91,7 +87,7 @@ export function resolveConfig(options: { apiKey?: string; baseUrl?: string; env?
   } catch {
     throw new ConfigurationError(`Invalid base URL ${displayUrl(raw)}: expected an absolute http(s) URL.`);
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new ConfigurationError(
       `Refusing base URL ${url.origin}: the API key is sent with every request, so HTTPS is required ` +
         "(plain http:// is allowed only for localhost, 127.0.0.0/8 and [::1]).",
