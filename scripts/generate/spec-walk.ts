@@ -3,6 +3,7 @@
  * suite (test/contract/support/spec.ts) both need, written once so that both read the spec the same way.
  */
 import type { HttpMethod } from "../../src/extensions/internal/metadata.js";
+import { isObject } from "../../src/extensions/internal/guards.js";
 
 export type Json = Record<string, unknown>;
 
@@ -26,9 +27,8 @@ export class SpecError extends Error {
 /** Where the bundle keeps named schemas: `{ $ref: "#/components/schemas/Execution" }`. */
 export const SCHEMA_REF_PREFIX = "#/components/schemas/";
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// The runtime's JSON-object check, so the generator, the docs and the client agree on what an object is.
+export { isObject };
 
 /** The node a local JSON pointer (`#/components/...`) names in `doc`. */
 export function resolvePointer(doc: Json, ref: string): unknown {
