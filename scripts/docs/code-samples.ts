@@ -11,7 +11,7 @@
 import type { FieldRule, OperationMetadata } from "../../src/extensions/internal/metadata.js";
 import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 import { isBinarySchema } from "../generate/fields.js";
-import { propertyKey } from "../generate/literal.js";
+import { literal as generatedLiteral, propertyKey } from "../generate/literal.js";
 import { followRefs, HTTP_METHODS, isObject, type Json } from "../generate/spec-walk.js";
 
 export interface CodeSample {
@@ -27,19 +27,9 @@ const WIDTH = 56;
 /** Follows the `$ref`s of the bundled spec; the parts a sample reads (examples above all) may be missing. */
 type Resolve = (node: unknown) => unknown;
 
-/** A TypeScript literal for an example value, indented for its depth. */
-export function literal(value: unknown, depth = 0): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "undefined";
-  const inner = INDENT.repeat(depth + 1);
-  const entries = Array.isArray(value)
-    ? value.map((item) => literal(item, depth + 1))
-    : Object.entries(value).map(([key, item]) => `${propertyKey(key)}: ${literal(item, depth + 1)}`);
-  if (entries.length === 0) return Array.isArray(value) ? "[]" : "{}";
-  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
-  const oneLine = Array.isArray(value) ? `[${entries.join(", ")}]` : `{ ${entries.join(", ")} }`;
-  if (oneLine.length + depth * INDENT.length <= WIDTH && !oneLine.includes("\n")) return oneLine;
-  return `${open}\n${entries.map((entry) => `${inner}${entry},`).join("\n")}\n${INDENT.repeat(depth)}${close}`;
+/** A TypeScript literal for an example value, indented for its depth: on one line while it fits the panel. */
+export function sampleLiteral(value: unknown, depth = 0): string {
+  return generatedLiteral(value, (line, _value, at) => line.length + at * INDENT.length <= WIDTH, depth);
 }
 
 /** A parameter's example: `example`, the first of `examples`, or its schema's. */
@@ -94,7 +84,7 @@ function argumentsOf(
     if (!field.required) continue;
     const parameter = parameters.find((p) => p["name"] === field.name && p["in"] === field.in);
     const example = parameter === undefined ? undefined : parameterExample(parameter, resolve);
-    args.push({ name: field.name, source: literal(example ?? placeholder(field), 1) });
+    args.push({ name: field.name, source: sampleLiteral(example ?? placeholder(field), 1) });
   }
   if (meta.body === undefined) return args;
 
@@ -118,8 +108,8 @@ function argumentsOf(
     args.push({
       name,
       source: binary
-        ? `new Blob([${literal(value, 1)}]${type === undefined ? "" : `, { type: ${JSON.stringify(type)} }`})`
-        : literal(value, 1),
+        ? `new Blob([${sampleLiteral(value, 1)}]${type === undefined ? "" : `, { type: ${JSON.stringify(type)} }`})`
+        : sampleLiteral(value, 1),
     });
   }
   return args;

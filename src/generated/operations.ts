@@ -333,7 +333,7 @@ export const operationMetadata = {
     ],
     rateLimit: "default",
     retrySafe: true,
-    success: {  },
+    success: {},
   },
   getCurrentUser: {
     method: "get",
@@ -413,7 +413,7 @@ export const operationMetadata = {
     ],
     rateLimit: "default",
     retrySafe: true,
-    success: {  },
+    success: {},
   },
   listAgentBatches: {
     method: "get",

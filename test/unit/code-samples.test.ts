@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import {
   addCodeSamples,
   codeSample,
-  literal,
+  sampleLiteral,
   requestExampleNames,
   type CodeSample,
 } from "../../scripts/docs/code-samples.js";
@@ -73,9 +73,9 @@ describe("API reference code samples", () => {
   });
 
   it("writes example values as TypeScript literals", () => {
-    expect(literal({ a: 1, "b-c": [true, null], d: 'x"y' })).toBe('{ a: 1, "b-c": [true, null], d: "x\\"y" }');
-    expect(literal([])).toBe("[]");
-    const wide = literal({ text: "a".repeat(80) });
+    expect(sampleLiteral({ a: 1, "b-c": [true, null], d: 'x"y' })).toBe('{ a: 1, "b-c": [true, null], d: "x\\"y" }');
+    expect(sampleLiteral([])).toBe("[]");
+    const wide = sampleLiteral({ text: "a".repeat(80) });
     expect(wide).toBe(`{\n  text: "${"a".repeat(80)}",\n}`);
   });
 
