@@ -4,6 +4,7 @@
  */
 import type { HttpMethod } from "../../src/extensions/internal/metadata.js";
 import { isObject } from "../../src/extensions/internal/guards.js";
+import { followRefs as followSpecRefs, SCHEMA_REF_PREFIX } from "../../src/extensions/internal/spec-refs.js";
 
 export type Json = Record<string, unknown>;
 
@@ -24,35 +25,22 @@ export class SpecError extends Error {
   override name = "SpecError";
 }
 
-/** Where the bundle keeps named schemas: `{ $ref: "#/components/schemas/Execution" }`. */
-export const SCHEMA_REF_PREFIX = "#/components/schemas/";
+// One reading of `$ref`s for every reader of the spec, the CLI included; here its failures are `SpecError`s.
+export { SCHEMA_REF_PREFIX };
 
 // The runtime's JSON-object check, so the generator, the docs and the client agree on what an object is.
 export { isObject };
 
-/** The node a local JSON pointer (`#/components/...`) names in `doc`. */
-export function resolvePointer(doc: Json, ref: string): unknown {
-  if (!ref.startsWith("#/")) throw new SpecError(`unexpected non-local $ref ${ref} in the bundle`);
-  const node = ref
-    .slice(2)
-    .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce<unknown>((acc, key) => (isObject(acc) && Object.hasOwn(acc, key) ? acc[key] : undefined), doc);
-  if (node === undefined) throw new SpecError(`unresolvable $ref ${ref}`);
-  return node;
-}
+const specError = (message: string): never => {
+  throw new SpecError(message);
+};
 
 /**
  * Follows local `$ref`s (the bundle has only `#/...` refs) until it reaches a node that is not a reference. The
  * node may be anything, `undefined` included, for readers that look at optional parts such as `examples`.
  */
 export function followRefs(doc: Json, node: unknown): unknown {
-  let current = node;
-  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
-    if (hops > 32) throw new SpecError(`$ref cycle at ${String(current.$ref)}`);
-    current = resolvePointer(doc, current.$ref);
-  }
-  return current;
+  return followSpecRefs(doc, node, specError);
 }
 
 /** The node `node` refers to, which must be an object: the generator's reading of a part the spec must have. */

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { followRefs } from "../extensions/internal/spec-refs.js";
 
 /** The slice of JSON Schema / OpenAPI this module looks at. */
 export interface SchemaNode {
@@ -70,15 +71,9 @@ function spec(): SpecDocument {
 
 /** Follows a local `$ref` (`#/components/schemas/Name`) to its target; other nodes come back as they are. */
 function deref<T extends { $ref?: string | undefined }>(node: T): T {
-  let current: T = node;
-  for (let hops = 0; current.$ref !== undefined; hops++) {
-    const [, section, name] = /^#\/components\/([^/]+)\/([^/]+)$/.exec(current.$ref) ?? [];
-    const target = section && name ? spec().components[section]?.[name] : undefined;
-    if (target === undefined || hops > 20)
-      throw new Error(`bolna-api: unresolvable $ref ${current.$ref} in the bundled spec`);
-    current = target as T;
-  }
-  return current;
+  return followRefs(spec(), node, (message) => {
+    throw new Error(`bolna-api: the bundled spec: ${message}`);
+  }) as T;
 }
 
 /**

@@ -19,6 +19,7 @@
  * (`provider: "elevenlabs"`, `condition_type: "event"`), not of whichever came closest by count.
  */
 import { isObject } from "./guards.js";
+import { SCHEMA_REF_PREFIX } from "./spec-refs.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
 
@@ -29,8 +30,6 @@ export interface SchemaIssue {
 }
 
 type Schemas = Readonly<Record<string, JsonSchema>>;
-
-const REF_PREFIX = "#/components/schemas/";
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
@@ -62,7 +61,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 function resolve(schema: unknown, schemas: Schemas): unknown {
   const ref = isObject(schema) && typeof schema.$ref === "string" ? schema.$ref : undefined;
-  return ref?.startsWith(REF_PREFIX) ? schemas[ref.slice(REF_PREFIX.length)] : schema;
+  return ref?.startsWith(SCHEMA_REF_PREFIX) ? schemas[ref.slice(SCHEMA_REF_PREFIX.length)] : schema;
 }
 
 function quoteAll(values: readonly unknown[]): string {
@@ -197,7 +196,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   const issue = (message: string) => out.push({ path, message });
 
   if (typeof s.$ref === "string") {
-    const name = s.$ref.startsWith(REF_PREFIX) ? s.$ref.slice(REF_PREFIX.length) : undefined;
+    const name = s.$ref.startsWith(SCHEMA_REF_PREFIX) ? s.$ref.slice(SCHEMA_REF_PREFIX.length) : undefined;
     const target = name === undefined ? undefined : ownValue(schemas, name);
     if (target === undefined) issue(`references unknown schema ${s.$ref}`);
     else validateNode(target, value, path, schemas, out);
