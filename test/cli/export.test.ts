@@ -1,130 +1,33 @@
 /**
- * `bolna-api export` as a child process against the loopback fake Bolna of the export tests
- * (`test/support/fake-bolna.ts`): JSONL and CSV checked record by record against the fake's dataset; exports
- * through injected faults with `--max-retries 0`, resumed from their checkpoint until complete; Ctrl-C and kill -9
- * in the middle, then resumed; progress only on a terminal.
- *
- * The range spans 18.5 days (three windows of at most 7 days), and the dataset puts a record on every whole hour, so
- * both window boundaries hold a record that two windows list: the CLI must still write it once. The expected output
- * is computed here from the dataset, independently of the client: windows in order, each newest first, a record
- * listed twice kept at its first appearance.
+ * `bolna-api export` as a child process against the loopback fake Bolna (`test/support/fake-bolna.ts`): JSONL and
+ * CSV checked record by record against the fake's dataset, progress only on a terminal, and Ctrl-C and kill -9 in
+ * the middle, then resumed. Exports through injected faults are in `export-faults.test.ts`.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecutionDataset } from "../support/execution-dataset.js";
 import { startFakeBolna, type FakeBolna } from "../support/fake-bolna.js";
-import { LISTING_LIMITS, windowsOf } from "../support/listing-query.js";
-import type { Fault } from "../support/fault-server.js";
-import { CLI, runCli, startCli, type CliResult } from "./support/run-cli.js";
-import { parseCsv } from "./support/parse-csv.js";
+import { LISTING_LIMITS } from "../support/listing-query.js";
+import {
+  dataset,
+  DAY,
+  ENV,
+  expectCsv,
+  expectedIds,
+  expectJsonl,
+  exportArgs,
+  FROM,
+  readSaved,
+  tempFiles,
+  TO,
+  windows,
+} from "./support/export-setup.js";
+import { CLI, runCli, startCli } from "./support/run-cli.js";
 
-const DAY = 86_400_000;
-const FROM = "2026-01-01T06:00:00.000Z";
-const TO = "2026-01-19T18:00:00.000Z";
-/** One record every 20 minutes over 20 days from 2026-01-01T00:00Z; every third sits exactly on a whole hour. */
-const dataset = new ExecutionDataset({
-  count: 1_440,
-  from: "2026-01-01T00:00:00Z",
-  to: "2026-01-21T00:00:00Z",
-  seed: 11,
-  alignMs: 3_600_000,
-});
-
-const windows = windowsOf(FROM, TO);
-const expectedIds: string[] = [];
-{
-  const seen = new Set<number>();
-  for (const window of windows) {
-    for (const index of dataset.listingOrder(window.from, window.to)) {
-      if (!seen.has(index)) expectedIds.push(dataset.id(index));
-      seen.add(index);
-    }
-  }
-}
-
-/** The dataset index a fake id embeds (its last 12 hex digits). */
-const indexOf = (id: string): number => Number.parseInt(id.slice(-12), 16);
-
-/**
- * Every expected record exactly once. The export reads several stretches of time at once and promises no order
- * across them, so the comparison is by set: nothing missing, nothing extra, nothing twice.
- */
-function expectSequence(ids: readonly string[]): void {
-  expect(new Set(ids).size, "duplicate ids").toBe(ids.length);
-  const expected = new Set(expectedIds);
-  expect(
-    ids.filter((id) => !expected.has(id)),
-    "ids that should not be there",
-  ).toEqual([]);
-  const got = new Set(ids);
-  expect(expectedIds.filter((id) => !got.has(id)).length, "ids missing").toBe(0);
-  expect(ids.length).toBe(expectedIds.length);
-}
-
-/** Every line a complete record equal to the dataset's, each expected record once. */
-function expectJsonl(text: string): void {
-  expect(text.endsWith("\n")).toBe(true);
-  const records = text
-    .slice(0, -1)
-    .split("\n")
-    .map((line) => JSON.parse(line) as { id: string });
-  const wrong = records.findIndex(
-    (record) => JSON.stringify(record) !== JSON.stringify(dataset.record(indexOf(record.id))),
-  );
-  expect(wrong, "first record that differs from the dataset's").toBe(-1);
-  expectSequence(records.map((record) => record.id));
-}
-
-/** The value at a dotted column of a record, as the CSV should hold it. */
-function cellOf(record: unknown, column: string): string {
-  let value: unknown = record;
-  for (const part of column.split(".")) value = (value as Record<string, unknown> | null | undefined)?.[part];
-  if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function expectCsv(text: string): void {
-  const [header, ...rows] = parseCsv(text);
-  expect(header?.[0]).toBe("id");
-  expect(header?.at(-1)).toBe("_extra");
-  expect(header).toContain("telephony_data.duration");
-  expect(header).toContain("cost_breakdown.llm");
-  const columns = header as string[];
-  const wrong = rows.findIndex((row) => {
-    const record = dataset.record(indexOf(row[0] as string));
-    return (
-      row.length !== columns.length ||
-      columns.some((column, c) => c < columns.length - 1 && row[c] !== cellOf(record, column))
-    );
-  });
-  expect(wrong, "first row that differs from the dataset's record").toBe(-1);
-  // The fake sends only fields the spec lists; _extra stays empty.
-  expect(rows.filter((row) => row.at(-1) !== "")).toEqual([]);
-  // Transcripts hold line breaks, so quoting was exercised.
-  expect(rows.some((row) => row.some((cell) => cell.includes("\n")))).toBe(true);
-  expectSequence(rows.map((row) => row[0] as string));
-}
-
-let dir: string;
-let nextFile = 0;
-const file = (name: string): string => join(dir, `${nextFile++}-${name}`);
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "bolna-cli-export-"));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-function exportArgs(server: FakeBolna, ...extra: string[]): string[] {
-  return ["export", "--base-url", server.url, "--agent-id", dataset.agentId, "--from", FROM, "--to", TO, ...extra];
-}
-
-const ENV = { BOLNA_API_KEY: "test-key" };
+const file = tempFiles();
 
 describe("a complete export", () => {
   let server: FakeBolna;
@@ -201,167 +104,6 @@ function hasScript(): boolean {
     return false;
   }
 }
-
-interface SavedCheckpoint {
-  outputBytes: number;
-  checkpoint: { recordsYielded: number };
-}
-
-const readSaved = async (path: string): Promise<SavedCheckpoint> =>
-  JSON.parse(await readFile(path, "utf8")) as SavedCheckpoint;
-
-/**
- * Runs `first`, then `--resume checkpoint` until an attempt succeeds; returns the failed attempts' results and
- * every attempt's stdout, in order. After a failure the checkpoint counts every record written: the output (when it
- * is a file) is exactly `outputBytes` long.
- */
-async function untilComplete(
-  first: string[],
-  checkpoint: string,
-  extra: string[] = [],
-  output?: string,
-): Promise<{ failures: CliResult[]; stdout: string }> {
-  const failures: CliResult[] = [];
-  let result = await runCli(first, ENV);
-  let stdout = result.stdout;
-  while (result.code !== 0) {
-    failures.push(result);
-    expect(failures.length, `runs without finishing; last stderr:\n${result.stderr}`).toBeLessThan(60);
-    // Exit status of the class of the page's last error: a 5xx or reset (1) or a 429 (5).
-    expect([1, 5]).toContain(result.code);
-    const saved = await readSaved(checkpoint);
-    expect(result.stderr).toContain(
-      `\n${saved.checkpoint.recordsYielded} records were written and the checkpoint saved to ${checkpoint} counts them.`,
-    );
-    if (output !== undefined) expect((await stat(output)).size).toBe(saved.outputBytes);
-    result = await runCli(["export", "--resume", checkpoint, ...extra], ENV);
-    stdout += result.stdout;
-    // Nothing was written after the checkpoint, so nothing is cut.
-    expect(result.stderr).not.toContain("Resuming: removed");
-  }
-  expect(existsSync(checkpoint), "checkpoint removed once the export completed").toBe(false);
-  return { failures, stdout };
-}
-
-describe("through injected faults with --max-retries 0, resumed until complete", () => {
-  /**
-   * Random faults on 15% of requests, plus a first attempt that fails at four pages seven or more pages apart in
-   * listing order: a run stops at the first of them it reaches, before it can have requested the next (at most
-   * `--concurrency` 6 pages ahead), so every one of them stops a run. One is a 429; which status a run exits with
-   * depends on which of its in-flight pages fails first, so the 429's own status (5) is tested on its own below.
-   */
-  // The export asks for page 1 of ever narrower stretches of time, so scripted faults are placed by the order in
-  // which listing requests arrive (first attempts only, counted across runs): one of each kind, spread over the run.
-  const SCRIPTED: ReadonlyArray<{ request: number; fault: Fault }> = [
-    { request: 2, fault: { status: 503, body: { detail: "Service Unavailable" } } },
-    {
-      request: 8,
-      fault: { status: 429, headers: { "retry-after-ms": "5" }, body: { detail: "Too many requests" } },
-    },
-    { request: 15, fault: { reset: true } },
-    { request: 22, fault: { status: 500, body: { detail: "Internal Server Error" } } },
-  ];
-  const servers: FakeBolna[] = [];
-  afterAll(() => Promise.all(servers.map((server) => server.close())));
-  async function faultyServer(seed: number, rate = 0.15): Promise<FakeBolna> {
-    let firstAttempts = 0;
-    const server = await startFakeBolna({
-      dataset,
-      faults: { rate, seed, retryAfterMs: 5 },
-      override: (query) => {
-        if (query.attempt !== 0) return undefined;
-        firstAttempts += 1;
-        return SCRIPTED.find((s) => s.request === firstAttempts)?.fault;
-      },
-    });
-    servers.push(server);
-    return server;
-  }
-
-  async function expectStops(failures: CliResult[], server: FakeBolna): Promise<void> {
-    expect(server.stats.scripted).toBe(SCRIPTED.length);
-    expect(failures.length).toBeGreaterThanOrEqual(SCRIPTED.length);
-    expect(failures.map((failure) => failure.code)).toContain(1);
-  }
-
-  it("a 429 with --max-retries 0 exits 5 with a checkpoint, and the resume completes", async () => {
-    let firstAttempts = 0;
-    const server = await startFakeBolna({
-      dataset,
-      override: (query) => {
-        if (query.attempt !== 0 || ++firstAttempts !== 3) return undefined;
-        return { status: 429, headers: { "retry-after-ms": "5" }, body: { detail: "Too many requests" } };
-      },
-    });
-    servers.push(server);
-    const output = file("limited.jsonl");
-    const checkpoint = file("limited.ckpt");
-    const options = ["--max-retries", "0", "--concurrency", "1"];
-    const { failures } = await untilComplete(
-      exportArgs(server, "--output", output, "--checkpoint", checkpoint, ...options),
-      checkpoint,
-      options,
-    );
-    expect(failures.map((failure) => failure.code)).toEqual([5]);
-    expect(server.stats.scripted).toBe(1);
-    expectJsonl(await readFile(output, "utf8"));
-  });
-
-  it("JSONL: every record exactly once across every failure and resume", async () => {
-    const server = await faultyServer(5);
-    const output = file("faults.jsonl");
-    const checkpoint = file("faults.ckpt");
-    const { failures } = await untilComplete(
-      exportArgs(server, "--output", output, "--checkpoint", checkpoint, "--max-retries", "0", "--concurrency", "6"),
-      checkpoint,
-      ["--max-retries", "0", "--concurrency", "6"],
-      output,
-    );
-    await expectStops(failures, server);
-    expectJsonl(await readFile(output, "utf8"));
-  });
-
-  it("CSV: one header, every row exactly once", async () => {
-    const server = await faultyServer(6);
-    const output = file("faults.csv");
-    const checkpoint = file("faults-csv.ckpt");
-    const { failures } = await untilComplete(
-      exportArgs(
-        server,
-        "--format",
-        "csv",
-        "--output",
-        output,
-        "--checkpoint",
-        checkpoint,
-        "--max-retries",
-        "0",
-        "--concurrency",
-        "6",
-      ),
-      checkpoint,
-      ["--max-retries", "0", "--concurrency", "6"],
-      output,
-    );
-    await expectStops(failures, server);
-    expectCsv(await readFile(output, "utf8"));
-  });
-
-  it("JSONL to stdout, appended by the shell across resumes: every record exactly once", async () => {
-    // Only the scripted faults: a stdout export cannot cut what it wrote, so it relies on exact checkpoints.
-    const server = await faultyServer(7, 0);
-    const checkpoint = file("stdout.ckpt");
-    const { failures, stdout } = await untilComplete(
-      exportArgs(server, "--checkpoint", checkpoint, "--max-retries", "0", "--concurrency", "6"),
-      checkpoint,
-      ["--max-retries", "0", "--concurrency", "6"],
-    );
-    // Without random faults two scripted ones may stop the same run, but the first and the last cannot.
-    expect(server.stats.scripted).toBe(SCRIPTED.length);
-    expect(failures.length).toBeGreaterThanOrEqual(2);
-    expectJsonl(stdout);
-  });
-});
 
 describe("stopped from outside, then resumed", () => {
   let server: FakeBolna;
