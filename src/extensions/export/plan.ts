@@ -48,11 +48,13 @@ let filterNames: readonly ExecutionFilterName[] | undefined;
  * reading it when the module loads would put the operation table in a bundle that imports only an error class.
  */
 export function executionFilterNames(): readonly ExecutionFilterName[] {
+  if (filterNames !== undefined) return filterNames;
   const { fields, maxWindow, pagination } = operationMetadata.listAgentExecutions;
   const notFilters = new Set<string>([pagination.pageParam, pagination.sizeParam, maxWindow.from, maxWindow.to]);
-  return (filterNames ??= fields
+  filterNames = fields
     .filter((field) => field.in === "query" && !notFilters.has(field.name))
-    .map((field) => field.name as ExecutionFilterName));
+    .map((field) => field.name as ExecutionFilterName);
+  return filterNames;
 }
 
 export interface ExportRetryOptions {
