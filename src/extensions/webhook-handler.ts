@@ -109,7 +109,9 @@ function checkedOptions(options: WebhookHandlerOptions) {
   if (onStatus !== undefined && (!isObject(onStatus) || Object.values(onStatus).some((f) => typeof f !== "function"))) {
     throw new ConfigurationError("onStatus must be an object of functions by status, e.g. { completed(e) {…} }.");
   }
-  if (allowedIps !== false && (!Array.isArray(allowedIps) || allowedIps.length === 0)) {
+  const isAddressList = (list: unknown): boolean =>
+    Array.isArray(list) && list.length > 0 && list.every((ip) => typeof ip === "string" && ip.trim() !== "");
+  if (allowedIps !== false && !isAddressList(allowedIps)) {
     throw new ConfigurationError(
       "allowedIps must be a non-empty array of addresses, or false to accept any sender (default: Bolna's).",
     );

@@ -410,6 +410,7 @@ describe("configuration", () => {
     ["no handler", {}, /needs onExecution, onStatus or both/],
     ["onStatus not functions", { onStatus: { completed: "yes" } as never }, /onStatus must be an object of functions/],
     ["an empty allowedIps", { onExecution, allowedIps: [] }, /false to accept any sender/],
+    ["a non-string address", { onExecution, allowedIps: ["127.0.0.1", 5] as never }, /non-empty array of addresses/],
     ["a negative trustProxy", { onExecution, trustProxy: -1 }, /trustProxy must be true, false or the number/],
     ["a fractional trustProxy", { onExecution, trustProxy: 1.5 }, /trustProxy/],
     ["an empty secret", { onExecution, secret: "" }, /secret must be a non-empty string/],
