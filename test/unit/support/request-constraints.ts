@@ -89,7 +89,10 @@ export function requestConstraints(doc: Json): Constraint[] {
       const op = item[method];
       if (!isObject(op)) continue;
       visitParameters(op.parameters, `${base}/${method}/parameters`);
-      const body = isObject(op.requestBody) && typeof op.requestBody.$ref === "string" ? resolve(op.requestBody.$ref) : op.requestBody;
+      const body =
+        isObject(op.requestBody) && typeof op.requestBody.$ref === "string"
+          ? resolve(op.requestBody.$ref)
+          : op.requestBody;
       const content = isObject(body) && isObject(body.content) ? body.content : {};
       for (const [mediaType, media] of Object.entries(content))
         if (isObject(media)) visit(media.schema, `${base}/${method}/requestBody/content/${escape(mediaType)}/schema`);
