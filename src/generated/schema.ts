@@ -2841,24 +2841,44 @@ export interface components {
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "knowledgebase_agent";
-            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from. */
+            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from: name them in `vector_store`. Bolna also takes the engine's own `rag_config` form and the other engine settings below. */
             llm_config: components["schemas"]["KnowledgebaseLlmConfig"];
             /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
          * KnowledgebaseLlmConfig
-         * @description The LLM of a knowledgebase agent and the knowledgebases it answers from.
+         * @description The LLM of a knowledgebase agent and the knowledgebases it answers from: name them in `vector_store`. Bolna also takes the engine's own `rag_config` form and the other engine settings below.
          */
         KnowledgebaseLlmConfig: {
+            /** @description What the agent is about, for the LLM. Default `Knowledge-based AI assistant`. */
+            agent_information?: string;
+            /** @description Data the prompt can refer to. Default `null`. */
+            context_data?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The LLM provider, as the engine names it. Default `openai`. */
+            llm_provider?: string;
+            /** @description A prompt for the knowledgebase agent, next to the task's system prompt. Default `null`. */
+            prompt?: string | null;
+            /** @description The engine's form of the retrieval settings (`vector_store`, `similarity_top_k`); `vector_store` above is the usual one. */
+            rag_config?: {
+                [key: string]: unknown;
+            } | null;
             /** @description The knowledgebases to retrieve from. */
-            vector_store: components["schemas"]["VectorStore"];
+            vector_store?: components["schemas"]["VectorStore"];
         } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
         /**
          * KnowledgebaseSelection
          * @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through.
          */
         KnowledgebaseSelection: {
+            /** @description Re-ranks the retrieved chunks with a second model before the best are added to the prompt: `candidate_count` chunks are retrieved, `final_count` are kept. Off unless `enabled`. */
+            reranker?: components["schemas"]["Reranker"];
+            /** @description Lowest similarity a chunk needs to be used. Default `0.1`. */
+            score_threshold?: number | null;
+            /** @description Chunks retrieved per turn. Default `5`. */
+            similarity_top_k?: number | null;
             /**
              * @deprecated
              * @description One knowledgebase; use `vector_ids`.
@@ -2927,6 +2947,8 @@ export interface components {
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description Routing LLM for this node's edges; `null` (the default) uses the agent's. */
             routing_model?: string | null;
+            /** @description A fixed message; it is what a `static` node plays. An LLM node answers from its `prompt` instead. */
+            static_message?: components["schemas"]["LocalizedText"];
         };
         /**
          * LlmProvider
@@ -3380,6 +3402,14 @@ export interface components {
         RagConfig: {
             /** @description Chunks retrieved per turn. Default `10`. */
             similarity_top_k?: number;
+            /** @description Filled in by Bolna during calls with the knowledgebases used; leave it out. */
+            used_sources?: ({
+                rag_id?: string | null;
+                source?: string | null;
+                vector_id?: string | null;
+            } & {
+                [key: string]: unknown;
+            })[] | null;
             /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & {
@@ -3408,6 +3438,23 @@ export interface components {
              */
             verbosity?: "low" | "medium" | "high" | null;
         };
+        /**
+         * Reranker
+         * @description Re-ranks the retrieved chunks with a second model before the best are added to the prompt: `candidate_count` chunks are retrieved, `final_count` are kept. Off unless `enabled`.
+         */
+        Reranker: {
+            /** @description Chunks retrieved before re-ranking, 1 to 100. Default `20`. */
+            candidate_count?: number;
+            /** @description Turn re-ranking on. Default `false`. */
+            enabled?: boolean;
+            /** @description Chunks kept after re-ranking, 1 to 50. Default `5`. */
+            final_count?: number;
+            /**
+             * @description The re-ranking model. Default `minilm-l6-v2`.
+             * @enum {string}
+             */
+            model_type?: "bge-base" | "bge-large" | "bge-multilingual" | "minilm-l6-v2";
+        } | null;
         /**
          * RetryConfig
          * @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string.
@@ -4103,6 +4150,14 @@ export interface components {
          * @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. Bolna refuses a provider it does not know; the ones whose settings this spec does not describe take any extra settings (`OtherTranscriber`).
          */
         Transcriber: {
+            /** @description The active language of a multilingual recognizer. */
+            active?: string | null;
+            /** @description Deepgram Flux only: host of a self-hosted Flux endpoint; `null` uses Bolna's. */
+            deepgram_flux_host?: string | null;
+            /** @description Deepgram only: host of a self-hosted Deepgram; `null` uses Bolna's. */
+            deepgram_host?: string | null;
+            /** @description Deepgram only: protocol of `deepgram_host`, e.g. `wss`. */
+            deepgram_host_protocol?: string | null;
             /** @description Audio encoding, e.g. `linear16` (the default); Bolna matches the telephony provider's. */
             encoding?: string;
             /** @description Milliseconds of silence that end the caller's turn. Default `250`. */
@@ -4113,10 +4168,20 @@ export interface components {
             language?: string;
             /** @description The recognition model, e.g. `nova-3` (Deepgram), `saaras:v4` (Sarvam), `scribe_v2_realtime` (ElevenLabs). */
             model?: string;
+            /** @description Settings for recognising several languages in one call, as the provider takes them. */
+            multilingual?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Audio sample rate in Hz. Default `16000`. */
             sampling_rate?: number;
             /** @description Transcribe while the caller speaks; keep `true` for live calls. Default `true`. */
             stream?: boolean;
+            /** @description What the recognizer does, `transcribe` (the default). */
+            task?: string | null;
+            /** @description Milliseconds of audio kept before detected speech. Default `300`. */
+            vad_prefix_padding_ms?: number | null;
+            /** @description Voice-activity detection sensitivity, for providers with their own detection. Default `0.5`. */
+            vad_threshold?: number | null;
         } & (components["schemas"]["DeepgramTranscriber"] | components["schemas"]["SarvamTranscriber"] | components["schemas"]["OpenAiTranscriber"] | components["schemas"]["SonioxTranscriber"] | components["schemas"]["ElevenLabsTranscriber"] | components["schemas"]["AzureTranscriber"] | components["schemas"]["AssemblyAiTranscriber"] | components["schemas"]["GladiaTranscriber"] | components["schemas"]["PixaTranscriber"] | components["schemas"]["OtherTranscriber"]);
         /**
          * TransferCallData
@@ -4934,6 +4999,7 @@ export type Question = components['schemas']['question'];
 export type RagConfig = components['schemas']['RagConfig'];
 export type ReasoningEffort = components['schemas']['ReasoningEffort'];
 export type ReasoningModelSettings = components['schemas']['ReasoningModelSettings'];
+export type Reranker = components['schemas']['Reranker'];
 export type RetryConfig = components['schemas']['RetryConfig'];
 export type RimeSynthesizer = components['schemas']['RimeSynthesizer'];
 export type RimeVoiceConfig = components['schemas']['RimeVoiceConfig'];
