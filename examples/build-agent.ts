@@ -11,7 +11,7 @@
  */
 import { fetchOption, runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
 // #region readme
-import { createBolnaClient, defineAgent, type BolnaClient, type GraphLlmAgent } from "../src/index.js";
+import { createBolnaClient, defineAgent, type BolnaClient } from "../src/index.js";
 
 const lateCheckIn = defineAgent({
   agent_config: {
@@ -104,11 +104,8 @@ async function createAndReadBack(bolna: BolnaClient): Promise<string[]> {
   const stored = await bolna.getAgent({ agent_id });
   const events: string[] = [];
   const llm = stored.agent_config?.tasks[0]?.tools_config.llm_agent;
-  // The flat `llm_agent` form has no `agent_type`; only the graph form has nodes.
-  const graph =
-    llm !== undefined && "agent_type" in llm && llm.agent_type === "graph_agent" ? (llm as GraphLlmAgent) : undefined;
-  if (graph !== undefined) {
-    for (const node of graph.llm_config.nodes) {
+  if (llm?.agent_type === "graph_agent") {
+    for (const node of llm.llm_config.nodes) {
       for (const edge of node.edges ?? []) {
         if (edge.condition_type === "event") events.push(`${node.id} → ${edge.to_node_id} on "${edge.event_name}"`);
       }

@@ -2628,9 +2628,12 @@ export interface components {
         } | null;
         /**
          * FlatLlmAgent
-         * @description The older form of a simple agent's LLM: the settings of `llm_config` (model, provider, sampling, what extraction and summarization tasks cover) directly under `llm_agent`, with no `agent_type` or `llm_config`. Bolna still accepts it and runs it as a `simple_llm_agent`; new agents use the nested form.
+         * @description The older form of a simple agent's LLM: the settings of `llm_config` (model, provider, sampling, what extraction and summarization tasks cover) directly under `llm_agent`, with no `agent_type` or `llm_config` (with those, the settings go in `llm_config`). Bolna still accepts it and runs it as a `simple_llm_agent`; new agents use the nested form.
          */
-        FlatLlmAgent: components["schemas"]["LlmConfig"];
+        FlatLlmAgent: {
+            agent_type?: never;
+            llm_config?: never;
+        } & components["schemas"]["LlmConfig"];
         gateways: components["schemas"]["SipTrunkGateway"][];
         /**
          * GladiaTranscriber
