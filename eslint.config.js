@@ -33,8 +33,8 @@ export default defineConfig(
     },
   },
   {
-    // Deliberately wrong agent configurations, built with casts to get past the compiler on purpose.
-    files: ["test/fixtures/agents/wrong.ts"],
+    // Agent configurations edited from the spec's examples, built with casts to get past the compiler on purpose.
+    files: ["test/fixtures/agents/wrong.ts", "test/fixtures/agents/server-accepts.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

@@ -1450,10 +1450,9 @@ export interface components {
         };
         /**
          * AgentFlowType
-         * @description How replies are produced; `streaming` (the default and the only value) for live calls.
-         * @enum {string}
+         * @description How replies are produced; `streaming` (the default, and the only value Bolna documents) for live calls.
          */
-        AgentFlowType: "streaming";
+        AgentFlowType: string;
         /**
          * AgentList
          * @description Every agent of the account, as a bare array; the endpoint does not paginate. A server-side cap of 20 agents is suspected but not confirmed: if you have more than 20 agents and see exactly 20, that is why.
@@ -1466,12 +1465,12 @@ export interface components {
         AgentPatchRequest: {
             /** @description The agent settings that `PATCH /v2/agent/{agent_id}` changes. Bolna ignores every other key in a PATCH, so the client refuses them; use `PUT` (`replaceAgent`) to change tasks, prompts structure or anything else. */
             agent_config?: components["schemas"]["AgentConfigPatch"];
-            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
+            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Use those keys: Bolna does not read a prompt under any other key. Graph agents keep their prompts in their nodes and may leave this out, or send an empty `system_prompt`. */
             agent_prompts?: components["schemas"]["AgentPrompts"];
         };
         /**
          * AgentPrompts
-         * @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it).
+         * @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Use those keys: Bolna does not read a prompt under any other key. Graph agents keep their prompts in their nodes and may leave this out, or send an empty `system_prompt`.
          */
         AgentPrompts: {
             [key: string]: components["schemas"]["AgentTaskPrompt"];
@@ -1485,8 +1484,8 @@ export interface components {
         AgentRequest: {
             /** @description The agent's settings. Only `agent_name` and `tasks` are required. The first task is the conversation; further tasks (`extraction`, `summarization`) run on the transcript after the call. */
             agent_config: components["schemas"]["AgentConfig"];
-            /** @description System prompts per task, keyed `task_1`, `task_2`, ... in the order of `agent_config.tasks`. Any other key is refused (Bolna would ignore it). */
-            agent_prompts: components["schemas"]["AgentPrompts"];
+            /** @description The tasks' system prompts. A graph agent, whose prompts live in its nodes, may leave it out. */
+            agent_prompts?: components["schemas"]["AgentPrompts"];
             /** @description Optional label of the tool that created the agent, for Bolna's own attribution (Bolna's AI-assistant connector sends `mcp`). Not shown to callers. */
             creation_source?: string;
         };
@@ -1497,14 +1496,11 @@ export interface components {
         AgentTask: {
             /** @description How the conversation behaves: timing, interruptions, silence, voicemail, inbound limits, background audio. Every field is optional; the defaults below apply when a field is left out. Only meaningful on the `conversation` task. */
             task_config?: components["schemas"]["TaskConfig"];
-            /**
-             * @description `conversation` is the call itself (the first task); `extraction` and `summarization` run on the transcript after the call.
-             * @enum {string}
-             */
-            task_type: "conversation" | "extraction" | "summarization";
+            /** @description `conversation` is the call itself (the first task); `extraction` and `summarization` run on the transcript after the call. Default `conversation`. */
+            task_type?: string;
             /** @description Order in which the task's parts run. */
             toolchain: components["schemas"]["Toolchain"];
-            /** @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching. */
+            /** @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching. A voice conversation needs `llm_agent`, `synthesizer`, `transcriber`, `input` and `output` (Bolna's reference lists them as required); Bolna also accepts a task without some of them, for example a speech-to-speech task (`s2s`). */
             tools_config: components["schemas"]["ToolsConfig"];
         };
         /**
@@ -1575,8 +1571,8 @@ export interface components {
                 [key: string]: unknown;
             };
             required?: string[];
-            /** @constant */
-            type?: "object";
+            /** @description `object`, as JSON Schema writes an object. */
+            type?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1591,11 +1587,8 @@ export interface components {
             headers?: {
                 [key: string]: string;
             } | null;
-            /**
-             * @description HTTP method. Default `GET`.
-             * @enum {string}
-             */
-            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description HTTP method, `GET` (the default), `POST`, `PUT`, `PATCH` or `DELETE`. */
+            method?: string;
             /** @description Graph agents with `scope: node`: ids of the nodes where the LLM may call the tool. */
             nodes?: string[];
             /** @description The request's parameters (query for `GET`, JSON body otherwise) with `%(name)s` placeholders, as an object (or its JSON text). For a transfer: `call_transfer_number` and `call_sid`. */
@@ -1608,11 +1601,8 @@ export interface components {
             } | null;
             /** @description Where that webhook goes; default the agent's `webhook_url`. Ignored without `pre_call_webhook_param`. */
             pre_call_webhook_url?: string | null;
-            /**
-             * @description Graph agents: `global` (the default) offers the tool on every node, `node` only on the `nodes` listed.
-             * @enum {string}
-             */
-            scope?: "global" | "node";
+            /** @description Graph agents: `global` (the default) offers the tool on every node, `node` only on the `nodes` listed. */
+            scope?: string;
             /** @description Your endpoint; `null` for a call transfer. */
             url?: string | null;
         };
@@ -1641,12 +1631,9 @@ export interface components {
          * @description Where the conversation's audio comes from (`input`) or goes to (`output`).
          */
         AudioIO: {
-            /**
-             * @description Audio encoding on the line (default `wav`); `ulaw` for `sip-trunk`.
-             * @enum {string}
-             */
-            format: "wav" | "ulaw";
-            /** @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default`. */
+            /** @description Audio encoding on the line (default `wav`); `ulaw` for `sip-trunk`. */
+            format: string;
+            /** @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default` (`freeswitch` and `database` are accepted too). Bolna refuses any other name. */
             provider: components["schemas"]["TelephonyProvider"];
         };
         /** @description SIP password, for `userpass`. Never returned. */
@@ -2172,7 +2159,7 @@ export interface components {
         DeepgramTranscriber: {
             /** @description Flux only: confidence at which the LLM starts answering speculatively before the turn ends; `null` (the default) turns it off. `0.4` to `0.5` gives the lowest latency. */
             eager_eot_threshold?: number | null;
-            /** @description Flux only: confidence needed to end the turn; `0.5` answers sooner, `0.9` waits longer. Default `0.7`. */
+            /** @description Flux only: confidence needed to end the turn, between `0` and `1`; `0.5` answers sooner, `0.9` waits longer. Default `0.7`. */
             eot_threshold?: number;
             /** @description Flux only: milliseconds of silence after which the turn ends regardless. Default `1000`. */
             eot_timeout_ms?: number;
@@ -2384,9 +2371,9 @@ export interface components {
             style?: number;
             /** @description Voice stability. Default `0.5`. On `eleven_v3_conversational` only the presets `0.0` (creative), `0.5` (natural) and `1.0` (robust) exist; other values are rounded to the nearest. */
             temperature?: number;
-            /** @description Display name of the voice; send it too, some Bolna versions require it. */
-            voice?: string;
-            /** @description The ElevenLabs voice id. */
+            /** @description Display name of the voice; Bolna refuses an ElevenLabs voice without it. */
+            voice: string;
+            /** @description The ElevenLabs voice id; Bolna refuses an ElevenLabs voice without it. */
             voice_id: string;
         };
         /**
@@ -2639,6 +2626,14 @@ export interface components {
         } | {
             [key: string]: unknown;
         } | null;
+        /**
+         * FlatLlmAgent
+         * @description The older form of a simple agent's LLM: the settings of `llm_config` (model, provider, sampling, what extraction and summarization tasks cover) directly under `llm_agent`, with no `agent_type` or `llm_config` (with those, the settings go in `llm_config`). Bolna still accepts it and runs it as a `simple_llm_agent`; new agents use the nested form.
+         */
+        FlatLlmAgent: {
+            agent_type?: never;
+            llm_config?: never;
+        } & components["schemas"]["LlmConfig"];
         gateways: components["schemas"]["SipTrunkGateway"][];
         /**
          * GladiaTranscriber
@@ -2689,9 +2684,9 @@ export interface components {
             function_name?: string | null;
             /** @description Short label shown on the arrow in the dashboard editor. */
             label?: string | null;
-            /** @description Values the routing LLM extracts from the caller's reply when it takes the edge, as `{name: type}` (e.g. `{"order_id": "string"}`); afterwards they are variables usable as `{order_id}`, in expressions and in tool parameters as `%(order_id)s`. */
+            /** @description Values the routing LLM extracts from the caller's reply when it takes the edge, as `{name: type}` (e.g. `{"order_id": "string"}`); afterwards they are variables usable as `{order_id}`, in expressions and in tool parameters as `%(order_id)s`. The types Bolna documents are `string`, `number`, `integer` and `boolean`. */
             parameters?: {
-                [key: string]: "string" | "number" | "integer" | "boolean";
+                [key: string]: string;
             } | null;
             /** @description Order among edges of the same kind, lowest first. Default `0` for expression, unconditional and event edges, `100` for `llm` edges. Expression and unconditional edges are always checked before any `llm` edge. */
             priority?: number | null;
@@ -2715,7 +2710,7 @@ export interface components {
          * @description A graph agent: the call moves through nodes, each with its own job, along edges chosen by rules, by a routing LLM or by events your backend sends. Its whole flow is in `llm_config`.
          */
         GraphLlmAgent: {
-            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
+            /** @description How replies are produced; `streaming` (the default, and the only value Bolna documents) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "graph_agent";
@@ -2845,28 +2840,48 @@ export interface components {
          * @description An agent that answers from one or more knowledgebases (created with `createKnowledgebase`) next to its system prompt; each turn retrieves the most relevant chunks before the LLM answers.
          */
         KnowledgebaseLlmAgent: {
-            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
+            /** @description How replies are produced; `streaming` (the default, and the only value Bolna documents) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "knowledgebase_agent";
-            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from. */
+            /** @description The LLM of a knowledgebase agent and the knowledgebases it answers from: name them in `vector_store`. Bolna also takes the engine's own `rag_config` form and the other engine settings below. */
             llm_config: components["schemas"]["KnowledgebaseLlmConfig"];
             /** @description Semantic routing before the LLM: when the caller says something close to one of a route's utterances, the agent answers with the route's fixed response without calling the LLM (FAQs, guardrails). */
             routes?: components["schemas"]["Routes"];
         };
         /**
          * KnowledgebaseLlmConfig
-         * @description The LLM of a knowledgebase agent and the knowledgebases it answers from.
+         * @description The LLM of a knowledgebase agent and the knowledgebases it answers from: name them in `vector_store`. Bolna also takes the engine's own `rag_config` form and the other engine settings below.
          */
         KnowledgebaseLlmConfig: {
+            /** @description What the agent is about, for the LLM. Default `Knowledge-based AI assistant`. */
+            agent_information?: string;
+            /** @description Data the prompt can refer to. Default `null`. */
+            context_data?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The LLM provider, as the engine names it. Default `openai`. */
+            llm_provider?: string;
+            /** @description A prompt for the knowledgebase agent, next to the task's system prompt. Default `null`. */
+            prompt?: string | null;
+            /** @description The engine's form of the retrieval settings (`vector_store`, `similarity_top_k`); `vector_store` above is the usual one. */
+            rag_config?: {
+                [key: string]: unknown;
+            } | null;
             /** @description The knowledgebases to retrieve from. */
-            vector_store: components["schemas"]["VectorStore"];
+            vector_store?: components["schemas"]["VectorStore"];
         } & (components["schemas"]["LlmSettings"] & components["schemas"]["LlmProvider"]);
         /**
          * KnowledgebaseSelection
          * @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through.
          */
         KnowledgebaseSelection: {
+            /** @description Re-ranks the retrieved chunks with a second model before the best are added to the prompt: `candidate_count` chunks are retrieved, `final_count` are kept. Off unless `enabled`. */
+            reranker?: components["schemas"]["Reranker"];
+            /** @description Lowest similarity a chunk needs to be used. Default `0.1`. */
+            score_threshold?: number | null;
+            /** @description Chunks retrieved per turn. Default `5`. */
+            similarity_top_k?: number | null;
             /**
              * @deprecated
              * @description One knowledgebase; use `vector_ids`.
@@ -2879,9 +2894,9 @@ export interface components {
         };
         /**
          * LlmAgent
-         * @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`).
+         * @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`). The older flat form, the LLM settings directly under `llm_agent` with no `agent_type` or `llm_config`, is accepted too and runs as a simple agent.
          */
-        LlmAgent: components["schemas"]["SimpleLlmAgent"] | components["schemas"]["KnowledgebaseLlmAgent"] | components["schemas"]["GraphLlmAgent"];
+        LlmAgent: components["schemas"]["SimpleLlmAgent"] | components["schemas"]["KnowledgebaseLlmAgent"] | components["schemas"]["GraphLlmAgent"] | components["schemas"]["FlatLlmAgent"];
         /**
          * LlmConfig
          * @description The LLM of a simple agent (and of extraction and summarization tasks): shared model settings plus the provider's own, chosen by `provider`.
@@ -2935,6 +2950,8 @@ export interface components {
             repeat_after_silence_seconds?: components["schemas"]["SilenceRepeatSeconds"];
             /** @description Routing LLM for this node's edges; `null` (the default) uses the agent's. */
             routing_model?: string | null;
+            /** @description A fixed message; it is what a `static` node plays. An LLM node answers from its `prompt` instead. */
+            static_message?: components["schemas"]["LocalizedText"];
         };
         /**
          * LlmProvider
@@ -2946,7 +2963,7 @@ export interface components {
          * @description Model settings every LLM provider shares. Part of `LlmConfig`, `KnowledgebaseLlmConfig` and `GraphLlmConfig`, next to the provider's own settings.
          */
         LlmSettings: {
-            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
+            /** @description How replies are produced; `streaming` (the default, and the only value Bolna documents) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @description Endpoint of the model's API; default OpenAI's (`https://api.openai.com/v1`). */
             base_url?: string | null;
@@ -2973,6 +2990,8 @@ export interface components {
             presence_penalty?: number;
             /** @description Ask the model for JSON output. Default `false`. */
             request_json?: boolean;
+            /** @description Sequences at which the model stops its reply. Default `null` (none). */
+            stop?: string[] | null;
             /** @description Sampling temperature, default `0.1`. GPT-5 models accept only `1` and refuse any other value, so send `1` explicitly for them. */
             temperature?: number;
             /**
@@ -3168,11 +3187,8 @@ export interface components {
          * @description OpenAI's streaming transcription (GPT Realtime Whisper), with its own voice-activity detection.
          */
         OpenAiTranscriber: {
-            /**
-             * @description Trade-off between speed and accuracy, `minimal` fastest. Default `medium`.
-             * @enum {string}
-             */
-            delay?: "minimal" | "low" | "medium" | "high" | "xhigh";
+            /** @description Trade-off between speed and accuracy: `minimal` (fastest), `low`, `medium` (the default), `high` or `xhigh`. */
+            delay?: string;
             /** @description Near-field noise reduction, for offices and call centres. Default `false`. */
             noise_reduction?: boolean;
             /** @constant */
@@ -3220,11 +3236,14 @@ export interface components {
         };
         /**
          * OtherSynthesizer
-         * @description A text-to-speech provider this spec does not describe (for example one Bolna adds later): any `provider` name other than the listed ones, with its `provider_config` passed to Bolna as it is.
+         * @description A text-to-speech provider Bolna accepts whose settings this spec does not describe (`kalpa`, `gemini`), with its `provider_config` passed to Bolna as it is. Bolna refuses a provider name it does not know.
          */
         OtherSynthesizer: {
-            /** @description The provider's name as Bolna knows it. */
-            provider: string;
+            /**
+             * @description The provider's name as Bolna knows it.
+             * @enum {string}
+             */
+            provider: "kalpa" | "gemini";
             /** @description The provider's settings. */
             provider_config: {
                 [key: string]: unknown;
@@ -3232,11 +3251,14 @@ export interface components {
         };
         /**
          * OtherTranscriber
-         * @description A speech-recognition provider this spec does not describe (for example one Bolna adds later): any `provider` name other than the listed ones, with any extra settings, passed to Bolna as they are.
+         * @description A speech-recognition provider Bolna accepts whose settings this spec does not describe (`google`, `smallest`, `gemini`), with any extra settings, passed to Bolna as they are. Bolna refuses a provider name it does not know.
          */
         OtherTranscriber: {
-            /** @description The provider's name as Bolna knows it. */
-            provider: string;
+            /**
+             * @description The provider's name as Bolna knows it.
+             * @enum {string}
+             */
+            provider: "google" | "smallest" | "gemini";
         } & {
             [key: string]: components["schemas"]["JsonValue"];
         };
@@ -3324,18 +3346,12 @@ export interface components {
          * @description An Amazon Polly voice.
          */
         PollyVoiceConfig: {
-            /**
-             * @description Polly engine.
-             * @enum {string}
-             */
-            engine: "neural" | "generative" | "standard";
+            /** @description Polly engine, `neural`, `generative` or `standard`. */
+            engine: string;
             /** @description Language of the voice, e.g. `en-US`. */
             language: string;
-            /**
-             * @description Sample rate in Hz, as a string. Default `'8000'`.
-             * @enum {string}
-             */
-            sampling_rate?: "8000" | "16000";
+            /** @description Sample rate in Hz, as a string: `'8000'` (the default) or `'16000'`. */
+            sampling_rate?: string;
             /** @description Voice name, e.g. `Matthew`. */
             voice: string;
         };
@@ -3389,6 +3405,14 @@ export interface components {
         RagConfig: {
             /** @description Chunks retrieved per turn. Default `10`. */
             similarity_top_k?: number;
+            /** @description Filled in by Bolna during calls with the knowledgebases used; leave it out. */
+            used_sources?: ({
+                rag_id?: string | null;
+                source?: string | null;
+                vector_id?: string | null;
+            } & {
+                [key: string]: unknown;
+            })[] | null;
             /** @description The knowledgebases to retrieve from. */
             vector_store: components["schemas"]["VectorStore"];
         } & {
@@ -3417,6 +3441,23 @@ export interface components {
              */
             verbosity?: "low" | "medium" | "high" | null;
         };
+        /**
+         * Reranker
+         * @description Re-ranks the retrieved chunks with a second model before the best are added to the prompt: `candidate_count` chunks are retrieved, `final_count` are kept. Off unless `enabled`.
+         */
+        Reranker: {
+            /** @description Chunks retrieved before re-ranking, 1 to 100. Default `20`. */
+            candidate_count?: number;
+            /** @description Turn re-ranking on. Default `false`. */
+            enabled?: boolean;
+            /** @description Chunks kept after re-ranking, 1 to 50. Default `5`. */
+            final_count?: number;
+            /**
+             * @description The re-ranking model. Default `minilm-l6-v2`.
+             * @enum {string}
+             */
+            model_type?: "bge-base" | "bge-large" | "bge-multilingual" | "minilm-l6-v2";
+        } | null;
         /**
          * RetryConfig
          * @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string.
@@ -3514,11 +3555,8 @@ export interface components {
          * @description Sarvam, for Indian languages: `saarika:v2.5`, `saaras:v2.5` (translates to English), `saaras:v3` or `saaras:v4` (with language detection).
          */
         SarvamTranscriber: {
-            /**
-             * @description Language with region, or `unknown` to detect it.
-             * @enum {string}
-             */
-            language: "en-IN" | "hi-IN" | "bn-IN" | "ta-IN" | "te-IN" | "gu-IN" | "kn-IN" | "ml-IN" | "mr-IN" | "pa-IN" | "od-IN" | "unknown";
+            /** @description Language with region (`en-IN`, `hi-IN`, `bn-IN`, `ta-IN`, `te-IN`, `gu-IN`, `kn-IN`, `ml-IN`, `mr-IN`, `pa-IN`, `od-IN`), or `unknown` to detect it. */
+            language: string;
             /** @description `saarika:v2.5`, `saaras:v2.5`, `saaras:v3` or `saaras:v4`. */
             model: string;
             /** @constant */
@@ -3565,7 +3603,7 @@ export interface components {
             response: string | string[];
             /** @description Name of the route. */
             route_name: string;
-            /** @description Similarity needed to trigger the route, `0` to `1`. Default `0.85`. */
+            /** @description Similarity needed to trigger the route, between `0` and `1`. Default `0.85`. */
             score_threshold?: number;
             /** @description Example phrasings that trigger the route. */
             utterances: string[];
@@ -3596,7 +3634,7 @@ export interface components {
          * @description An agent driven by one system prompt (`agent_prompts.task_1`).
          */
         SimpleLlmAgent: {
-            /** @description How replies are produced; `streaming` (the default and the only value) for live calls. */
+            /** @description How replies are produced; `streaming` (the default, and the only value Bolna documents) for live calls. */
             agent_flow_type?: components["schemas"]["AgentFlowType"];
             /** @constant */
             agent_type: "simple_llm_agent";
@@ -3742,6 +3780,23 @@ export interface components {
             /** @constant */
             provider: "soniox";
         };
+        /**
+         * SpeechToSpeech
+         * @description A speech-to-speech model that listens and answers in one step, in place of the transcriber, LLM and synthesizer: the `provider` and its own settings.
+         */
+        SpeechToSpeech: {
+            /**
+             * @description `openai_realtime` or `gemini_live`; Bolna refuses any other name.
+             * @enum {string}
+             */
+            provider: "openai_realtime" | "gemini_live";
+            /** @description The provider's settings, e.g. `model`, `voice`, `language`; Bolna fills in defaults for the rest. */
+            provider_config?: {
+                [key: string]: unknown;
+            };
+            /** @description Milliseconds the caller's audio is ignored while the agent opens, so the greeting cannot interrupt itself. Default `1500`. */
+            welcome_audio_gate_ms?: number;
+        } | null;
         /**
          * StateMessage
          * @description The generic acknowledgement Bolna returns for updates, deletes and stops: `{"message": "success", "state": "deleted"}`. `state` names what happened (`updated`, `deleted`, `stopped`, `scheduled`, ...).
@@ -3911,7 +3966,7 @@ export interface components {
         };
         /**
          * Synthesizer
-         * @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`.
+         * @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. Bolna refuses a provider it does not know; the ones whose settings this spec does not describe take any `provider_config` (`OtherSynthesizer`).
          */
         Synthesizer: {
             /** @description Output encoding, matching the telephony provider, e.g. `wav` (the default) or `mp3`. */
@@ -4036,10 +4091,10 @@ export interface components {
         };
         /**
          * TelephonyProvider
-         * @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default`.
+         * @description How calls reach the phone network: `twilio`, `plivo`, `exotel`, `vobiz`, your own SIP trunk (`sip-trunk`), or Bolna's `default` (`freeswitch` and `database` are accepted too). Bolna refuses any other name.
          * @enum {string}
          */
-        TelephonyProvider: "twilio" | "plivo" | "exotel" | "vobiz" | "sip-trunk" | "default";
+        TelephonyProvider: "twilio" | "plivo" | "exotel" | "vobiz" | "sip-trunk" | "default" | "freeswitch" | "database";
         /**
          * Timestamp
          * @description A timestamp as the Bolna API emits it: an ISO-8601 date and time, usually **naive** (no offset) with microseconds (`2026-01-28T13:17:50.116924`); some values carry `Z` or a numeric offset (`+00:00`). Read it with `parseBolnaTimestamp()`, which accepts exactly this grammar (plus a calendar check the pattern cannot make, such as no 30 February) and reads a naive value as UTC. No source states the zone of naive values; every observed value is consistent with UTC. Also accepted, because Python (which serves this API) writes them that way in places: a space instead of `T`, and a time without seconds. This is deliberately not `format: date-time`, which requires an offset the server does not always send. Impossible times such as `04:22:89` are rejected.
@@ -4059,33 +4114,53 @@ export interface components {
              */
             execution: "parallel" | "sequential";
             /** @description A list of pipelines, each a list of parts: `[["transcriber", "llm", "synthesizer"]]` for a voice conversation (an array of arrays; a flat array is refused by Bolna). */
-            pipelines: ("transcriber" | "llm" | "synthesizer")[][];
+            pipelines: string[][];
         };
         /**
          * ToolsConfig
-         * @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching.
+         * @description The parts a task is built from: the LLM, the voice (`synthesizer`), speech recognition (`transcriber`), the telephony audio in and out, optional API tools and optional multilingual switching. A voice conversation needs `llm_agent`, `synthesizer`, `transcriber`, `input` and `output` (Bolna's reference lists them as required); Bolna also accepts a task without some of them, for example a speech-to-speech task (`s2s`).
          */
         ToolsConfig: {
+            /** @description Display name of each persona the call can be handed to, per persona key. */
+            agent_names?: {
+                [key: string]: string;
+            } | null;
             /** @description Functions the LLM may call during the call: each tool's description for the LLM in `tools`, and how Bolna runs it in `tools_params`, keyed by the tool's `name`. `null` (the default) gives the agent no tools. */
             api_tools?: components["schemas"]["ApiTools"];
             /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
-            input: components["schemas"]["AudioIO"];
-            /** @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`). */
-            llm_agent: components["schemas"]["LlmAgent"];
+            input?: components["schemas"]["AudioIO"];
+            /** @description How the task thinks, chosen by `agent_type`: one prompt (`simple_llm_agent`), one prompt plus knowledgebase retrieval (`knowledgebase_agent`), or a graph of steps with their own prompts and transitions (`graph_agent`). The older flat form, the LLM settings directly under `llm_agent` with no `agent_type` or `llm_config`, is accepted too and runs as a simple agent. */
+            llm_agent?: components["schemas"]["LlmAgent"];
             /** @description One agent that speaks several languages: a transcriber, voice, prompt and name per language, switched together when the LLM calls the built-in `switch_language` tool (which Bolna adds) or when Bolna detects the caller's language. The task's own `transcriber` and `synthesizer` are the base each language starts from. Bolna refuses fewer than 2 languages or an `active_language` that is not one of them (`Invalid multilingual config`). `null` (the default) keeps the agent single-language. */
             multilingual_config?: components["schemas"]["MultilingualConfig"];
             /** @description Where the conversation's audio comes from (`input`) or goes to (`output`). */
-            output: components["schemas"]["AudioIO"];
-            /** @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. A provider this spec does not list is accepted too (`OtherSynthesizer`), with any `provider_config`. */
-            synthesizer: components["schemas"]["Synthesizer"];
-            /** @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. A provider this spec does not list is accepted too (`OtherTranscriber`), with any extra settings. */
-            transcriber: components["schemas"]["Transcriber"];
+            output?: components["schemas"]["AudioIO"];
+            /** @description A speech-to-speech model that listens and answers in one step, in place of the transcriber, LLM and synthesizer: the `provider` and its own settings. */
+            s2s?: components["schemas"]["SpeechToSpeech"];
+            /** @description What the agent says when it hands over, per persona name. */
+            switch_handoff_messages?: {
+                [key: string]: string;
+            } | null;
+            /** @description Description of the tool the LLM calls to hand the call over to another of the agent's personas. */
+            switch_tool_description?: string | null;
+            /** @description The agent's voice: the text-to-speech `provider`, its `provider_config` (voice, model and the provider's own settings) and streaming settings. Bolna refuses a provider it does not know; the ones whose settings this spec does not describe take any `provider_config` (`OtherSynthesizer`). */
+            synthesizer?: components["schemas"]["Synthesizer"];
+            /** @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. Bolna refuses a provider it does not know; the ones whose settings this spec does not describe take any extra settings (`OtherTranscriber`). */
+            transcriber?: components["schemas"]["Transcriber"];
         };
         /**
          * Transcriber
-         * @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. A provider this spec does not list is accepted too (`OtherTranscriber`), with any extra settings.
+         * @description Speech recognition of the caller: the `provider`, shared settings, and the provider's own settings next to them. Bolna refuses a provider it does not know; the ones whose settings this spec does not describe take any extra settings (`OtherTranscriber`).
          */
         Transcriber: {
+            /** @description The active language of a multilingual recognizer. */
+            active?: string | null;
+            /** @description Deepgram Flux only: host of a self-hosted Flux endpoint; `null` uses Bolna's. */
+            deepgram_flux_host?: string | null;
+            /** @description Deepgram only: host of a self-hosted Deepgram; `null` uses Bolna's. */
+            deepgram_host?: string | null;
+            /** @description Deepgram only: protocol of `deepgram_host`, e.g. `wss`. */
+            deepgram_host_protocol?: string | null;
             /** @description Audio encoding, e.g. `linear16` (the default); Bolna matches the telephony provider's. */
             encoding?: string;
             /** @description Milliseconds of silence that end the caller's turn. Default `250`. */
@@ -4096,10 +4171,20 @@ export interface components {
             language?: string;
             /** @description The recognition model, e.g. `nova-3` (Deepgram), `saaras:v4` (Sarvam), `scribe_v2_realtime` (ElevenLabs). */
             model?: string;
+            /** @description Settings for recognising several languages in one call, as the provider takes them. */
+            multilingual?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Audio sample rate in Hz. Default `16000`. */
             sampling_rate?: number;
             /** @description Transcribe while the caller speaks; keep `true` for live calls. Default `true`. */
             stream?: boolean;
+            /** @description What the recognizer does, `transcribe` (the default). */
+            task?: string | null;
+            /** @description Milliseconds of audio kept before detected speech. Default `300`. */
+            vad_prefix_padding_ms?: number | null;
+            /** @description Voice-activity detection sensitivity, for providers with their own detection. Default `0.5`. */
+            vad_threshold?: number | null;
         } & (components["schemas"]["DeepgramTranscriber"] | components["schemas"]["SarvamTranscriber"] | components["schemas"]["OpenAiTranscriber"] | components["schemas"]["SonioxTranscriber"] | components["schemas"]["ElevenLabsTranscriber"] | components["schemas"]["AzureTranscriber"] | components["schemas"]["AssemblyAiTranscriber"] | components["schemas"]["GladiaTranscriber"] | components["schemas"]["PixaTranscriber"] | components["schemas"]["OtherTranscriber"]);
         /**
          * TransferCallData
@@ -4370,11 +4455,8 @@ export interface components {
          * @description The knowledgebases to retrieve from.
          */
         VectorStore: {
-            /**
-             * @description The vector database; `lancedb` (the default and the only value).
-             * @enum {string}
-             */
-            provider?: "lancedb";
+            /** @description The vector database; `lancedb` (the default, and the only value Bolna documents). */
+            provider?: string;
             /** @description Which knowledgebases to search: their `vector_id`s (returned by `createKnowledgebase`). Give `vector_ids`, or the older single `vector_id`. Further retrieval settings Bolna may add are passed through. */
             provider_config: components["schemas"]["KnowledgebaseSelection"];
         };
@@ -4848,6 +4930,7 @@ export type ExecutionStatusValue = components['schemas']['ExecutionStatusValue']
 export type ExpressionCondition = components['schemas']['ExpressionCondition'];
 export type ExpressionGraphEdge = components['schemas']['ExpressionGraphEdge'];
 export type ExtractedData = components['schemas']['ExtractedData'];
+export type FlatLlmAgent = components['schemas']['FlatLlmAgent'];
 export type Gateways = components['schemas']['gateways'];
 export type GladiaTranscriber = components['schemas']['GladiaTranscriber'];
 export type GoogleLlmProvider = components['schemas']['GoogleLlmProvider'];
@@ -4919,6 +5002,7 @@ export type Question = components['schemas']['question'];
 export type RagConfig = components['schemas']['RagConfig'];
 export type ReasoningEffort = components['schemas']['ReasoningEffort'];
 export type ReasoningModelSettings = components['schemas']['ReasoningModelSettings'];
+export type Reranker = components['schemas']['Reranker'];
 export type RetryConfig = components['schemas']['RetryConfig'];
 export type RimeSynthesizer = components['schemas']['RimeSynthesizer'];
 export type RimeVoiceConfig = components['schemas']['RimeVoiceConfig'];
@@ -4943,6 +5027,7 @@ export type SipTrunkNumberRequest = components['schemas']['SipTrunkNumberRequest
 export type SmallestSynthesizer = components['schemas']['SmallestSynthesizer'];
 export type SmallestVoiceConfig = components['schemas']['SmallestVoiceConfig'];
 export type SonioxTranscriber = components['schemas']['SonioxTranscriber'];
+export type SpeechToSpeech = components['schemas']['SpeechToSpeech'];
 export type StateMessage = components['schemas']['StateMessage'];
 export type StaticGraphNode = components['schemas']['StaticGraphNode'];
 export type StatusMessage = components['schemas']['StatusMessage'];

@@ -24,7 +24,7 @@ const agent_id = "5f0a1b2c-3d4e-4f50-8a1b-2c3d4e5f6a7b";
 
 const tools = {
   llm_agent: { agent_type: "simple_llm_agent", llm_config: { provider: "openai", model: "gpt-4.1-mini" } },
-  synthesizer: { provider: "elevenlabs", provider_config: { voice_id: "Zq4Lm8Tx2Vb6Nc1Rw9Ks", model: "eleven_turbo_v2_5" } },
+  synthesizer: { provider: "elevenlabs", provider_config: { voice: "Nora", voice_id: "Zq4Lm8Tx2Vb6Nc1Rw9Ks", model: "eleven_turbo_v2_5" } },
   transcriber: { provider: "deepgram", model: "nova-3", language: "en" },
   input: { provider: "plivo", format: "wav" },
   output: { provider: "plivo", format: "wav" },
@@ -45,9 +45,9 @@ function graphWith<const N extends GraphNode[]>(nodes: N, variable_types: Record
 
 export function definedAgentsKeepTheirLiteralTypes() {
   const simple = defineAgent(agentWith(task));
-  expectTypeOf(simple.agent_config.tasks[0]?.tools_config.synthesizer.provider).toEqualTypeOf<"elevenlabs" | undefined>();
+  expectTypeOf(simple.agent_config.tasks[0]?.tools_config.synthesizer?.provider).toEqualTypeOf<"elevenlabs" | undefined>();
   const graph = defineAgent(graphWith([{ id: "a", prompt: "Greet the caller.", edges: [] }]));
-  expectTypeOf(graph.agent_config.tasks[0]?.tools_config.llm_agent.agent_type).toEqualTypeOf<"graph_agent" | undefined>();
+  expectTypeOf(graph.agent_config.tasks[0]?.tools_config.llm_agent?.agent_type).toEqualTypeOf<"graph_agent" | undefined>();
 }
 
 export function wrongTypesAndKeysAreCompileErrors() {
@@ -73,20 +73,24 @@ export function knownProvidersAreCheckedAndUnknownOnesAccepted() {
   defineAgent(toolsWith({ ...tools, llm_agent: { agent_type: "simple_llm_agent", llm_config: { provider: "anthropic", model: "claude-sonnet-5", reasoning_effort: "low" } } }));
   // @ts-expect-error: an unknown reasoning effort
   defineAgent(toolsWith({ ...tools, llm_agent: { agent_type: "simple_llm_agent", llm_config: { provider: "openai", model: "gpt-5.4-mini", reasoning_effort: "maximum" } } }));
-  // @ts-expect-error: a Sarvam language without its region
+  // A language Bolna's reference does not list compiles: the server takes any.
   defineAgent(toolsWith({ ...tools, transcriber: { provider: "sarvam", model: "saaras:v4", language: "kn" } }));
 
-  // A provider this spec does not describe compiles, with any settings...
-  defineAgent(toolsWith({ ...tools, synthesizer: { provider: "newvendor", provider_config: { timbre: "warm" } } }));
-  defineAgent(toolsWith({ ...tools, transcriber: { provider: "newvendor", diarize: true } }));
+  // A provider Bolna knows but this spec does not describe compiles, with any settings...
+  defineAgent(toolsWith({ ...tools, synthesizer: { provider: "kalpa", provider_config: { voice: "Kiara", acoustic_temperature: 0.6 } } }));
+  defineAgent(toolsWith({ ...tools, transcriber: { provider: "google", diarize: true } }));
   defineAgent(toolsWith({ ...tools, llm_agent: { agent_type: "simple_llm_agent", llm_config: { provider: "groq", model: "llama-3.3-70b", service_tier: "on_demand" } } }));
   // ...but the synthesizer's own keys stay checked.
-  // @ts-expect-error: a misspelt key next to an unknown provider
-  defineAgent(toolsWith({ ...tools, synthesizer: { provider: "newvendor", provider_config: {}, strem: true } }));
+  // @ts-expect-error: a misspelt key next to a provider without described settings
+  defineAgent(toolsWith({ ...tools, synthesizer: { provider: "kalpa", provider_config: {}, strem: true } }));
+  // @ts-expect-error: a voice provider Bolna does not know
+  defineAgent(toolsWith({ ...tools, synthesizer: { provider: "newvendor", provider_config: { timbre: "warm" } } }));
+  // @ts-expect-error: a speech-recognition provider Bolna does not know
+  defineAgent(toolsWith({ ...tools, transcriber: { provider: "newvendor", diarize: true } }));
 
-  // What the generic check adds: a plain annotation cannot tell "elevenlabs" from any other provider name, so the
-  // misspelt key fits the catch-all alternative there. Build agents with defineAgent or pass them to the methods.
-  const plain: Synthesizer = { provider: "elevenlabs", provider_config: { voice_id: "x", model: "y", similarity_bost: 0.7 } };
+  // A plain annotation catches a misspelt provider setting too, now that no catch-all takes "elevenlabs".
+  // @ts-expect-error: a misspelt ElevenLabs setting under a plain annotation
+  const plain: Synthesizer = { provider: "elevenlabs", provider_config: { voice: "Nora", voice_id: "x", model: "y", similarity_bost: 0.7 } };
   void plain;
 }
 
@@ -129,8 +133,6 @@ export function toolsAreChecked() {
   defineAgent(toolsWith({ ...tools, api_tools: { tools: [transfer], tools_params: { handover: { method: "POST", url: null, scope: "node", nodes: ["b"] } } } }));
   // @ts-expect-error: a misspelt tool setting
   defineAgent(toolsWith({ ...tools, api_tools: { tools: [transfer], tools_params: { handover: { method: "POST", url: null, api_tokn: "Bearer x" } } } }));
-  // @ts-expect-error: a tool scope that does not exist
-  defineAgent(toolsWith({ ...tools, api_tools: { tools: [transfer], tools_params: { handover: { method: "POST", url: null, scope: "nodes" } } } }));
   // @ts-expect-error: an API lookup without its token
   defineAgent({ ...agentWith(task), agent_config: { agent_name: "x", tasks: [task], ingest_source_config: { source_type: "api", source_url: "https://example.org/crm" } } });
 }

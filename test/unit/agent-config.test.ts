@@ -14,6 +14,7 @@ import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js
 import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
 import { patches } from "../fixtures/agents/patches.js";
 import { ingestVariants, legacyTools, providerTour } from "../fixtures/agents/provider-tour.js";
+import { acceptedByServer } from "../fixtures/agents/server-accepts.js";
 import { wrongConfigs } from "../fixtures/agents/wrong.js";
 import { requestBodyExample, requestBodyExamples } from "../support/spec-examples.js";
 import { reachable, trace } from "./support/schema-coverage.js";
@@ -28,6 +29,7 @@ const agents: Array<[string, AgentRequest]> = [
   ...providerTour.map((agent): [string, AgentRequest] => [`provider tour: ${agent.agent_config.agent_name}`, agent]),
   ...ingestVariants.map((agent, i): [string, AgentRequest] => [`ingest variant ${i}`, agent]),
   ["tools given as JSON text", legacyTools],
+  ...acceptedByServer,
 ];
 
 /** A client whose fetch records what would be sent and answers like the API. */
@@ -110,14 +112,15 @@ describe("wrong agent configs", () => {
     expect(sent).toEqual([]);
   });
 
-  it("accepts a provider this spec does not know, with any settings", async () => {
+  it("refuses a provider Bolna's server does not know, naming the field", async () => {
     const { sent, bolna } = recordingClient();
     const agent = requestBodyExample("createAgent", "receptionist") as AgentRequest;
     const tools = agent.agent_config.tasks[0]!.tools_config;
-    tools.synthesizer = { provider: "newvendor", provider_config: { timbre: "warm", pace: 1.1 } };
-    tools.transcriber = { provider: "newvendor", model: "nv-1", language: "en", diarize: true };
-    await bolna.createAgent(agent);
-    expect(sent).toHaveLength(1);
+    tools.synthesizer = { provider: "newvendor", provider_config: { timbre: "warm", pace: 1.1 } } as never;
+    await expect(bolna.createAgent(agent)).rejects.toThrow(
+      /`agent_config.tasks\[0\].tools_config.synthesizer.provider`/,
+    );
+    expect(sent).toEqual([]);
   });
 });
 
