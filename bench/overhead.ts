@@ -2,7 +2,7 @@
  * Per-request cost of the client over raw `fetch`: (d) of `bench/run.ts`, and a standalone A/B tool for changes to
  * the request path:
  *
- *   npx tsx bench/overhead.ts [--baseline <dir>] [--stub] [--rounds 6000]
+ *   npx tsx bench/overhead.ts [--baseline <dir>] [--stub] [--rounds 6000] [--validate-responses]
  *
  * Each variant makes sequential `GET /v2/agent/{id}` calls to a fake Bolna in its own process (no latency, no
  * limit) and parses the JSON:
@@ -14,6 +14,8 @@
  *   policy), without the generated method's argument check;
  * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, openapi-fetch (URL, headers,
  *   its `Request`, response parsing), transport (route, timeout, retry policy) and the same JSON parse;
+ * - `validateResponses`, with `--validate-responses`: `client` with `validateResponses: "warn"`, so each answer
+ *   is also checked against the spec (over loopback the fake answers the spec's example agent, a typical body);
  * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`
  *   unpacked next to a `node_modules` link), so a change is compared before/after in one process.
  * `--stub` replaces the global `fetch` with one that builds the `Request` as undici does and answers a canned 200
@@ -42,6 +44,8 @@ export interface OverheadOptions {
   warmup?: number;
   /** Timed rounds; each makes one request per variant. Default 4 000. */
   rounds?: number;
+  /** Also time `client` with `validateResponses` on. Default `false`. */
+  validateResponses?: boolean;
 }
 
 export interface OverheadResult {
@@ -77,8 +81,9 @@ function median(values: readonly number[]): number {
 export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
   const { url, agentId, warmup = 500, rounds = 4_000 } = options;
   const target = `${url}/v2/agent/${agentId}`;
-  const clientOf = (create: CreateClient) => {
-    const bolna = create({ apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false });
+  const clientOf = (create: CreateClient, validateResponses?: "warn") => {
+    const settings = { apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false } as const;
+    const bolna = create(validateResponses ? { ...settings, validateResponses } : settings);
     return async (): Promise<void> => void (await bolna.getAgent({ agent_id: agentId }));
   };
   const rawMethodOf = (create: CreateClient) => {
@@ -101,6 +106,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     ["client.GET", rawMethodOf(createBolnaClient)],
     ["client", clientOf(createBolnaClient)],
   ]);
+  if (options.validateResponses) variants.set("validateResponses", clientOf(createBolnaClient, "warn"));
   for (const [name, create] of Object.entries(options.baselines ?? {})) variants.set(name, clientOf(create));
   const steps = [...variants];
 
@@ -149,6 +155,7 @@ async function main(): Promise<void> {
       baseline: { type: "string" },
       stub: { type: "boolean", default: false },
       rounds: { type: "string", default: "6000" },
+      "validate-responses": { type: "boolean", default: false },
     },
   });
   const baselines: Record<string, CreateClient> = {};
@@ -166,6 +173,7 @@ async function main(): Promise<void> {
       agentId: DEFAULT_AGENT_ID,
       baselines,
       rounds: Number(values.rounds),
+      validateResponses: values["validate-responses"],
     });
     const raw = result.medianUs.raw as number;
     console.log(
@@ -181,6 +189,11 @@ async function main(): Promise<void> {
     const ratios = result.sliceRatios;
     const range = `${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}`;
     console.log(`  client ÷ raw per tenth of the rounds: ${range}`);
+    const checked = result.medianUs.validateResponses;
+    if (checked !== undefined) {
+      const added = checked - (result.medianUs.client as number);
+      console.log(`  validateResponses adds ${added.toFixed(1)} µs per response (median; the budget is 50 µs)`);
+    }
   } finally {
     await server?.close();
   }

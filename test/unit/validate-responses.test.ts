@@ -7,6 +7,9 @@ import { describe, expect, it, vi } from "vitest";
 import { ConfigurationError, InvalidResponseError, createBolnaClient, type Logger } from "../../src/index.js";
 import type { BolnaClientOptions } from "../../src/index.js";
 import { findDrift, jsonPointer } from "../../src/extensions/internal/response-check.js";
+import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js";
+import { createFitCompiler } from "../../src/extensions/internal/schema-fit.js";
+import { responseBodySchemas, responseComponentSchemas } from "../../src/generated/response-bodies.js";
 import { exampleExecutionIds, successExample } from "../support/spec-examples.js";
 
 const KEY = "bn-validate-responses-0123456789";
@@ -86,6 +89,49 @@ describe("what counts as drift", () => {
     expect(jsonPointer("$")).toBe("");
     expect(jsonPointer("$.tasks[0].tools_config")).toBe("/tasks/0/tools_config");
     expect(jsonPointer('$["a/b"]["~x"][12]')).toBe("/a~1b/~0x/12");
+  });
+});
+
+/** Every copy of `body` with one value replaced by another kind of value, or one key removed. */
+function* mutations(body: unknown): Generator<unknown> {
+  const replacements: unknown[] = [42, 1.5, "text", true, null, {}, []];
+  function* at(node: unknown, rebuild: (value: unknown) => unknown): Generator<unknown> {
+    for (const other of replacements) if (JSON.stringify(other) !== JSON.stringify(node)) yield rebuild(other);
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) {
+        yield* at(item, (value) => rebuild(node.map((old, j) => (j === i ? value : old))));
+      }
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, item] of Object.entries(node)) {
+        const { [key]: _removed, ...without } = node as Record<string, unknown>;
+        yield rebuild(without);
+        yield* at(item, (value) => rebuild({ ...node, [key]: value }));
+      }
+    }
+  }
+  yield* at(body, (value) => value);
+}
+
+describe("the fast check agrees with the full validator", () => {
+  const fitOf = createFitCompiler(responseComponentSchemas);
+  it.each([
+    ["getAgent", "/v2/agent/{agent_id}"],
+    ["getExecution", "/executions/{execution_id}"],
+    ["listAgents", "/v2/agent/all"],
+  ])("on every one-value change of %s's example", (operationId, path) => {
+    const schema = responseBodySchemas[operationId]?.["200"];
+    if (schema === undefined) throw new Error(`no response schema for ${operationId}`);
+    let drifted = 0;
+    let count = 0;
+    for (const body of mutations(successExample(path))) {
+      const fits = validateJsonSchema(schema, body, responseComponentSchemas).length === 0;
+      expect(fitOf(schema)(body), JSON.stringify(body).slice(0, 200)).toBe(fits);
+      count++;
+      if (!fits) drifted++;
+    }
+    // Both outcomes occur, so the comparison is not one-sided.
+    expect(drifted).toBeGreaterThan(10);
+    expect(count - drifted).toBeGreaterThan(10);
   });
 });
 

@@ -304,12 +304,15 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const branches = s[keyword];
     if (!Array.isArray(branches)) continue;
-    const results = branches.map((sub) => {
+    // `anyOf` stops at the first alternative that fits; when none does, every alternative's issues are at hand.
+    const results: SchemaIssue[][] = [];
+    let passing = 0;
+    for (const sub of branches) {
       const issues: SchemaIssue[] = [];
       validateNode(sub as JsonSchema, value, path, schemas, issues);
-      return issues;
-    });
-    const passing = results.filter((r) => r.length === 0).length;
+      results.push(issues);
+      if (issues.length === 0 && ++passing === 1 && keyword === "anyOf") break;
+    }
     if (passing === 0) {
       // Report the branch the value selects (or came closest), so the message points at a field, not "no match".
       out.push(...unmatched(branches, results, value, path, schemas));

@@ -12,11 +12,15 @@ import { InvalidResponseError, type RequestDescription, type ResponseMismatch } 
 import type { Logger } from "../logger.js";
 import { validateJsonSchema } from "./json-schema.js";
 import { redactorFor } from "./redact.js";
+import { createFitCompiler } from "./schema-fit.js";
 
 /** Mismatches spelled out in one log line or message; the rest are counted. */
 const LISTED = 3;
 /** Longest excerpt of a value a line shows. */
 const EXCERPT_CHARS = 24;
+
+/** The fast yes/no check, compiled per schema on first use; the full validator runs only on a body that fails it. */
+const fitOf = createFitCompiler(responseComponentSchemas);
 
 /** `$.tasks[0]["a/b"]` (the validator's path) → `/tasks/0/a~1b` (RFC 6901). */
 export function jsonPointer(path: string): string {
@@ -48,7 +52,7 @@ function valueAt(data: unknown, pointer: string): unknown {
  */
 export function findDrift(operationId: string, status: number, data: unknown): ResponseMismatch[] {
   const schema = responseBodySchemas[operationId]?.[String(status)];
-  if (schema === undefined) return [];
+  if (schema === undefined || fitOf(schema)(data)) return [];
   return validateJsonSchema(schema, data, responseComponentSchemas).map((issue) => ({
     pointer: jsonPointer(issue.path),
     expected: issue.expected ?? `a value that ${issue.message.replace(/^must /, "")}`,
