@@ -47,6 +47,17 @@ function hasType(value: unknown, type: string): boolean {
   }
 }
 
+// Plain loops on the hot path: no closure is created per value checked.
+function every(fits: readonly Fit[], value: unknown): boolean {
+  for (const fit of fits) if (!fit(value)) return false;
+  return true;
+}
+
+function some(fits: readonly Fit[], value: unknown): boolean {
+  for (const fit of fits) if (fit(value)) return true;
+  return false;
+}
+
 /** JSON equality, as `json-schema.ts` decides it (by serialization), with a shortcut for primitives. */
 function equalTo(expected: unknown): Fit {
   if (expected === null || typeof expected !== "object") return (value) => value === expected;
@@ -88,16 +99,23 @@ export function createFitCompiler(schemas: Schemas): (schema: JsonSchema) => Fit
     if (s.type !== undefined) {
       const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
       const widened = types.includes("number") ? [...types, "integer"] : types;
-      checks.push((value) => widened.some((type) => hasType(value, type)));
+      checks.push((value) => {
+        for (const type of widened) if (hasType(value, type)) return true;
+        return false;
+      });
     }
     if (Array.isArray(s.enum)) {
       const members = s.enum.map(equalTo);
-      checks.push((value) => members.some((same) => same(value)));
+      checks.push((value) => some(members, value));
     }
     if ("const" in s) checks.push(equalTo(s.const));
     if (Array.isArray(s.required)) {
       const required = s.required as string[];
-      checks.push((value) => !isObject(value) || required.every((name) => Object.hasOwn(value, name)));
+      checks.push((value) => {
+        if (!isObject(value)) return true;
+        for (const name of required) if (!Object.hasOwn(value, name)) return false;
+        return true;
+      });
     }
     const declared = Object.entries(properties).map(([name, sub]) => [name, compile(sub)] as const);
     const rest = s.additionalProperties === undefined ? undefined : compile(s.additionalProperties as JsonSchema);
@@ -115,21 +133,25 @@ export function createFitCompiler(schemas: Schemas): (schema: JsonSchema) => Fit
     }
     if (s.items !== undefined) {
       const item = compile(s.items as JsonSchema);
-      checks.push((value) => !Array.isArray(value) || value.every(item));
+      checks.push((value) => {
+        if (!Array.isArray(value)) return true;
+        for (const element of value) if (!item(element)) return false;
+        return true;
+      });
     }
     if (Array.isArray(s.allOf)) {
       const all = (s.allOf as JsonSchema[]).map(compile);
-      checks.push((value) => all.every((fit) => fit(value)));
+      checks.push((value) => every(all, value));
     }
     if (Array.isArray(s.anyOf)) {
       const any = (s.anyOf as JsonSchema[]).map(compile);
-      checks.push((value) => any.some((fit) => fit(value)));
+      checks.push((value) => some(any, value));
     }
     if (s.not !== undefined) {
       const not = compile(s.not as JsonSchema);
       checks.push((value) => !not(value));
     }
-    return (value) => checks.every((check) => check(value));
+    return (value) => every(checks, value);
   };
 
   return compile;
