@@ -19,7 +19,8 @@
  * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`
  *   unpacked next to a `node_modules` link), so a change is compared before/after in one process.
  * `--stub` replaces the global `fetch` with one that builds the `Request` as undici does and answers a canned 200
- * at once: no sockets, so the client's own CPU cost shows without the network's noise.
+ * at once: no sockets, so the client's own CPU cost shows without the network's noise (with `--validate-responses`,
+ * the canned body is the spec's example agent, as the fake answers, so the check runs on a typical body).
  *
  * On a noisy machine: after a warm-up, the variants take turns request by request (the order rotating) and each
  * request is timed on its own; a variant is summarised by its median request (a GC pause or a stall of the machine
@@ -31,6 +32,7 @@ import createClient from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
 import { createBolnaClient } from "../src/index.js";
 import { DEFAULT_AGENT_ID } from "../test/support/execution-dataset.js";
+import { successExample } from "../test/support/spec-examples.js";
 import { startServerProcess } from "./server-process.js";
 
 type CreateClient = typeof createBolnaClient;
@@ -139,8 +141,11 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
 }
 
 /** A global `fetch` without sockets: builds the `Request` from its arguments as undici does, answers at once. */
-function installStubFetch(agentId: string): void {
-  const body = JSON.stringify({ id: agentId, agent_name: "Delivery confirmations", tasks: [] });
+function installStubFetch(agentId: string, typical: boolean): void {
+  const agent = typical
+    ? { ...(successExample("/v2/agent/{agent_id}") as object), id: agentId }
+    : { id: agentId, agent_name: "Delivery confirmations", tasks: [] };
+  const body = JSON.stringify(agent);
   globalThis.fetch = async (input, init) => {
     void new Request(input, init);
     return new Response(body, {
@@ -166,7 +171,8 @@ async function main(): Promise<void> {
   const server = values.stub
     ? undefined
     : await startServerProcess({ dataset: { count: 1, from: "2026-01-01", to: "2026-01-02" } });
-  if (values.stub) installStubFetch(DEFAULT_AGENT_ID);
+  // With --validate-responses the stub answers what the fake does, the spec's example agent: a typical body to check.
+  if (values.stub) installStubFetch(DEFAULT_AGENT_ID, values["validate-responses"]);
   try {
     const result = await measureOverhead({
       url: server?.url ?? "http://127.0.0.1:9",
