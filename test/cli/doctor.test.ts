@@ -22,7 +22,10 @@ const AGENT = successExample("/v2/agent/{agent_id}") as { id: string; agent_name
 let mock: MockServer;
 let drifting: LoopbackServer;
 
-/** Forwards to the mock, answering a refused key with Bolna's 403, and returning `agent_name` as a number. */
+/**
+ * Forwards to the mock, answering a refused key with Bolna's 403, returning `agent_name` as a number, and sending a
+ * rate-limit header the mock does not.
+ */
 async function startDriftingProxy(target: string): Promise<LoopbackServer> {
   return listenOnLoopback((req, res, received) => {
     void (async () => {
@@ -36,7 +39,8 @@ async function startDriftingProxy(target: string): Promise<LoopbackServer> {
       });
       const body = (await answer.json()) as Record<string, unknown>;
       if (/^\/v2\/agent\/[^/]+$/.test(received.path) && received.path !== "/v2/agent/all") body.agent_name = 42;
-      res.writeHead(answer.status, { "content-type": "application/json", date: SERVER_DATE });
+      const headers = { "content-type": "application/json", date: SERVER_DATE, "x-ratelimit-remaining": "99" };
+      res.writeHead(answer.status, headers);
       res.end(JSON.stringify(body));
     })();
   }, 110_000);
@@ -92,6 +96,7 @@ describe("bolna-api doctor", () => {
     );
     expect(text).toMatch(/\n {2}ok +listAgents /);
     expect(text).toContain("Clock         120 s ahead of the server's Date header; set this machine's clock");
+    expect(text).toContain("Rate limit    x-ratelimit-remaining: 99\n");
     expect(text).toContain("Result: drift in 1 of");
     expectNoValues(text);
   });
