@@ -2,7 +2,7 @@
  * Per-request cost of the client over raw `fetch`: (d) of `bench/run.ts`, and a standalone A/B tool for changes to
  * the request path:
  *
- *   npx tsx bench/overhead.ts [--baseline <dir>] [--stub] [--rounds 6000]
+ *   npx tsx bench/overhead.ts [--baseline <dir>] [--stub] [--rounds 6000] [--validate-responses]
  *
  * Each variant makes sequential `GET /v2/agent/{id}` calls to a fake Bolna in its own process (no latency, no
  * limit) and parses the JSON:
@@ -14,10 +14,13 @@
  *   policy), without the generated method's argument check;
  * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, openapi-fetch (URL, headers,
  *   its `Request`, response parsing), transport (route, timeout, retry policy) and the same JSON parse;
+ * - `validateResponses`, with `--validate-responses`: `client` with `validateResponses: "warn"`, so each answer
+ *   is also checked against the spec (over loopback the fake answers the spec's example agent, a typical body);
  * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`
  *   unpacked next to a `node_modules` link), so a change is compared before/after in one process.
  * `--stub` replaces the global `fetch` with one that builds the `Request` as undici does and answers a canned 200
- * at once: no sockets, so the client's own CPU cost shows without the network's noise.
+ * at once: no sockets, so the client's own CPU cost shows without the network's noise (with `--validate-responses`,
+ * the canned body is the spec's example agent, as the fake answers, so the check runs on a typical body).
  *
  * On a noisy machine: after a warm-up, the variants take turns request by request (the order rotating) and each
  * request is timed on its own; a variant is summarised by its median request (a GC pause or a stall of the machine
@@ -29,6 +32,7 @@ import createClient from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
 import { createBolnaClient } from "../src/index.js";
 import { DEFAULT_AGENT_ID } from "../test/support/execution-dataset.js";
+import { successExample } from "../test/support/spec-examples.js";
 import { startServerProcess } from "./server-process.js";
 
 type CreateClient = typeof createBolnaClient;
@@ -42,6 +46,8 @@ export interface OverheadOptions {
   warmup?: number;
   /** Timed rounds; each makes one request per variant. Default 4 000. */
   rounds?: number;
+  /** Also time `client` with `validateResponses` on. Default `false`. */
+  validateResponses?: boolean;
 }
 
 export interface OverheadResult {
@@ -77,8 +83,9 @@ function median(values: readonly number[]): number {
 export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
   const { url, agentId, warmup = 500, rounds = 4_000 } = options;
   const target = `${url}/v2/agent/${agentId}`;
-  const clientOf = (create: CreateClient) => {
-    const bolna = create({ apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false });
+  const clientOf = (create: CreateClient, validateResponses?: "warn") => {
+    const settings = { apiKey: API_KEY, baseUrl: url, env: {}, rateLimit: false } as const;
+    const bolna = create(validateResponses ? { ...settings, validateResponses } : settings);
     return async (): Promise<void> => void (await bolna.getAgent({ agent_id: agentId }));
   };
   const rawMethodOf = (create: CreateClient) => {
@@ -101,6 +108,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     ["client.GET", rawMethodOf(createBolnaClient)],
     ["client", clientOf(createBolnaClient)],
   ]);
+  if (options.validateResponses) variants.set("validateResponses", clientOf(createBolnaClient, "warn"));
   for (const [name, create] of Object.entries(options.baselines ?? {})) variants.set(name, clientOf(create));
   const steps = [...variants];
 
@@ -133,8 +141,11 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
 }
 
 /** A global `fetch` without sockets: builds the `Request` from its arguments as undici does, answers at once. */
-function installStubFetch(agentId: string): void {
-  const body = JSON.stringify({ id: agentId, agent_name: "Delivery confirmations", tasks: [] });
+function installStubFetch(agentId: string, typical: boolean): void {
+  const agent = typical
+    ? { ...(successExample("/v2/agent/{agent_id}") as object), id: agentId }
+    : { id: agentId, agent_name: "Delivery confirmations", tasks: [] };
+  const body = JSON.stringify(agent);
   globalThis.fetch = async (input, init) => {
     void new Request(input, init);
     return new Response(body, {
@@ -149,6 +160,7 @@ async function main(): Promise<void> {
       baseline: { type: "string" },
       stub: { type: "boolean", default: false },
       rounds: { type: "string", default: "6000" },
+      "validate-responses": { type: "boolean", default: false },
     },
   });
   const baselines: Record<string, CreateClient> = {};
@@ -159,13 +171,15 @@ async function main(): Promise<void> {
   const server = values.stub
     ? undefined
     : await startServerProcess({ dataset: { count: 1, from: "2026-01-01", to: "2026-01-02" } });
-  if (values.stub) installStubFetch(DEFAULT_AGENT_ID);
+  // With --validate-responses the stub answers what the fake does, the spec's example agent: a typical body to check.
+  if (values.stub) installStubFetch(DEFAULT_AGENT_ID, values["validate-responses"]);
   try {
     const result = await measureOverhead({
       url: server?.url ?? "http://127.0.0.1:9",
       agentId: DEFAULT_AGENT_ID,
       baselines,
       rounds: Number(values.rounds),
+      validateResponses: values["validate-responses"],
     });
     const raw = result.medianUs.raw as number;
     console.log(
@@ -181,6 +195,11 @@ async function main(): Promise<void> {
     const ratios = result.sliceRatios;
     const range = `${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}`;
     console.log(`  client ÷ raw per tenth of the rounds: ${range}`);
+    const checked = result.medianUs.validateResponses;
+    if (checked !== undefined) {
+      const added = checked - (result.medianUs.client as number);
+      console.log(`  validateResponses adds ${added.toFixed(1)} µs per response (median; the budget is 50 µs)`);
+    }
   } finally {
     await server?.close();
   }

@@ -7,6 +7,7 @@
  *                                              └─ methods.ts ─▶ src/generated/methods.ts (named types + typed methods)
  *                        ─ webhooks.ts emitter ─▶ src/generated/webhooks.ts (payload schemas + sender IPs)
  *                        ─ request-bodies.ts emitter ─▶ src/generated/request-bodies.ts (strict body schemas, lazy)
+ *                        ─ response-bodies.ts emitter ─▶ src/generated/response-bodies.ts (2xx body schemas, lazy)
  *
  * `npm run check:generated` (`--check`) generates the same files in memory and exits 1 with the list of
  * files that differ, so CI fails when someone edits the spec without regenerating (or edits generated code).
@@ -24,6 +25,7 @@ import { emitMethodsModule } from "./generate/methods.js";
 import { emitOperationsModule } from "./generate/operations.js";
 import { readOperations } from "./generate/read-operations.js";
 import { emitRequestBodiesModule, strictBodySchemas } from "./generate/request-bodies.js";
+import { emitResponseBodiesModule, responseBodySchemas } from "./generate/response-bodies.js";
 import { SCHEMA_REF_PREFIX } from "./generate/spec-walk.js";
 import { emitWebhooksModule } from "./generate/webhooks.js";
 
@@ -123,6 +125,16 @@ function strictBodies(spec: Record<string, unknown>) {
   return strictBodySchemas(components.schemas ?? {}, bodies);
 }
 
+/** The 2xx body schemas of every operation, loosened for `validateResponses` and `bolna-api doctor`. */
+function responseBodies(spec: Record<string, unknown>) {
+  const components = (spec.components ?? {}) as { schemas?: Record<string, unknown> };
+  const operations = readOperations(spec).map(({ meta, responseSchemas }) => ({
+    operationId: meta.operationId,
+    responseSchemas,
+  }));
+  return responseBodySchemas(components.schemas ?? {}, operations);
+}
+
 async function generate(): Promise<Map<string, string>> {
   const bundled = bundleSpec();
   const spec = JSON.parse(bundled) as Record<string, unknown>;
@@ -133,6 +145,7 @@ async function generate(): Promise<Map<string, string>> {
   files.set("methods.ts", GENERATED_HEADER + emitMethodsModule(spec));
   files.set("webhooks.ts", GENERATED_HEADER + emitWebhooksModule(spec));
   files.set("request-bodies.ts", GENERATED_HEADER + emitRequestBodiesModule(strictBodies(spec)));
+  files.set("response-bodies.ts", GENERATED_HEADER + emitResponseBodiesModule(responseBodies(spec)));
   return files;
 }
 

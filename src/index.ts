@@ -5,7 +5,7 @@
 export { APIPromise } from "./extensions/api-promise.js";
 export type { WithResponse } from "./extensions/api-promise.js";
 export { createBolnaClient, DEFAULT_BASE_URL } from "./extensions/client.js";
-export type { BolnaClient, BolnaClientOptions, ExportOptions } from "./extensions/client.js";
+export type { BolnaClient, BolnaClientOptions, ExportOptions, ValidateResponses } from "./extensions/client.js";
 export { parseBolnaTimestamp } from "./extensions/datetime.js";
 export { defineAgent } from "./extensions/define-agent.js";
 export { parseBolnaDuration } from "./extensions/duration.js";
@@ -49,7 +49,7 @@ export type {
   RecordingOptions,
 } from "./extensions/recordings.js";
 export type { FetchPage, PageEnvelope, PagePromiseOptions } from "./extensions/pagination.js";
-export type { BolnaErrorOptions, RequestDescription } from "./extensions/errors.js";
+export type { BolnaErrorOptions, RequestDescription, ResponseDrift, ResponseMismatch } from "./extensions/errors.js";
 export type { Exact } from "./extensions/exact.js";
 export type {
   OperationArgs,

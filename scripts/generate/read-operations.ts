@@ -6,7 +6,7 @@
 import type { HttpMethod, OperationMetadata } from "../../src/extensions/internal/metadata.js";
 import { readFields } from "./fields.js";
 import { readPagination } from "./pagination.js";
-import { resultSchemaName, successShapes } from "./responses.js";
+import { resultSchemaName, successJsonSchemas, successShapes } from "./responses.js";
 import { deref, HTTP_METHODS, isObject, SpecError, type Json } from "./spec-walk.js";
 
 /** Spec text that goes into JSDoc only; the runtime metadata leaves it out to keep the bundle small. */
@@ -23,6 +23,8 @@ export interface ReadOperation {
   bodySchema: unknown;
   /** The component schema every JSON 2xx response of the operation is (`undefined` when there is no one such). */
   resultSchema: string | undefined;
+  /** The JSON body schema of each 2xx status that has one, as written. */
+  responseSchemas: Record<string, unknown>;
 }
 
 function requireExtension<T>(op: Json, key: string, where: string, check: (v: unknown) => v is T): T {
@@ -64,7 +66,13 @@ function readOperation(doc: Json, path: string, method: HttpMethod, pathItem: Js
     description: typeof op.description === "string" ? op.description : "",
     deprecated: op.deprecated === true,
   };
-  return { meta, docs, bodySchema, resultSchema: resultSchemaName(doc, op) };
+  return {
+    meta,
+    docs,
+    bodySchema,
+    resultSchema: resultSchemaName(doc, op),
+    responseSchemas: successJsonSchemas(doc, op),
+  };
 }
 
 /** Every operation of the spec, sorted by operationId (so the generated files do not churn when paths move). */

@@ -1,6 +1,7 @@
 /**
  * What the generator reads from an operation's 2xx responses: the top-level shape the client checks before it
- * returns the data, and the named schema the typed method resolves to.
+ * returns the data, the named schema the typed method resolves to, and the JSON body schemas `validateResponses`
+ * checks against.
  */
 import type { ResponseShape } from "../../src/extensions/internal/metadata.js";
 import { deref, flattenAllOf, isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
@@ -28,6 +29,16 @@ export function successShapes(doc: Json, op: Json): Record<string, ResponseShape
     shapes[status] = type === "object" || type === "array" ? type : "any";
   }
   return shapes;
+}
+
+/** The `application/json` schema of each 2xx response that has one, as written (references unresolved). */
+export function successJsonSchemas(doc: Json, op: Json): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {};
+  for (const [status, content] of successResponses(doc, op)) {
+    const media = content?.["application/json"];
+    if (isObject(media) && media.schema !== undefined) schemas[status] = media.schema;
+  }
+  return schemas;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
 
 /** Names of the component schemas `node` references, directly or through other components. */
-function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
+export function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
   if (Array.isArray(node)) {
     for (const item of node) collectRefs(item, schemas, found);
     return;
@@ -17,7 +17,7 @@ function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
   if (typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX)) {
     const name = ref.slice(SCHEMA_REF_PREFIX.length);
     if (!found.has(name)) {
-      if (!(name in schemas)) throw new Error(`webhook schema references missing ${ref}`);
+      if (!(name in schemas)) throw new Error(`schema references missing ${ref}`);
       found.add(name);
       collectRefs(schemas[name], schemas, found);
     }

@@ -95,6 +95,8 @@ Usage:
       Serve a local mock of the API, for trying the other commands without an account.
   bolna-api webhook listen [--port N] [--secret S] [--allow-any-ip]
       Receive Bolna's webhooks and print each verified, de-duplicated delivery as a JSON line.
+  bolna-api doctor
+      Check the key, base URL, clock and rate limits, and whether the API still answers as the spec says.
   bolna-api <command> --help
       Options of one command.
 
@@ -268,6 +270,39 @@ ${wrap(
 )}
 
 Stop it with Ctrl-C.
+
+${EXIT_STATUS_HELP}
+`;
+}
+
+export function doctorHelp(): string {
+  return `bolna-api doctor: check this machine's setup, and whether the API still answers as the spec says.
+
+Usage:
+  bolna-api doctor [--base-url URL]
+
+Options:
+${columns([
+  ["--base-url <url>", "API base URL (default: BOLNA_BASE_URL, else https://api.bolna.ai)."],
+  ["-h, --help", "This help."],
+])}
+
+${wrap(
+  "It checks the key and the base URL with one read-only call, the clock against the server's Date header, and " +
+    "the rate-limit headroom. Then it reads one answer of every read-only operation that needs no ID or only an " +
+    "ID an earlier answer held, and checks each against the spec: a field of another type, a missing required " +
+    "field or a value outside a closed enum is drift; extra fields are not. Nothing is changed on the account.",
+  0,
+)}
+
+${wrap(
+  "The report names operations, JSON pointers and types, never an ID, a value or the key: paste it as it is " +
+    "into a bug report. Exit status: 0 no drift, 1 drift (or a sample that failed), 3 the key is missing or " +
+    "refused.",
+  0,
+)}
+
+${CONFIGURATION_HELP}
 
 ${EXIT_STATUS_HELP}
 `;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `bolna-api`: the command line. Dispatches to `export`, `mock`, `webhook` or one API operation, prints errors on stderr and
+ * `bolna-api`: the command line. Dispatches to `export`, `mock`, `webhook`, `doctor` or one API operation, prints errors
+ * on stderr and
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
  * never imports it.
  */
@@ -59,6 +60,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command === "export") return await runExport(rest);
     if (command === "mock") return await runMock(rest);
     if (command === "webhook") return await runWebhook(rest);
+    // Loaded on demand: it brings the response schemas, which no other command needs.
+    if (command === "doctor") return await (await import("./doctor.js")).runDoctor(rest);
     const meta = Object.hasOwn(OPERATIONS, command) ? OPERATIONS[command] : undefined;
     if (meta === undefined) throw unknownCommand(command);
     return await runOperation(meta, rest);

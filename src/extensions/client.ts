@@ -79,12 +79,34 @@ export interface BolnaClientOptions {
   logBodies?: boolean;
   /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL`/`BOLNA_LOG` from. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Check each 2xx JSON body of a generated method (every page of a paginated one) against the operation's
+   * response schema, to notice when Bolna changes what it returns: `"warn"` writes one `warn` line to `logger` per
+   * response that differs (operation, JSON pointer, expected and actual type; whatever `logLevel` says) and returns
+   * the data; `"throw"` throws an `InvalidResponseError` with the same details. Drift is a field of another type, a
+   * missing required field or a value outside a closed enum; extra keys are not. Default: off (the schemas are not
+   * even loaded). A call's own `validateResponses` overrides it.
+   */
+  validateResponses?: ValidateResponses;
 }
+
+/** How `validateResponses` reacts to a response body that differs from the spec. */
+export type ValidateResponses = "warn" | "throw";
 
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
 
 /** The strict-body check and its schemas, loaded the first time an agent operation is called. */
 let strictBody: Promise<typeof import("./internal/strict-body.js")> | undefined;
+/** The response check and the response schemas, loaded the first time `validateResponses` is on for a call. */
+let responseCheck: Promise<typeof import("./internal/response-check.js")> | undefined;
+
+/** `undefined`/`false` (off), `"warn"` or `"throw"`; anything else is a mistake worth stopping at. */
+function checkValidateResponses(value: unknown, where: string): ValidateResponses | false | undefined {
+  if (value === undefined || value === false || value === "warn" || value === "throw") return value;
+  throw new ConfigurationError(
+    `${where} must be "warn", "throw" or false (off); got ${JSON.stringify(value) ?? typeof value}.`,
+  );
+}
 
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
@@ -181,9 +203,11 @@ type LooseRequest = (
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
+  const validateResponses = checkValidateResponses(options.validateResponses, "validateResponses");
   if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
+  const logger = options.logger ?? console;
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
   const transport = createSdkTransport(options, routes);
   const raw = createClient<paths>({
@@ -204,6 +228,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     opts: RequestOptions,
   ): Promise<WithResponse<unknown>> {
     const { path, query, body } = prepareArguments(meta, args);
+    const check =
+      checkValidateResponses(opts.validateResponses, `${meta.operationId}: validateResponses`) ?? validateResponses;
     if (meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body);
@@ -229,7 +255,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     const { data, error, response } = await request(meta.method, meta.path, init);
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
     if (!response.ok) throw createAPIError(response, error, described);
-    return { data: readData(meta, response, data as string | undefined, described), response };
+    const result = readData(meta, response, data as string | undefined, described);
+    if (check) {
+      responseCheck ??= import("./internal/response-check.js");
+      (await responseCheck).checkResponse(check, meta.operationId, response, result, described, logger);
+    }
+    return { data: result, response };
   }
 
   const methods: Record<string, unknown> = {};

@@ -227,14 +227,43 @@ export class ResponseTooLargeError extends APIError {
   }
 }
 
+/** One place where a response body differs from the operation's response schema (see `validateResponses`). */
+export interface ResponseMismatch {
+  /** JSON pointer (RFC 6901) into the body, e.g. `/tasks/0/tools_config`; `""` is the body itself. */
+  readonly pointer: string;
+  /** What the spec promises there: a type (`string or null`), `present`, or `one of "a", "b"`. */
+  readonly expected: string;
+  /** What arrived, never quoting the value: a type (`integer`), `missing`, or `another string`. */
+  readonly actual: string;
+}
+
+/** Which operation's response schema a body broke, and where (`validateResponses: "throw"`). */
+export interface ResponseDrift {
+  readonly operationId: string;
+  /** Every mismatch found, in body order; the first is also on the error's `pointer`/`expected`/`actual`. */
+  readonly mismatches: readonly ResponseMismatch[];
+}
+
 /**
- * A 2xx whose body is not what the spec promises: not JSON, empty, or of the wrong top-level shape (an object where
- * the spec says array, …). `body` holds an excerpt of what arrived.
+ * A 2xx whose body is not what the spec promises: not JSON, empty, of the wrong top-level shape (an object where
+ * the spec says array, …), or, with `validateResponses: "throw"`, breaking the operation's response schema (then
+ * `operationId`, `pointer`, `expected`, `actual` and `mismatches` say where). `body` holds an excerpt of what
+ * arrived.
  */
 export class InvalidResponseError extends APIError {
   override name = "InvalidResponseError";
+  /** The operation whose response schema the body broke; `undefined` for a body that is not JSON of the right shape. */
+  readonly operationId: string | undefined;
+  /** JSON pointer of the first mismatch (`validateResponses`); `undefined` otherwise. */
+  readonly pointer: string | undefined;
+  /** What the spec promises at `pointer`. */
+  readonly expected: string | undefined;
+  /** What arrived at `pointer` (a type or `missing`, never the value). */
+  readonly actual: string | undefined;
+  /** Every mismatch found by `validateResponses`; empty otherwise. */
+  readonly mismatches: readonly ResponseMismatch[];
 
-  constructor(response: Response, problem: string, body: unknown, request: RequestDescription) {
+  constructor(response: Response, problem: string, body: unknown, request: RequestDescription, drift?: ResponseDrift) {
     super(
       `${statusLine(response)}: ${problem} (${describeRequest(request)})`,
       response.status,
@@ -242,6 +271,12 @@ export class InvalidResponseError extends APIError {
       body,
       request,
     );
+    const [first] = drift?.mismatches ?? [];
+    this.operationId = drift?.operationId;
+    this.pointer = first?.pointer;
+    this.expected = first?.expected;
+    this.actual = first?.actual;
+    this.mismatches = drift?.mismatches ?? [];
   }
 }
 

@@ -79,4 +79,9 @@ export interface RequestOptions {
   maxRetryDelayMs?: number;
   /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
   headers?: Record<string, string>;
+  /**
+   * Check this call's 2xx body (each page of a paginated call) against the spec: `"warn"` or `"throw"`, or `false`
+   * to turn the client's `validateResponses` off for this call. Default: the client's setting.
+   */
+  validateResponses?: "warn" | "throw" | false;
 }

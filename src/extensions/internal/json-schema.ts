@@ -27,6 +27,13 @@ export interface SchemaIssue {
   /** JSON path of the offending value, e.g. `$.telephony_data.duration`. */
   readonly path: string;
   readonly message: string;
+  /**
+   * For a type, `required`, `enum` or `const` mismatch: what the schema asks for and what the value is, in words
+   * that never quote the value (`"string or null"` / `"integer"`, `"present"` / `"missing"`), for reports that
+   * must not repeat data.
+   */
+  readonly expected?: string;
+  readonly actual?: string;
 }
 
 type Schemas = Readonly<Record<string, JsonSchema>>;
@@ -175,7 +182,14 @@ function unmatched(
   const tag = isObject(value) ? discriminator(branches, schemas) : undefined;
   if (tag && isObject(value)) {
     const got = Object.hasOwn(value, tag.name) ? `; got ${JSON.stringify(value[tag.name])}` : "";
-    return [{ path: child(path, tag.name), message: `must be one of ${quoteAll(tag.values)}${got}` }];
+    return [
+      {
+        path: child(path, tag.name),
+        message: `must be one of ${quoteAll(tag.values)}${got}`,
+        expected: `one of ${quoteAll(tag.values)}`,
+        actual: Object.hasOwn(value, tag.name) ? `another ${typeOf(value[tag.name])}` : "missing",
+      },
+    ];
   }
   // Alternatives of the value's own JSON type first: an array that breaks the array alternative is not "not a string".
   const sameType = branches.flatMap((branch, i) => {
@@ -193,7 +207,8 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     return;
   }
   const s = schema as Record<string, unknown>;
-  const issue = (message: string) => out.push({ path, message });
+  const issue = (message: string, mismatch?: { expected: string; actual: string }) =>
+    out.push({ path, message, ...mismatch });
 
   if (typeof s.$ref === "string") {
     const name = s.$ref.startsWith(SCHEMA_REF_PREFIX) ? s.$ref.slice(SCHEMA_REF_PREFIX.length) : undefined;
@@ -204,14 +219,24 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   if (s.type !== undefined) {
     const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
     if (!types.some((t) => matchesType(value, t))) {
-      issue(`must be ${types.join(" or ")}, got ${typeOf(value)}`);
+      issue(`must be ${types.join(" or ")}, got ${typeOf(value)}`, {
+        expected: types.join(" or "),
+        actual: typeOf(value),
+      });
       return; // the remaining keywords would only repeat the same mismatch
     }
   }
   if (Array.isArray(s.enum) && !s.enum.some((v) => deepEqual(v, value))) {
-    issue(`must be one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`);
+    issue(`must be one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`, {
+      expected: `one of ${quoteAll(s.enum)}`,
+      actual: `another ${typeOf(value)}`,
+    });
   }
-  if ("const" in s && !deepEqual(s.const, value)) issue(`must equal ${JSON.stringify(s.const)}`);
+  if ("const" in s && !deepEqual(s.const, value))
+    issue(`must equal ${JSON.stringify(s.const)}`, {
+      expected: JSON.stringify(s.const),
+      actual: `another ${typeOf(value)}`,
+    });
 
   if (typeof value === "string") {
     if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) {
@@ -245,7 +270,8 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   if (isObject(value)) {
     const properties = (isObject(s.properties) ? s.properties : {}) as Record<string, JsonSchema>;
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
-      if (!Object.hasOwn(value, name)) out.push({ path: child(path, name), message: "is required" });
+      if (!Object.hasOwn(value, name))
+        out.push({ path: child(path, name), message: "is required", expected: "present", actual: "missing" });
     }
     const count = Object.keys(value).length;
     if (typeof s.minProperties === "number" && count < s.minProperties)
@@ -278,12 +304,15 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const branches = s[keyword];
     if (!Array.isArray(branches)) continue;
-    const results = branches.map((sub) => {
+    // `anyOf` stops at the first alternative that fits; when none does, every alternative's issues are at hand.
+    const results: SchemaIssue[][] = [];
+    let passing = 0;
+    for (const sub of branches) {
       const issues: SchemaIssue[] = [];
       validateNode(sub as JsonSchema, value, path, schemas, issues);
-      return issues;
-    });
-    const passing = results.filter((r) => r.length === 0).length;
+      results.push(issues);
+      if (issues.length === 0 && ++passing === 1 && keyword === "anyOf") break;
+    }
     if (passing === 0) {
       // Report the branch the value selects (or came closest), so the message points at a field, not "no match".
       out.push(...unmatched(branches, results, value, path, schemas));
