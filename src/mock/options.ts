@@ -58,3 +58,56 @@ export function checkOptions(options: {
   for (const name of ["agents", "executions", "batches"] as const) checkCount(`limits.${name}`, limits[name], 1);
   return { port, host, stateful: options.stateful === true, timeScale, seed, history, webhooks, limits };
 }
+
+/** The command-line flags `npm run mock` and `bolna-api mock` share, as their parsers give them. */
+export interface MockFlags {
+  port?: string | undefined;
+  host?: string | undefined;
+  stateful?: boolean | undefined;
+  "time-scale"?: string | undefined;
+  seed?: string | undefined;
+  history?: string | undefined;
+  "allow-remote-webhooks"?: boolean | undefined;
+}
+
+/** The `parseArgs` descriptions of `MockFlags`. */
+export const MOCK_FLAGS = {
+  port: { type: "string", short: "p" },
+  host: { type: "string" },
+  stateful: { type: "boolean" },
+  "time-scale": { type: "string" },
+  seed: { type: "string" },
+  history: { type: "string" },
+  "allow-remote-webhooks": { type: "boolean" },
+} as const;
+
+const number = (flag: string, text: string): number => {
+  if (!/^-?\d+(\.\d+)?$/.test(text)) bad(`--${flag} must be a number; got ${JSON.stringify(text)}.`);
+  return Number(text);
+};
+
+/** `startMockServer`'s options from the flags, checked (a `BAD_OPTION` error names the flag at fault). */
+export function mockOptionsFromFlags(flags: MockFlags): CheckedOptions {
+  const { port, host, stateful = false } = flags;
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65_535)) {
+    bad(`--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(port)}.`);
+  }
+  const statefulOnly = (["time-scale", "seed", "history", "allow-remote-webhooks"] as const).find(
+    (flag) => flags[flag] !== undefined,
+  );
+  if (!stateful && statefulOnly !== undefined) bad(`--${statefulOnly} applies to the stateful mock: add --stateful.`);
+  const read = (flag: "time-scale" | "seed" | "history") => {
+    const text = flags[flag];
+    return text === undefined ? undefined : number(flag, text);
+  };
+  const [timeScale, seed, history] = [read("time-scale"), read("seed"), read("history")];
+  return checkOptions({
+    ...(port === undefined ? {} : { port: Number(port) }),
+    ...(host === undefined ? {} : { host }),
+    stateful,
+    ...(timeScale === undefined ? {} : { timeScale }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(history === undefined ? {} : { history }),
+    webhooks: { allowNonLoopback: flags["allow-remote-webhooks"] === true },
+  });
+}
