@@ -33,7 +33,7 @@ import { PagePromise } from "./pagination.js";
 import { createRateLimiter } from "./internal/rate-limit.js";
 import { readData } from "./internal/responses.js";
 import { createRouteTable, type RouteTable } from "./internal/routes.js";
-import { createTransport, type Transport } from "./internal/transport.js";
+import { createTransport, type RouteInfo, type Transport } from "./internal/transport.js";
 import { SDK_NAME, SDK_VERSION } from "./version.js";
 
 // The default base URL is part of the public surface; the rest of the config module is internal.
@@ -125,12 +125,16 @@ function checkLimits(limits: Partial<Record<string, number>>): void {
   }
 }
 
-function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Transport {
+/** The transport, and how it treats each operation (looked up once per method rather than by URL per request). */
+function createSdkTransport(
+  options: BolnaClientOptions,
+  routes: RouteTable,
+): { transport: Transport; routeOf: (meta: OperationMetadata) => RouteInfo } {
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
   // Widened to string keys: the route lookup below indexes by the bucket name read from the metadata.
   const limits: Partial<Record<string, number>> = rate?.limits ?? {};
   checkLimits(limits);
-  return createTransport({
+  const transport = createTransport({
     fetch: options.fetch,
     maxRetries: options.maxRetries,
     timeoutMs: options.timeoutMs,
@@ -138,17 +142,24 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     maxResponseBytes: options.maxResponseBytes,
     log: createAttemptLog({ logger: options.logger, logLevel: resolveLogLevel(options), logBodies: options.logBodies }),
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
-    route(method, url) {
-      const meta = routes.match(method, url);
-      const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
-      return {
-        bucket,
-        requestsPerMinute: limits[bucket] ?? requestsPerMinute,
-        // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
-        retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
-      };
-    },
+    route: (method, url) => routeInfo(routes.match(method, url), method, limits),
   });
+  return { transport, routeOf: (meta) => routeInfo(meta, meta.method, limits) };
+}
+
+/** How the transport treats a request of `meta` (rate-limit bucket and limit, whether a retry is safe). */
+function routeInfo(
+  meta: OperationMetadata | undefined,
+  method: string,
+  limits: Partial<Record<string, number>>,
+): RouteInfo {
+  const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
+  return {
+    bucket,
+    requestsPerMinute: limits[bucket] ?? requestsPerMinute,
+    // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
+    retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
+  };
 }
 
 /** The loosely typed slice of openapi-fetch the generic invoker needs; the public methods carry the real types. */
@@ -185,7 +196,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
-  const transport = createSdkTransport(options, routes);
+  const { transport, routeOf } = createSdkTransport(options, routes);
   const raw = createClient<paths>({
     baseUrl,
     fetch: (request: Request) => transport(request),
@@ -200,6 +211,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
 
   async function send(
     meta: OperationMetadata,
+    route: RouteInfo,
     args: Record<string, unknown> | undefined,
     opts: RequestOptions,
   ): Promise<WithResponse<unknown>> {
@@ -220,6 +232,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           timeoutMs: opts.timeoutMs,
           maxRetries: opts.maxRetries,
           maxRetryDelayMs: opts.maxRetryDelayMs,
+          route,
         });
       },
     };
@@ -235,6 +248,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   const methods: Record<string, unknown> = {};
   for (const meta of ALL_OPERATIONS) {
     const { pagination } = meta;
+    const route = routeOf(meta);
     methods[meta.operationId] = pagination
       ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
           // Passed on as given: a non-number is refused by the argument check of the first request.
@@ -242,12 +256,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           return new PagePromise(
             (pageNumber, signal) =>
               new APIPromise(
-                send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+                send(meta, route, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
               ),
             { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
-      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, args, opts));
+      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, route, args, opts));
   }
 
   /** Raw calls to multipart operations get the form serializer too, unless the caller brought their own. */

@@ -124,12 +124,24 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
   return value;
 }
 
+/** Each operation's rules by argument name, built on its first call. */
+const rulesByOperation = new WeakMap<OperationMetadata, ReadonlyMap<string, FieldRule>>();
+
+function rulesOf(meta: OperationMetadata): ReadonlyMap<string, FieldRule> {
+  let rules = rulesByOperation.get(meta);
+  if (rules === undefined) {
+    rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+    rulesByOperation.set(meta, rules);
+  }
+  return rules;
+}
+
 export function prepareArguments(meta: OperationMetadata, args: Record<string, unknown> = {}): SplitArguments {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     fail(meta.operationId, "arguments", `must be an object of named arguments; got ${describe(args)}.`);
   }
   const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
-  const rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+  const rules = rulesOf(meta);
   for (const [name, value] of Object.entries(args)) {
     if (value === undefined) continue;
     // Copying it onto the body would replace the body's prototype instead of adding a property.
