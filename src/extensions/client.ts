@@ -15,16 +15,12 @@ import type { BolnaOperationMethods } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
-import { prepareArguments, toFormData } from "./internal/arguments.js";
+import { prepareArguments, toFormData, usesDateTimes } from "./internal/arguments.js";
 import { resolveConfig, resolveLogLevel } from "./internal/config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
-import {
-  exportExecutions,
-  type ExecutionExport,
-  type ExportExecutionsOptions,
-  type ListExecutionsPage,
-} from "./export/index.js";
+import type { ExecutionExport, ExportExecutionsOptions, ListExecutionsPage } from "./export/index.js";
 import { isIntegerIn } from "./internal/guards.js";
+import { lazyExport } from "./internal/lazy-export.js";
 import { createAttemptLog, type Logger, type LogLevel } from "./logger.js";
 import type { OperationMetadata } from "./internal/metadata.js";
 import { ALL_OPERATIONS } from "./internal/operation-table.js";
@@ -85,6 +81,8 @@ type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE"
 
 /** The strict-body check and its schemas, loaded the first time an agent operation is called. */
 let strictBody: Promise<typeof import("./internal/strict-body.js")> | undefined;
+/** The date-time rules, loaded the first time an operation with date-time arguments is called. */
+let dateTimes: Promise<typeof import("./datetime.js")> | undefined;
 
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
@@ -100,7 +98,8 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
    * bounded memory. Every execution that exists when the export starts and lies in `[from, to]` is yielded
    * exactly once, even while calls are created, re-run or deleted; calls created during the export at most once.
    * When a page keeps failing or the server's answers contradict each other, it throws an `ExportError` whose
-   * `checkpoint` resumes the export, instead of truncating or duplicating.
+   * `checkpoint` resumes the export, instead of truncating or duplicating. The export's code loads on the first
+   * call, so its options are checked when iterating starts (before the first request), not by this call.
    */
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
@@ -215,7 +214,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     args: Record<string, unknown> | undefined,
     opts: RequestOptions,
   ): Promise<WithResponse<unknown>> {
-    const { path, query, body } = prepareArguments(meta, args);
+    const dates = usesDateTimes(meta) ? await (dateTimes ??= import("./datetime.js")) : undefined;
+    const { path, query, body } = prepareArguments(meta, args, dates);
     if (meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body);
@@ -287,7 +287,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.
       const listPage: ListExecutionsPage = (query, init) => (client as BolnaClient).listAgentExecutions(query, init);
-      return exportExecutions<Execution>(listPage, exportOptions);
+      return lazyExport<Execution>(listPage, exportOptions);
     },
   };
   return client as unknown as BolnaClient;
