@@ -20,6 +20,7 @@ export {
   BolnaInputError,
   ConfigurationError,
   ConflictError,
+  ExportError,
   InternalServerError,
   InvalidResponseError,
   NotFoundError,
@@ -30,7 +31,6 @@ export {
   UnprocessableEntityError,
 } from "./extensions/errors.js";
 export type { LogDetails, Logger, LogLevel } from "./extensions/logger.js";
-export { ExportError } from "./extensions/export/index.js";
 export type {
   ExecutionExport,
   ExecutionFilters,

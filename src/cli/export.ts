@@ -15,7 +15,8 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { operationMetadata } from "../generated/operations.js";
-import { APIUserAbortError, type ExportOptions, type ExportProgress } from "../index.js";
+import { exportExecutions } from "../extensions/export/index.js";
+import { APIUserAbortError, type Execution, type ExportOptions, type ExportProgress } from "../index.js";
 import { createCliClient } from "./client.js";
 import { columnsFor, createRowEncoder, csvLine } from "./csv.js";
 import { EXPORT_FILTERS, parseExportArgs, type ExportCommand, type ExportFormat } from "./export-args.js";
@@ -110,7 +111,9 @@ export async function runExport(argv: readonly string[]): Promise<number> {
           // A checkpoint records what was read, not where in the range: the ETA counts from this run's start.
           windowIndex: 0,
         });
-  const exported = bolna.exportExecutions({
+  // The export module itself rather than `bolna.exportExecutions` (which loads it on first use and checks the
+  // options when iterating starts): bad options then fail here, before the output file is opened.
+  const exported = exportExecutions<Execution>((query, init) => bolna.listAgentExecutions(query, init), {
     ...setup.options,
     signal: controller.signal,
     ...(progress ? { onProgress: (p: ExportProgress) => progress.update(p) } : {}),

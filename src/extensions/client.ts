@@ -15,16 +15,12 @@ import type { BolnaOperationMethods } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
-import { prepareArguments, toFormData } from "./internal/arguments.js";
+import { prepareArguments, toFormData, usesDateTimes } from "./internal/arguments.js";
 import { resolveConfig, resolveLogLevel } from "./internal/config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
-import {
-  exportExecutions,
-  type ExecutionExport,
-  type ExportExecutionsOptions,
-  type ListExecutionsPage,
-} from "./export/index.js";
+import type { ExecutionExport, ExportExecutionsOptions, ListExecutionsPage } from "./export/index.js";
 import { isIntegerIn } from "./internal/guards.js";
+import { lazyExport } from "./internal/lazy-export.js";
 import { createAttemptLog, type Logger, type LogLevel } from "./logger.js";
 import type { OperationMetadata } from "./internal/metadata.js";
 import { ALL_OPERATIONS } from "./internal/operation-table.js";
@@ -33,7 +29,7 @@ import { PagePromise } from "./pagination.js";
 import { createRateLimiter } from "./internal/rate-limit.js";
 import { readData } from "./internal/responses.js";
 import { createRouteTable, type RouteTable } from "./internal/routes.js";
-import { createTransport, type Transport } from "./internal/transport.js";
+import { createTransport, type RouteInfo, type Transport } from "./internal/transport.js";
 import { SDK_NAME, SDK_VERSION } from "./version.js";
 
 // The default base URL is part of the public surface; the rest of the config module is internal.
@@ -107,6 +103,8 @@ function checkValidateResponses(value: unknown, where: string): ValidateResponse
     `${where} must be "warn", "throw" or false (off); got ${JSON.stringify(value) ?? typeof value}.`,
   );
 }
+/** The date-time rules, loaded the first time an operation with date-time arguments is called. */
+let dateTimes: Promise<typeof import("./datetime.js")> | undefined;
 
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
@@ -122,7 +120,8 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
    * bounded memory. Every execution that exists when the export starts and lies in `[from, to]` is yielded
    * exactly once, even while calls are created, re-run or deleted; calls created during the export at most once.
    * When a page keeps failing or the server's answers contradict each other, it throws an `ExportError` whose
-   * `checkpoint` resumes the export, instead of truncating or duplicating.
+   * `checkpoint` resumes the export, instead of truncating or duplicating. The export's code loads on the first
+   * call, so its options are checked when iterating starts (before the first request), not by this call.
    */
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
 }
@@ -147,12 +146,16 @@ function checkLimits(limits: Partial<Record<string, number>>): void {
   }
 }
 
-function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Transport {
+/** The transport, and how it treats each operation (looked up once per method rather than by URL per request). */
+function createSdkTransport(
+  options: BolnaClientOptions,
+  routes: RouteTable,
+): { transport: Transport; routeOf: (meta: OperationMetadata) => RouteInfo } {
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
   // Widened to string keys: the route lookup below indexes by the bucket name read from the metadata.
   const limits: Partial<Record<string, number>> = rate?.limits ?? {};
   checkLimits(limits);
-  return createTransport({
+  const transport = createTransport({
     fetch: options.fetch,
     maxRetries: options.maxRetries,
     timeoutMs: options.timeoutMs,
@@ -160,17 +163,24 @@ function createSdkTransport(options: BolnaClientOptions, routes: RouteTable): Tr
     maxResponseBytes: options.maxResponseBytes,
     log: createAttemptLog({ logger: options.logger, logLevel: resolveLogLevel(options), logBodies: options.logBodies }),
     rateLimiter: rate && createRateLimiter(rate.windowMs === undefined ? {} : { windowMs: rate.windowMs }),
-    route(method, url) {
-      const meta = routes.match(method, url);
-      const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
-      return {
-        bucket,
-        requestsPerMinute: limits[bucket] ?? requestsPerMinute,
-        // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
-        retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
-      };
-    },
+    route: (method, url) => routeInfo(routes.match(method, url), method, limits),
   });
+  return { transport, routeOf: (meta) => routeInfo(meta, meta.method, limits) };
+}
+
+/** How the transport treats a request of `meta` (rate-limit bucket and limit, whether a retry is safe). */
+function routeInfo(
+  meta: OperationMetadata | undefined,
+  method: string,
+  limits: Partial<Record<string, number>>,
+): RouteInfo {
+  const { bucket, requestsPerMinute } = meta?.rateLimit ?? DEFAULT_BUCKET;
+  return {
+    bucket,
+    requestsPerMinute: limits[bucket] ?? requestsPerMinute,
+    // An operation the spec does not know (a raw call to a new path) falls back to HTTP semantics.
+    retrySafe: meta?.retrySafe ?? IDEMPOTENT_METHODS.has(method.toUpperCase()),
+  };
 }
 
 /** The loosely typed slice of openapi-fetch the generic invoker needs; the public methods carry the real types. */
@@ -209,7 +219,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   }
   const logger = options.logger ?? console;
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
-  const transport = createSdkTransport(options, routes);
+  const { transport, routeOf } = createSdkTransport(options, routes);
   const raw = createClient<paths>({
     baseUrl,
     fetch: (request: Request) => transport(request),
@@ -224,12 +234,14 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
 
   async function send(
     meta: OperationMetadata,
+    route: RouteInfo,
     args: Record<string, unknown> | undefined,
     opts: RequestOptions,
   ): Promise<WithResponse<unknown>> {
-    const { path, query, body } = prepareArguments(meta, args);
     const check =
       checkValidateResponses(opts.validateResponses, `${meta.operationId}: validateResponses`) ?? validateResponses;
+    const dates = usesDateTimes(meta) ? await (dateTimes ??= import("./datetime.js")) : undefined;
+    const { path, query, body } = prepareArguments(meta, args, dates);
     if (meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body);
@@ -246,6 +258,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           timeoutMs: opts.timeoutMs,
           maxRetries: opts.maxRetries,
           maxRetryDelayMs: opts.maxRetryDelayMs,
+          route,
         });
       },
     };
@@ -266,6 +279,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   const methods: Record<string, unknown> = {};
   for (const meta of ALL_OPERATIONS) {
     const { pagination } = meta;
+    const route = routeOf(meta);
     methods[meta.operationId] = pagination
       ? (args: Record<string, unknown> = {}, opts: RequestOptions = {}) => {
           // Passed on as given: a non-number is refused by the argument check of the first request.
@@ -273,12 +287,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
           return new PagePromise(
             (pageNumber, signal) =>
               new APIPromise(
-                send(meta, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
+                send(meta, route, { ...args, [pagination.pageParam]: pageNumber }, signal ? { ...opts, signal } : opts),
               ),
             { firstPage, maxPages, signal: opts.signal, envelope: pagination },
           );
         }
-      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, args, opts));
+      : (args?: Record<string, unknown>, opts: RequestOptions = {}) => new APIPromise(send(meta, route, args, opts));
   }
 
   /** Raw calls to multipart operations get the form serializer too, unless the caller brought their own. */
@@ -304,7 +318,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.
       const listPage: ListExecutionsPage = (query, init) => (client as BolnaClient).listAgentExecutions(query, init);
-      return exportExecutions<Execution>(listPage, exportOptions);
+      return lazyExport<Execution>(listPage, exportOptions);
     },
   };
   return client as unknown as BolnaClient;

@@ -14,6 +14,7 @@
  *   body, headers and URL when it is created, and its `toJSON()` and `util.inspect` views redact its causes too.
  *   Messages have control characters (ANSI escapes, line breaks) replaced, so a body cannot forge log lines.
  */
+import type { ExportCheckpoint } from "./export/checkpoint.js";
 import { boundedBody, readErrorMessage } from "./internal/error-body.js";
 import { parseRetryAfterMs } from "./internal/retry-policy.js";
 import { redactHeaders, redactorFor, redactValue, type Redact } from "./internal/redact.js";
@@ -299,6 +300,17 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 /** The caller's `AbortSignal` fired. Never retried. `cause` holds the signal's reason. */
 export class APIUserAbortError extends BolnaError {
   override name = "APIUserAbortError";
+}
+
+/** A bulk export stopped (a page kept failing, or the listing contradicted itself); `checkpoint` resumes it. */
+export class ExportError extends BolnaError {
+  override name = "ExportError";
+  readonly checkpoint: ExportCheckpoint;
+
+  constructor(message: string, checkpoint: ExportCheckpoint, cause: unknown) {
+    super(message, { cause });
+    this.checkpoint = checkpoint;
+  }
 }
 
 type APIErrorClass = new (

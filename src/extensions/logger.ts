@@ -13,7 +13,6 @@
  * redactor of the key the request carried.
  */
 import { ConfigurationError } from "./errors.js";
-import { redactorFor } from "./internal/redact.js";
 
 /** Anything with `console`'s four methods: `console` itself, pino, winston, a test spy. */
 export interface Logger {
@@ -51,12 +50,10 @@ export interface LogOptions {
   logBodies?: boolean | undefined;
 }
 
-const RANK: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+export const RANK: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
 export const LOG_LEVELS = Object.keys(RANK) as LogLevel[];
 
 /** Longest body excerpt a line carries. */
-const MAX_BODY_CHARS = 2_000;
-
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === "string" && Object.hasOwn(RANK, value);
 }
@@ -78,6 +75,14 @@ export interface AttemptRecord {
 /** Writes one attempt's line; `undefined` when logging is off, so the transport pays nothing. */
 export type AttemptLog = (record: AttemptRecord) => Promise<void>;
 
+/** Writing lines, loaded the first time a client with logging on writes one. */
+let line: Promise<typeof import("./internal/log-line.js")> | undefined;
+
+function loadLine(): Promise<typeof import("./internal/log-line.js")> {
+  line ??= import("./internal/log-line.js");
+  return line;
+}
+
 export function createAttemptLog(options: LogOptions): AttemptLog | undefined {
   const level = options.logLevel ?? "off";
   if (!isLogLevel(level)) {
@@ -90,55 +95,6 @@ export function createAttemptLog(options: LogOptions): AttemptLog | undefined {
       throw new ConfigurationError(`logger must have debug, info, warn and error methods; ${name} is missing.`);
     }
   }
-  const threshold = RANK[level];
-  const logBodies = options.logBodies === true;
-
-  return async (record) => {
-    const lineLevel = levelOf(record);
-    if (RANK[lineLevel] > threshold) return;
-    const redact = redactorFor(record.request.headers);
-    const url = new URL(record.request.url);
-    const details: LogDetails = {
-      method: record.request.method,
-      path: redact(`${url.pathname}${url.search}`),
-      attempt: record.attempt,
-      maxAttempts: record.maxAttempts,
-      durationMs: Math.round(performance.now() - record.startedAt),
-    };
-    if (record.status !== undefined) details.status = record.status;
-    if (record.retryInMs !== undefined) details.retryInMs = record.retryInMs;
-    if (record.failure !== undefined) details.failure = redact(record.failure);
-    if (logBodies) {
-      const requestBody = await bodyText(record.request);
-      if (requestBody) details.requestBody = redact(requestBody);
-      const responseBody = record.response && (await bodyText(record.response));
-      if (responseBody) details.responseBody = redact(responseBody);
-    }
-    logger[lineLevel](message(details), details);
-  };
-}
-
-function levelOf(record: AttemptRecord): Exclude<LogLevel, "off"> {
-  if (!record.final) return "info";
-  if (record.failure !== undefined) return "error";
-  const status = record.status ?? 0;
-  return status === 429 || status >= 500 ? "warn" : "debug";
-}
-
-/** `GET /v2/agent/1 attempt 1/3 → 503 in 42 ms; retrying in 512 ms` */
-function message(details: LogDetails): string {
-  const outcome = details.status === undefined ? `failed (${details.failure ?? "no response"})` : `${details.status}`;
-  const next = details.retryInMs === undefined ? "" : `; retrying in ${details.retryInMs} ms`;
-  return `bolna: ${details.method} ${details.path} attempt ${details.attempt}/${details.maxAttempts} → ${outcome} in ${details.durationMs} ms${next}`;
-}
-
-/** A truncated copy of a body that is still unread (the original stays readable). */
-async function bodyText(message: Request | Response): Promise<string | undefined> {
-  if (message.body === null || message.bodyUsed) return undefined;
-  try {
-    const text = await message.clone().text();
-    return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)` : text;
-  } catch {
-    return undefined;
-  }
+  const settings = { logger, threshold: RANK[level], logBodies: options.logBodies === true };
+  return async (record) => (await loadLine()).writeLine(record, settings);
 }

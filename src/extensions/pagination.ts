@@ -26,6 +26,15 @@ import { isIntegerIn, isObject } from "./internal/guards.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { BolnaError, BolnaInputError } from "./errors.js";
 import type { EnvelopeShape } from "./internal/metadata.js";
+import type { PageWalk } from "./internal/page-walk.js";
+
+/** Walking the pages (for `for await`, `.pages()`, `.toArray()`), loaded the first time a list is walked. */
+let walker: Promise<typeof import("./internal/page-walk.js")> | undefined;
+
+function loadWalk(): Promise<typeof import("./internal/page-walk.js")> {
+  walker ??= import("./internal/page-walk.js");
+  return walker;
+}
 
 /** The envelope of the executions listing (`listAgentExecutions`). */
 export interface PageEnvelope<T> {
@@ -60,18 +69,9 @@ export const DEFAULT_MAX_PAGES = 1_000;
 /** Stripe's cap: past it, iterate instead of holding everything in memory. */
 export const MAX_TO_ARRAY_LIMIT = 10_000;
 
-/** A record's identity for de-duplication: its `id` when that is a string or a number. */
-export type RecordId = string | number;
+export type Fields = Readonly<Record<string, unknown>>;
 
-export function recordId(item: unknown): RecordId | undefined {
-  if (!isObject(item)) return undefined;
-  const { id } = item;
-  return typeof id === "string" || typeof id === "number" ? id : undefined;
-}
-
-type Fields = Readonly<Record<string, unknown>>;
-
-function fieldsOf(page: unknown): Fields {
+export function fieldsOf(page: unknown): Fields {
   return isObject(page) ? page : {};
 }
 
@@ -112,22 +112,6 @@ export function assertEnvelope<T>(page: unknown, pageNumber: number): asserts pa
       .map((name) => `\`${name}\` is not a non-negative integer`),
   ];
   if (problems.length > 0) throw unexpected(pageNumber, problems);
-}
-
-/** How `fields` contradicts being page `asked`, or `undefined` when it is that page (or does not say). */
-function misplacement(shape: EnvelopeShape, fields: Fields, asked: number): string | undefined {
-  const { position } = shape;
-  if (position === null) return undefined;
-  if ("page" in position) {
-    const served = fields[position.page];
-    return served === asked ? undefined : `the server answered page ${String(served)}`;
-  }
-  const offset = fields[position.offset] as number;
-  const limit = fields[position.limit] as number;
-  const expected = (asked - 1) * limit;
-  return offset === expected
-    ? undefined
-    : `the server answered \`${position.offset}\` ${offset} (at \`${position.limit}\` ${limit}, page ${asked} starts at ${expected})`;
 }
 
 /** A fetched page and, when the page fetcher gave one, the response it came from. */
@@ -194,46 +178,12 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
 
   /** The page envelopes, starting with the (shared) first page; each is checked to be the page asked for. */
   async *pages(): AsyncGenerator<P, void, undefined> {
-    let asked = this.#firstPageNumber;
-    let page = await this.#first();
-    for (let read = 1; ; read++) {
-      this.#assertPlaced(page, asked);
-      yield page;
-      if (!this.#continues(page, asked)) return;
-      if (read >= this.#maxPages) {
-        const still =
-          this.#shape.hasMore === null
-            ? "the list had not ended (no empty page yet)"
-            : `the server still said ${this.#shape.hasMore}: true`;
-        throw new BolnaError(
-          `Stopped after reading ${read} pages (maxPages = ${this.#maxPages}): ${still}. Raise maxPages or narrow the query.`,
-        );
-      }
-      const previous = page;
-      asked += 1;
-      page = await this.#fetch(asked);
-      if (this.#shape.position === null) this.#assertNotRepeated(previous, page, asked);
-    }
+    yield* (await loadWalk()).walkPages(this.#walk());
   }
 
-  /**
-   * The items of every page, each `id` once. An async generator already queues concurrent `next()` calls and runs
-   * its body for one of them at a time, which is exactly the coalescing a page boundary needs.
-   */
+  /** The items of every page, each `id` once (see `page-walk.ts`). */
   async *[Symbol.asyncIterator](): AsyncGenerator<I, void, undefined> {
-    // One walk is bounded by maxPages × page size items, so remembering every id of the walk is affordable here
-    // (the bulk export, which is not bounded that way, keeps a bounded neighbourhood instead).
-    const seen = new Set<RecordId>();
-    for await (const page of this.pages()) {
-      for (const item of this.#items(page)) {
-        const id = recordId(item);
-        if (id !== undefined) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-        }
-        yield item;
-      }
-    }
+    yield* (await loadWalk()).walkItems<P, I>(this.#walk());
   }
 
   /** Up to `limit` items; requests no page beyond the one that completes the limit. */
@@ -254,6 +204,16 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
     return items;
   }
 
+  #walk(): PageWalk<P> {
+    return {
+      first: () => this.#first(),
+      fetch: (pageNumber) => this.#fetch(pageNumber),
+      firstPageNumber: this.#firstPageNumber,
+      maxPages: this.#maxPages,
+      shape: this.#shape,
+    };
+  }
+
   #fetchFirst(): Promise<FetchedPage<P>> {
     this.#firstFetched ??= this.#fetchWithResponse(this.#firstPageNumber);
     return this.#firstFetched;
@@ -262,10 +222,6 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
   #first(): Promise<P> {
     this.#firstPage ??= this.#fetchFirst().then(({ data }) => data);
     return this.#firstPage;
-  }
-
-  #items(page: P): I[] {
-    return fieldsOf(page)[this.#shape.items] as I[];
   }
 
   async #fetch(pageNumber: number): Promise<P> {
@@ -281,43 +237,5 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
     const problems = shapeProblems(this.#shape, fieldsOf(data));
     if (problems.length > 0) throw unexpected(pageNumber, problems);
     return { data, response };
-  }
-
-  /** Whether the walk goes on after `page` (page `asked`). */
-  #continues(page: P, asked: number): boolean {
-    const empty = this.#items(page).length === 0;
-    const { hasMore } = this.#shape;
-    if (hasMore === null) return !empty;
-    if (fieldsOf(page)[hasMore] !== true) return false;
-    if (empty) {
-      throw new BolnaError(
-        `Page ${asked} is empty but says ${hasMore}: true; stopping instead of returning fewer records than the ` +
-          `server says there are.`,
-      );
-    }
-    return true;
-  }
-
-  #assertPlaced(page: P, asked: number): void {
-    const why = misplacement(this.#shape, fieldsOf(page), asked);
-    if (why === undefined) return;
-    throw new BolnaError(
-      `Asked for page ${asked} but ${why}; stopping instead of skipping or repeating records ` +
-        `(a server that ignores the page parameter, such as a stateless mock, answers page 1 every time).`,
-    );
-  }
-
-  /** Without a position in the envelope, a page identical to the previous one means the page parameter was ignored. */
-  #assertNotRepeated(previous: P, page: P, asked: number): void {
-    const ids = this.#items(page).map(recordId);
-    const before = this.#items(previous).map(recordId);
-    const same =
-      ids.length > 0 && ids.length === before.length && ids.every((id, i) => id !== undefined && id === before[i]);
-    if (same) {
-      throw new BolnaError(
-        `Asked for page ${asked} but the server answered the records of page ${asked - 1} again; stopping instead of ` +
-          `looping (does it ignore the page parameter?).`,
-      );
-    }
   }
 }

@@ -26,7 +26,7 @@
  *   while iterating (it then counts every record yielded so far, the one just yielded included).
  * - The caller's `signal` ends the export at once, mid-page or mid-request: it throws `APIUserAbortError`.
  */
-import { APIUserAbortError, BolnaError, BolnaInputError } from "../errors.js";
+import { APIUserAbortError, BolnaError, BolnaInputError, ExportError } from "../errors.js";
 import type { OperationArgs } from "../operation-types.js";
 import { makeCheckpoint, readCheckpoint, type ExportCheckpoint } from "./checkpoint.js";
 import { describeQuery, ListingContradiction } from "./page-check.js";
@@ -42,6 +42,8 @@ import {
 import { Scheduler, type Batch, type StartRange } from "./scheduler.js";
 
 export type { CheckpointRange, ExportCheckpoint } from "./checkpoint.js";
+// Its home is errors.ts, so that importing it does not load the export.
+export { ExportError } from "../errors.js";
 export type { ExecutionFilterName, ExecutionFilters, ExportPlan, ExportRetryOptions } from "./plan.js";
 
 /** The query of one page request: `listAgentExecutions` arguments, page number and size always set. */
@@ -99,17 +101,6 @@ export interface ExportExecutionsOptions extends PlanOptions {
 export interface ExecutionExport<T> extends AsyncIterable<T> {
   /** Where the export stands: pass it as `resume` to continue after the records yielded so far. */
   readonly checkpoint: ExportCheckpoint;
-}
-
-/** The export stopped (a page kept failing, or the listing contradicted itself); `checkpoint` resumes it. */
-export class ExportError extends BolnaError {
-  override name = "ExportError";
-  readonly checkpoint: ExportCheckpoint;
-
-  constructor(message: string, checkpoint: ExportCheckpoint, cause: unknown) {
-    super(message, { cause });
-    this.checkpoint = checkpoint;
-  }
 }
 
 export function exportExecutions<T>(

@@ -13,9 +13,24 @@
  * parameter, and an own `__proto__` key is refused.
  */
 import { isObject } from "./guards.js";
-import { assertWindow, toOffsetDateTime, toUtcIso } from "../datetime.js";
+import type * as DateTimes from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
+
+/**
+ * The date-time helpers, which the checks need only for operations with date-time arguments (`usesDateTimes`): the
+ * caller passes them, so a client can load them on the first such call instead of carrying them from the start.
+ */
+export type DateTimeRules = Pick<typeof DateTimes, "assertWindow" | "toOffsetDateTime" | "toUtcIso">;
+
+export function usesDateTimes(meta: OperationMetadata): boolean {
+  return meta.maxWindow !== undefined || meta.fields.some((rule) => rule.dateTime !== undefined);
+}
+
+function dateTimesFor(meta: OperationMetadata, dates: DateTimeRules | undefined): DateTimeRules {
+  if (dates === undefined) throw new Error(`${meta.operationId}: the date-time rules were not passed`);
+  return dates;
+}
 
 export interface SplitArguments {
   path: Record<string, unknown>;
@@ -74,7 +89,8 @@ function checkType(operationId: string, rule: FieldRule, value: unknown): void {
     );
 }
 
-function checkValue(operationId: string, rule: FieldRule, value: unknown): unknown {
+function checkValue(meta: OperationMetadata, rule: FieldRule, value: unknown, dates?: DateTimeRules): unknown {
+  const { operationId } = meta;
   if (value === null) {
     if (rule.nullable) return value;
     fail(operationId, rule.name, "must not be null.");
@@ -83,6 +99,7 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
   if (rule.dateTime) {
     try {
       const dateTime = value as string | Date;
+      const { toOffsetDateTime, toUtcIso } = dateTimesFor(meta, dates);
       return rule.dateTime === "offset" ? toOffsetDateTime(dateTime, rule.name) : toUtcIso(dateTime, rule.name);
     } catch (error) {
       // Its message already names the field and what is allowed; add which call it was.
@@ -124,12 +141,28 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
   return value;
 }
 
-export function prepareArguments(meta: OperationMetadata, args: Record<string, unknown> = {}): SplitArguments {
+/** Each operation's rules by argument name, built on its first call. */
+const rulesByOperation = new WeakMap<OperationMetadata, ReadonlyMap<string, FieldRule>>();
+
+function rulesOf(meta: OperationMetadata): ReadonlyMap<string, FieldRule> {
+  let rules = rulesByOperation.get(meta);
+  if (rules === undefined) {
+    rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+    rulesByOperation.set(meta, rules);
+  }
+  return rules;
+}
+
+export function prepareArguments(
+  meta: OperationMetadata,
+  args: Record<string, unknown> = {},
+  dates?: DateTimeRules,
+): SplitArguments {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     fail(meta.operationId, "arguments", `must be an object of named arguments; got ${describe(args)}.`);
   }
   const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
-  const rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+  const rules = rulesOf(meta);
   for (const [name, value] of Object.entries(args)) {
     if (value === undefined) continue;
     // Copying it onto the body would replace the body's prototype instead of adding a property.
@@ -143,7 +176,7 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
       const allowed = meta.fields.map((f) => f.name).join(", ") || "none";
       fail(meta.operationId, name, `is not a parameter of this operation (allowed: ${allowed}).`);
     }
-    const checked = checkValue(meta.operationId, rule, value);
+    const checked = checkValue(meta, rule, value, dates);
     if (rule.in === "body") (split.body as Record<string, unknown>)[name] = checked;
     else split[rule.in][name] = checked;
   }
@@ -154,7 +187,10 @@ export function prepareArguments(meta: OperationMetadata, args: Record<string, u
   }
   if (meta.maxWindow) {
     const { from, to, maxDays } = meta.maxWindow;
-    assertWindow(split.query[from] as string, split.query[to] as string, maxDays, { from, to });
+    dateTimesFor(meta, dates).assertWindow(split.query[from] as string, split.query[to] as string, maxDays, {
+      from,
+      to,
+    });
   }
   const bodySize = split.body ? Object.keys(split.body).length : 0;
   const minProperties = meta.body?.minProperties ?? 0;

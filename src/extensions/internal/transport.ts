@@ -76,6 +76,8 @@ export interface RequestOverrides {
   timeoutMs?: number | undefined;
   maxRetryDelayMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** The request's operation, when the caller knows it (a generated method): saves matching its URL. */
+  route?: RouteInfo | undefined;
 }
 
 export type Transport = (request: Request, overrides?: RequestOverrides) => Promise<Response>;
@@ -195,16 +197,12 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   return async function transport(request, overrides = {}) {
-    const maxRetries = setting("maxRetries", overrides.maxRetries ?? defaultMaxRetries, 0, inputError);
-    const timeoutMs = setting("timeoutMs", overrides.timeoutMs ?? defaultTimeoutMs, 1, inputError);
-    const maxRetryDelayMs = setting(
-      "maxRetryDelayMs",
-      overrides.maxRetryDelayMs ?? defaultMaxRetryDelayMs,
-      0,
-      inputError,
-    );
+    // The defaults were checked when the transport was made; only a request's own values need checking.
+    const maxRetries = override("maxRetries", overrides.maxRetries, defaultMaxRetries, 0);
+    const timeoutMs = override("timeoutMs", overrides.timeoutMs, defaultTimeoutMs, 1);
+    const maxRetryDelayMs = override("maxRetryDelayMs", overrides.maxRetryDelayMs, defaultMaxRetryDelayMs, 0);
     const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
-    const info = route(request.method, new URL(request.url));
+    const info = overrides.route ?? route(request.method, new URL(request.url));
 
     for (let retry = 0; ; retry++) {
       if (signal.aborted) throw userAbort(request, signal);
@@ -266,6 +264,11 @@ function userAbort(request: Request, signal: AbortSignal): APIUserAbortError {
 type InvalidSetting = (field: string, message: string) => Error;
 const configError: InvalidSetting = (_field, message) => new ConfigurationError(message);
 const inputError: InvalidSetting = (field, message) => new BolnaInputError(field, message);
+
+/** A request's own setting, checked, or the transport's (already checked) default. */
+function override(field: string, value: number | undefined, fallback: number, min: number): number {
+  return value === undefined ? fallback : setting(field, value, min, inputError);
+}
 
 /** `value` if it is an integer in [min, MAX_TIMER_MS] (larger delays would make Node fire timers at once). */
 function setting(field: string, value: number, min: number, invalid: InvalidSetting): number {
