@@ -79,4 +79,10 @@ export interface RequestOptions {
   maxRetryDelayMs?: number;
   /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
   headers?: Record<string, string>;
+  /**
+   * `false` sends this call's request body as given, without the client's checks of it (the agent-body check and
+   * the rules of the body's top-level fields); path and query parameters are still checked. Overrides the client's
+   * `validateRequestBodies`. The server still judges the body.
+   */
+  validateRequestBodies?: boolean;
 }
