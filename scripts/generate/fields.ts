@@ -25,7 +25,7 @@ function knownValues(doc: Json, schema: Json): string[] | undefined {
   if (!Array.isArray(schema.anyOf)) return undefined;
   const branches = schema.anyOf.map((branch: unknown) => flattenAllOf(doc, branch));
   if (!branches.some((branch) => branch["x-bolna-other-values"] === true)) return undefined;
-  const values = branches.flatMap((branch) => (Array.isArray(branch.enum) ? branch.enum : []));
+  const values = branches.flatMap((branch): unknown[] => (Array.isArray(branch.enum) ? branch.enum : []));
   return values.filter((value): value is string => typeof value === "string");
 }
 

@@ -52,7 +52,7 @@ describe("nearMiss", () => {
     expect(nearMiss("Completed", ["completed"])).toBe("completed");
     expect(nearMiss("completed", ["completed"])).toBeUndefined();
     expect(nearMiss("voicemail-detected", ["completed", "failed"])).toBeUndefined();
-    expect(nearMiss("noise_cancellation_level", ["hangup_after_silence"])).toBeUndefined();
+    expect(nearMiss("ambient_echo_guard", ["hangup_after_silence"])).toBeUndefined();
   });
 });
 
@@ -102,9 +102,9 @@ describe("validateJsonSchema, lenient", () => {
   });
 
   it("lets a key close to no known key through and reports its path; a near miss is refused", () => {
-    expect(lenient(settings, { call_terminate: 90, noise_cancellation_level: 2 })).toEqual({
+    expect(lenient(settings, { call_terminate: 90, ambient_echo_guard: 2 })).toEqual({
       issues: [],
-      passed: ["$.noise_cancellation_level"],
+      passed: ["$.ambient_echo_guard"],
     });
     expect(lenient(settings, { call_terminate: 90, hangup_after_silense: 10 })).toEqual({
       issues: ['$.hangup_after_silense is not allowed here (did you mean "hangup_after_silence"?)'],
@@ -113,7 +113,7 @@ describe("validateJsonSchema, lenient", () => {
   });
 
   it("reports no passed key when something else refuses the body", () => {
-    expect(lenient(settings, { noise_cancellation_level: 2 })).toEqual({
+    expect(lenient(settings, { ambient_echo_guard: 2 })).toEqual({
       issues: ["$.call_terminate is required"],
       passed: [],
     });

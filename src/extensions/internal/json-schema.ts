@@ -348,7 +348,7 @@ function undeclared(name: string, declared: readonly string[], path: string, ctx
 function patternProblem(s: Record<string, unknown>): string {
   const meaning = s[PATTERN_MEANING];
   if (typeof meaning === "string") return `must be ${meaning}`;
-  const example = Array.isArray(s.examples) ? s.examples[0] : s.example;
+  const example: unknown = Array.isArray(s.examples) ? (s.examples as unknown[])[0] : s.example;
   return example === undefined
     ? "is not in the form this field takes"
     : `is not in the form this field takes, such as ${JSON.stringify(example)}`;
