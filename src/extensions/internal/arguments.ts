@@ -150,8 +150,8 @@ function checkValue(operationId: string, rule: FieldRule, input: unknown, readin
 /** What `prepareArguments` may leave out. */
 export interface ArgumentChecks {
   /**
-   * Check the body's fields (default `true`). `false` sends the body's properties as given: the per-client and
-   * per-call switch that turns off the check of agent bodies turns off their top-level rules too.
+   * Check the body's fields (default `true`). `false` (the client's `validateRequestBodies: false`) sends the body's
+   * properties as given, without their required, type, range or pattern rules.
    */
   readonly body?: boolean;
 }
