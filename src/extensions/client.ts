@@ -84,6 +84,14 @@ export interface BolnaClientOptions {
    * even loaded). A call's own `validateResponses` overrides it.
    */
   validateResponses?: ValidateResponses;
+  /**
+   * Check request bodies before sending (default `true`). The agent operations' bodies are checked whole: a wrong
+   * type or value of a known field, a missing required field, or a misspelt key (`hangup_after_silense`) is a
+   * `BolnaInputError`; a key the spec does not know and that resembles none it knows is sent, with a `debug` log
+   * line. `false` sends every body as given (path and query parameters are still checked); a call's own
+   * `validateRequestBodies` overrides this.
+   */
+  validateRequestBodies?: boolean;
 }
 
 /** How `validateResponses` reacts to a response body that differs from the spec. */
@@ -214,6 +222,15 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
   const validateResponses = checkValidateResponses(options.validateResponses, "validateResponses");
+  const logLevel = resolveLogLevel(options);
+  /** A key the agent-body check let through: one `debug` line naming where (never its value). */
+  const logUnknownKey =
+    logLevel === "debug"
+      ? (operationId: string) => (field: string) =>
+          (options.logger ?? console).debug(
+            `bolna: ${operationId} sends \`${field}\`, a key the spec does not declare; Bolna may ignore it.`,
+          )
+      : undefined;
   if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
@@ -240,11 +257,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   ): Promise<WithResponse<unknown>> {
     const check =
       checkValidateResponses(opts.validateResponses, `${meta.operationId}: validateResponses`) ?? validateResponses;
+    const checkBody = opts.validateRequestBodies ?? options.validateRequestBodies ?? true;
     const dates = usesDateTimes(meta) ? await (dateTimes ??= import("./datetime.js")) : undefined;
-    const { path, query, body } = prepareArguments(meta, args, dates);
-    if (meta.body?.strict && body !== undefined) {
+    const { path, query, body } = prepareArguments(meta, args, dates, { body: checkBody });
+    if (checkBody && meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
-      (await strictBody).assertStrictBody(meta.operationId, body);
+      (await strictBody).assertStrictBody(meta.operationId, body, logUnknownKey?.(meta.operationId));
     }
     let sent: Request | undefined;
     const init: Record<string, unknown> = {

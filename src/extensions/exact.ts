@@ -84,7 +84,11 @@ export type Exact<A, Shape> = 0 extends 1 & Shape
     ? unknown
     : A extends readonly (infer E)[]
       ? ArrayPart<Shape> extends readonly (infer SE)[]
-        ? readonly Exact<E, SE>[]
+        ? number extends A["length"]
+          ? readonly Exact<E, SE>[]
+          : // A tuple (what a literal array infers as) is mapped element by element, so an error lands in the
+            // element at fault, not at the whole array.
+            { [I in keyof A]: Exact<A[I], SE> }
         : Shape
       : A extends object
         ? ExactObject<A, Alternative<A, ObjectPart<Shape>>>

@@ -51,7 +51,7 @@ export function definedAgentsKeepTheirLiteralTypes() {
 }
 
 export function wrongTypesAndKeysAreCompileErrors() {
-  // @ts-expect-error: a number sent as a string
+  // @ts-expect-error: a number sent as text (the client also accepts it at runtime, as Bolna's server reads it)
   defineAgent(agentWith({ ...task, task_config: { call_terminate: "90" } }));
   // @ts-expect-error: a misspelt task_config key
   defineAgent(agentWith({ ...task, task_config: { hangup_after_silense: 10 } }));
@@ -161,4 +161,44 @@ export async function responsesHaveTheSameShapes() {
   }
   const [first] = await bolna.listAgents();
   expectTypeOf(first?.id).toEqualTypeOf<string | undefined>();
+}
+
+/**
+ * Where the error lands: each `@ts-expect-error` below covers only the line after it, so these compile only while
+ * the error is reported at the misspelt key itself, not at `tasks` several levels up.
+ */
+export async function aMisspeltNestedKeyIsReportedAtThatKey() {
+  await bolna.createAgent({
+    agent_config: {
+      agent_name: "Type test",
+      tasks: [
+        {
+          task_type: "conversation",
+          toolchain,
+          tools_config: {
+            ...tools,
+            synthesizer: {
+              provider: "elevenlabs",
+              // @ts-expect-error: voice_Id is not an ElevenLabs setting (voice_id is)
+              provider_config: { voice_Id: "Zq4Lm8Tx2Vb6Nc1Rw9Ks", model: "eleven_turbo_v2_5" },
+            },
+          },
+        },
+      ],
+    },
+    agent_prompts: { task_1: { system_prompt: "Be brief." } },
+  });
+  defineAgent({
+    agent_config: {
+      agent_name: "Type test",
+      tasks: [
+        {
+          ...task,
+          // @ts-expect-error: a misspelt task_config key, reported at that key
+          task_config: { hangup_after_silense: 10 },
+        },
+      ],
+    },
+    agent_prompts: { task_1: { system_prompt: "Be brief." } },
+  });
 }

@@ -84,7 +84,7 @@ describe("exportExecutions: what it reads", () => {
       [{ concurrency: 17 }, "concurrency"],
       [{ pageSize: 51 }, "pageSize"],
       [{ maxWindowDays: 8 }, "maxWindowDays"],
-      [{ from: "2026-01-01T00:00:00" }, "from"],
+      [{ from: "2026-02-30T00:00:00" }, "from"],
       [{ from: TO, to: FROM }, "from"],
       [{ agent_id: "" }, "agent_id"],
       [{ call_type: "sideways" as never }, "call_type"],

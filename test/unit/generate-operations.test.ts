@@ -61,6 +61,38 @@ describe("path-level and operation-level parameters", () => {
   });
 });
 
+describe("what argument rules carry for the client's messages", () => {
+  it("the known values of an open list, the words of a pattern, and no pattern on a date-time it rewrites", () => {
+    const spec = specWith({
+      parameters: [
+        {
+          name: "status",
+          in: "query",
+          schema: { anyOf: [{ enum: ["completed", "failed"] }, { type: "string", "x-bolna-other-values": true }] },
+        },
+        {
+          name: "phone",
+          in: "query",
+          schema: { type: "string", pattern: "^\\+\\d+$", "x-bolna-pattern-meaning": "a phone number such as +1555" },
+        },
+        { name: "since", in: "query", schema: { type: "string", format: "date-time", pattern: "Z$" } },
+      ],
+    });
+    const [read] = readOperations(spec);
+    expect(read?.meta.fields.slice(1)).toEqual([
+      { name: "status", in: "query", type: "string", knownValues: ["completed", "failed"] },
+      {
+        name: "phone",
+        in: "query",
+        type: "string",
+        pattern: "^\\+\\d+$",
+        patternMeaning: "a phone number such as +1555",
+      },
+      { name: "since", in: "query", type: "string", dateTime: "utc" },
+    ]);
+  });
+});
+
 describe("SpecError refusals", () => {
   it("an operationId that is not camelCase", () => {
     expect(refusal(specWith({ operationId: "get_thing" }))).toBe("GET /things/{id}: operationId must be camelCase");
