@@ -4,7 +4,7 @@
  * Each rule carries the validation keywords of its schema, so a bad argument is refused before anything is sent.
  */
 import type { BodyRule, FieldRule, FieldType } from "../../src/extensions/internal/metadata.js";
-import { deref, flattenAllOf, isObject, mergeParameters, SpecError, type Json } from "./spec-walk.js";
+import { deref, flattenAllOf, isObject, mergeParameters, PATTERN_MEANING, SpecError, type Json } from "./spec-walk.js";
 
 const FIELD_TYPES = new Set<string>(["string", "integer", "number", "boolean", "array", "object"]);
 
@@ -15,6 +15,18 @@ const FIELD_TYPES = new Set<string>(["string", "integer", "number", "boolean", "
 export function isBinarySchema(schema: Record<string, unknown>): boolean {
   if (schema.format === "binary") return true;
   return typeof schema.contentMediaType === "string" && schema.contentMediaType !== "application/json";
+}
+
+/**
+ * The values an open list suggests: an `anyOf` of value lists plus one `{type: string}` branch marked
+ * `x-bolna-other-values`. `undefined` for any other schema.
+ */
+function knownValues(doc: Json, schema: Json): string[] | undefined {
+  if (!Array.isArray(schema.anyOf)) return undefined;
+  const branches = schema.anyOf.map((branch: unknown) => flattenAllOf(doc, branch));
+  if (!branches.some((branch) => branch["x-bolna-other-values"] === true)) return undefined;
+  const values = branches.flatMap((branch): unknown[] => (Array.isArray(branch.enum) ? branch.enum : []));
+  return values.filter((value): value is string => typeof value === "string");
 }
 
 /** Reads the validation-relevant keywords of a (possibly nullable) schema. */
@@ -31,11 +43,25 @@ function fieldRule(doc: Json, name: string, location: FieldRule["in"], required:
   if (Array.isArray(schema.enum)) rule.enum = schema.enum.filter((v) => v !== null) as NonNullable<FieldRule["enum"]>;
   if (typeof schema.minimum === "number") rule.minimum = schema.minimum;
   if (typeof schema.maximum === "number") rule.maximum = schema.maximum;
-  if (typeof schema.pattern === "string") rule.pattern = schema.pattern;
+  if (typeof schema.pattern === "string") {
+    rule.pattern = schema.pattern;
+    const meaning = schema[PATTERN_MEANING];
+    if (typeof meaning === "string") rule.patternMeaning = meaning;
+  }
+  const known = knownValues(doc, schema);
+  if (known) {
+    rule.type = "string";
+    rule.knownValues = known;
+  }
   if (typeof schema.minLength === "number") rule.minLength = schema.minLength;
   if (typeof schema.maxLength === "number") rule.maxLength = schema.maxLength;
   if (schema["x-bolna-offset-datetime"] === true) rule.dateTime = "offset";
   else if (schema.format === "date-time") rule.dateTime = "utc";
+  // A date-time is parsed and rewritten into the form the pattern describes, so the pattern would never refuse it.
+  if (rule.dateTime) {
+    delete rule.pattern;
+    delete rule.patternMeaning;
+  }
   return rule;
 }
 

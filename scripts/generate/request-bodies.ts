@@ -15,7 +15,7 @@
  *    because the client's validator does not check formats (the server does).
  * Property-level `$ref`s stay references into the emitted component map, so a shared schema is emitted once.
  */
-import { isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
+import { isObject, PATTERN_MEANING, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
 /** Keywords that only describe; `title` is kept for messages. */
 const DROPPED = ["description", "example", "examples", "deprecated", "default", "format", "unevaluatedProperties"];
 
@@ -65,7 +65,10 @@ class Normalizer {
   #flatten(node: Json): Json {
     const own: Json = {};
     for (const [key, value] of Object.entries(node)) {
-      if (key !== "allOf" && key !== "$ref" && !DROPPED.includes(key) && !key.startsWith("x-")) own[key] = value;
+      const kept = key.startsWith("x-")
+        ? key === PATTERN_MEANING
+        : key !== "allOf" && key !== "$ref" && !DROPPED.includes(key);
+      if (kept) own[key] = value;
     }
     // Members first, so that the node's own keywords (its `title` above all) win.
     const parts = [...this.#members(node).map((member) => this.#flatten(member)), own];

@@ -4,7 +4,11 @@
  */
 import type { HttpMethod } from "../../src/extensions/internal/metadata.js";
 import { isObject } from "../../src/extensions/internal/guards.js";
-import { followRefs as followSpecRefs, SCHEMA_REF_PREFIX } from "../../src/extensions/internal/spec-refs.js";
+import {
+  followRefs as followSpecRefs,
+  PATTERN_MEANING,
+  SCHEMA_REF_PREFIX,
+} from "../../src/extensions/internal/spec-refs.js";
 
 export type Json = Record<string, unknown>;
 
@@ -26,7 +30,7 @@ export class SpecError extends Error {
 }
 
 // One reading of `$ref`s for every reader of the spec, the CLI included; here its failures are `SpecError`s.
-export { SCHEMA_REF_PREFIX };
+export { PATTERN_MEANING, SCHEMA_REF_PREFIX };
 
 // The runtime's JSON-object check, so the generator, the docs and the client agree on what an object is.
 export { isObject };

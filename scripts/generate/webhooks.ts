@@ -4,7 +4,7 @@
  * (`x-bolna-source-ips`). The webhook helpers validate incoming payloads against this, so the spec stays the
  * only place that says what a webhook looks like.
  */
-import { isObject, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
+import { isObject, PATTERN_MEANING, SCHEMA_REF_PREFIX, type Json } from "./spec-walk.js";
 
 /** Names of the component schemas `node` references, directly or through other components. */
 function collectRefs(node: unknown, schemas: Json, found: Set<string>): void {
@@ -34,8 +34,11 @@ function stripAnnotations(node: unknown): unknown {
   if (!isObject(node)) return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === "description" || key === "example" || key === "examples" || key === "title" || key.startsWith("x-"))
-      continue;
+    // `x-bolna-pattern-meaning` stays: it is how a failed pattern is put in words.
+    const annotation = key.startsWith("x-")
+      ? key !== PATTERN_MEANING
+      : ["description", "example", "examples", "title"].includes(key);
+    if (annotation) continue;
     // Inside `properties` every key is a property name, never an annotation.
     out[key] =
       key === "properties" && isObject(value)

@@ -8,7 +8,7 @@
 import { operationMetadata } from "../generated/operations.js";
 import type { FieldRule } from "../extensions/internal/metadata.js";
 import { UsageError } from "./exit.js";
-import { COMMON_OPTIONS, convertValue, flagName, parseFlags, type OptionSpec } from "./flags.js";
+import { COMMON_OPTIONS, convertValue, dayBound, flagName, parseFlags, type OptionSpec } from "./flags.js";
 
 const LISTING = operationMetadata.listAgentExecutions;
 
@@ -28,10 +28,13 @@ export const EXPORT_FILTERS: readonly FieldRule[] = LISTING.fields.filter(
 /** Export's own options, with the words `--help` shows for them. */
 export const EXPORT_OPTION_DOCS: ReadonlyArray<readonly [flag: string, text: string]> = [
   ["--agent-id <id>", "The agent whose executions to export (required unless resuming)."],
-  ["--from <ISO date-time>", "Start of the range, inclusive, e.g. 2026-08-01T00:00:00Z (required unless resuming)."],
+  [
+    "--from <ISO date-time>",
+    "Start of the range, inclusive, e.g. 2026-08-01T00:00:00Z, or a date alone for the start of that UTC day; no zone means UTC (required unless resuming).",
+  ],
   [
     "--to <ISO date-time>",
-    "End of the range, inclusive. Default: now. Any length: the range is cut into windows of at most 7 days for you.",
+    "End of the range, inclusive; a date alone means the end of that UTC day. Default: now. Any length: the range is cut into windows of at most 7 days for you.",
   ],
   [
     "--format <jsonl|csv>",
@@ -106,8 +109,8 @@ export async function parseExportArgs(argv: readonly string[]): Promise<ExportCo
     help: values.help === true,
     baseUrl: values["base-url"],
     agentId: values["agent-id"],
-    from: values.from,
-    to: values.to,
+    from: values.from === undefined ? undefined : dayBound(values.from, false),
+    to: values.to === undefined ? undefined : dayBound(values.to, true),
     format: format as ExportFormat | undefined,
     output: values.output,
     checkpoint: values.checkpoint,

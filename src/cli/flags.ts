@@ -7,6 +7,8 @@
  *   array) for arrays, and `@path` for a file part of a multipart body. Everything else is a string.
  * - `--body JSON|@file.json|@-` gives the request body as one JSON object; a field set both there and by a flag is
  *   refused rather than silently picking one.
+ * - A date-time flag also takes a date alone (`--from 2026-11-01`): the start of that UTC day, or its end for the
+ *   end of a window (`--to`).
  * - Only the conversion happens here. Whether a value is allowed (required, enum, range, pattern, window) is
  *   checked by the generated method itself, before anything is sent, exactly as for a library caller.
  */
@@ -97,6 +99,16 @@ async function fileOf(flag: string, value: string, contentType: string): Promise
   }
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A date without a time (`2026-11-01`) as the first instant of that UTC day, or (`end`) its last microsecond, which
+ * the client rounds up to the next millisecond, so a record late that day is kept. Anything else as given.
+ */
+export function dayBound(value: string, end: boolean): string {
+  return DATE_ONLY.test(value) ? `${value}T${end ? "23:59:59.999999" : "00:00:00"}Z` : value;
+}
+
 /** Converts one flag's value to the field's JSON type (see the module comment). */
 export async function convertValue(rule: Pick<FieldRule, "type">, flag: string, value: string): Promise<unknown> {
   switch (rule.type) {
@@ -120,8 +132,14 @@ export async function convertValue(rule: Pick<FieldRule, "type">, flag: string, 
   }
 }
 
-async function convertField(rule: FieldRule, doc: OperationDoc | undefined, raw: string | string[]): Promise<unknown> {
+async function convertField(
+  meta: OperationMetadata,
+  rule: FieldRule,
+  doc: OperationDoc | undefined,
+  raw: string | string[],
+): Promise<unknown> {
   const flag = flagName(rule.name);
+  if (rule.dateTime && typeof raw === "string") return dayBound(raw, meta.maxWindow?.to === rule.name);
   const file = doc?.fields.get(rule.name)?.file;
   if (Array.isArray(raw)) {
     // One JSON array, or the flag repeated once per item.
@@ -145,7 +163,7 @@ export async function operationArguments(
     const raw = values[flagName(rule.name).slice(2)];
     // Every field flag is declared as a string option, so parseArgs gives strings (a list when repeatable).
     if (raw !== undefined && typeof raw !== "boolean")
-      args[rule.name] = await convertField(rule, doc, Array.isArray(raw) ? raw.map(String) : raw);
+      args[rule.name] = await convertField(meta, rule, doc, Array.isArray(raw) ? raw.map(String) : raw);
   }
   const bodyFlag = values["body"];
   if (typeof bodyFlag !== "string") return args;

@@ -54,7 +54,12 @@ function fieldNotes(rule: FieldRule, doc: FieldDoc | undefined): string[] {
   else if (rule.minimum !== undefined) notes.push(`At least ${rule.minimum}.`);
   else if (rule.maximum !== undefined) notes.push(`At most ${rule.maximum}.`);
   if (rule.type === "array") notes.push("Repeat the flag once per item, or give one JSON array.");
-  if (rule.dateTime === "offset") notes.push("ISO 8601 with a UTC offset; a Z suffix is sent as +00:00.");
+  if (rule.dateTime === "offset")
+    notes.push("ISO 8601; sent with a UTC offset (a Z suffix, or no zone, which means UTC, as +00:00).");
+  if (rule.dateTime === "utc")
+    notes.push(
+      "ISO 8601, no zone meaning UTC; a date alone (2026-11-01) is the start of that UTC day (its end for the end of a window).",
+    );
   if (doc?.default !== undefined) notes.push(`Default: ${JSON.stringify(doc.default)}.`);
   if (doc?.deprecated && !/^deprecated/i.test(doc.description)) notes.push("Deprecated.");
   return notes;

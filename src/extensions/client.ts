@@ -79,6 +79,14 @@ export interface BolnaClientOptions {
   logBodies?: boolean;
   /** Environment to read `BOLNA_API_KEY`/`BOLNA_BASE_URL`/`BOLNA_LOG` from. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Check request bodies before sending (default `true`). The agent operations' bodies are checked whole: a wrong
+   * type or value of a known field, a missing required field, or a misspelt key (`hangup_after_silense`) is a
+   * `BolnaInputError`; a key the spec does not know and that resembles none it knows is sent, with a `debug` log
+   * line. `false` sends every body as given (path and query parameters are still checked); a call's own
+   * `validateRequestBodies` overrides this.
+   */
+  validateRequestBodies?: boolean;
 }
 
 type RawClient = Pick<Client<paths>, "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "use" | "eject">;
@@ -181,6 +189,15 @@ type LooseRequest = (
 export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient {
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
+  const logLevel = resolveLogLevel(options);
+  /** A key the agent-body check let through: one `debug` line naming where (never its value). */
+  const logUnknownKey =
+    logLevel === "debug"
+      ? (operationId: string) => (field: string) =>
+          (options.logger ?? console).debug(
+            `bolna: ${operationId} sends \`${field}\`, a key the spec does not declare; Bolna may ignore it.`,
+          )
+      : undefined;
   if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
@@ -203,10 +220,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     args: Record<string, unknown> | undefined,
     opts: RequestOptions,
   ): Promise<WithResponse<unknown>> {
-    const { path, query, body } = prepareArguments(meta, args);
-    if (meta.body?.strict && body !== undefined) {
+    const checkBody = opts.validateRequestBodies ?? options.validateRequestBodies ?? true;
+    const { path, query, body } = prepareArguments(meta, args, { body: checkBody });
+    if (checkBody && meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
-      (await strictBody).assertStrictBody(meta.operationId, body);
+      (await strictBody).assertStrictBody(meta.operationId, body, logUnknownKey?.(meta.operationId));
     }
     let sent: Request | undefined;
     const init: Record<string, unknown> = {

@@ -2,16 +2,16 @@
  * Date-time handling at the edges of the API: what we send, what we read back, and date windows.
  *
  * Contract:
- * - Every date-time the client sends goes out in one canonical form, whatever the caller passed (a `Date`, or a
- *   string with `T` or a space, with or without seconds, `Z`/`z` or a numeric offset):
+ * - Every date-time argument takes every form `parseBolnaTimestamp` reads (so a timestamp Bolna returned can be sent
+ *   back as it is) and a `Date`: a string with `T` or a space, with or without seconds, with up to nine fraction
+ *   digits, with `Z`/`z`, a numeric offset or no zone at all. A value without a zone means UTC, as Bolna writes it.
+ *   It goes out in one canonical form:
  *   - `toUtcIso`, for `format: date-time` parameters such as `from`/`to`: `YYYY-MM-DDTHH:mm:ss.sssZ`, the instant in
- *     UTC (the form of Bolna's own examples). Strings must say which instant they mean (`Z` or an offset):
- *     JavaScript reads a naive string as *local* time, Bolna as UTC.
+ *     UTC (the form of Bolna's own examples). Digits beyond the millisecond are rounded outwards so that a window
+ *     never loses a record: the start of a window down, its end up (`rounding: "up"`).
  *   - `toOffsetDateTime`, for body fields that must carry a numeric offset (Bolna answers HTTP 500 to `Z` on batch
- *     `scheduled_at`): `YYYY-MM-DDTHH:mm:ss[.sss]±hh:mm`, keeping the caller's offset, `+00:00` for a `Date` or `Z`;
- *     milliseconds only when there are some. A string without any offset is refused.
- *   - The client sends milliseconds: a string with non-zero digits beyond them is refused rather than silently moved
- *     (and a window is checked on exactly the instants sent).
+ *     `scheduled_at`): `YYYY-MM-DDTHH:mm:ss[.ffffff]±hh:mm`, the caller's wall-clock time and fraction (up to the
+ *     microsecond) with the caller's offset, `+00:00` for a `Date`, `Z` or no zone.
  * - `parseBolnaTimestamp`: reads what Bolna sends: naive (taken as UTC), `Z` or `±hh:mm`, with up to nanosecond
  *   digits (live values have microseconds), truncated to the millisecond a `Date` holds.
  * - `assertWindow` refuses a window that is reversed or wider than `maxDays`, naming both fields and the limit;
@@ -35,8 +35,8 @@ interface ParsedDateTime {
   zone: Zone;
   /** The UTC offset in minutes (0 for `utc` and `naive`). */
   offsetMinutes: number;
-  /** True when the fraction had non-zero digits beyond the millisecond. */
-  subMillisecond: boolean;
+  /** The digits after the seconds' point, as written (`""` when there are none). */
+  fraction: string;
 }
 
 /** The instant a string names (naive strings read as UTC) and which kind of zone it had; `undefined` if invalid. */
@@ -55,16 +55,15 @@ function parseDateTime(value: string): ParsedDateTime | undefined {
   date.setUTCHours(hour, minute, second, millis);
   // A day past the month's end rolls over into the next month; the round trip catches it.
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  const subMillisecond = /[1-9]/.test(fraction.slice(3));
 
   const zone = match[8];
-  if (zone === undefined) return { date, zone: "naive", offsetMinutes: 0, subMillisecond };
-  if (zone === "Z" || zone === "z") return { date, zone: "utc", offsetMinutes: 0, subMillisecond };
+  if (zone === undefined) return { date, zone: "naive", offsetMinutes: 0, fraction };
+  if (zone === "Z" || zone === "z") return { date, zone: "utc", offsetMinutes: 0, fraction };
   const offsetHours = Number(zone.slice(1, 3));
   const offsetMinutes = Number(zone.slice(4, 6));
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   const offset = (zone.startsWith("-") ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-  return { date: new Date(date.getTime() - offset * MINUTE_MS), zone: "offset", offsetMinutes: offset, subMillisecond };
+  return { date: new Date(date.getTime() - offset * MINUTE_MS), zone: "offset", offsetMinutes: offset, fraction };
 }
 
 function describe(value: unknown): string {
@@ -81,65 +80,61 @@ function interpret(value: Date | string): ParsedDateTime | undefined {
   if (value instanceof Date) {
     const year = value.getUTCFullYear();
     if (Number.isNaN(year) || year < 0 || year > 9999) return undefined;
-    return { date: new Date(value.getTime()), zone: "utc", offsetMinutes: 0, subMillisecond: false };
+    const fraction = String(value.getUTCMilliseconds()).padStart(3, "0");
+    return { date: new Date(value.getTime()), zone: "utc", offsetMinutes: 0, fraction };
   }
   return typeof value === "string" ? parseDateTime(value) : undefined;
 }
 
-/** Why a parsed value is refused, or `undefined` when it can be sent; `needsZone` refuses naive strings. */
-function problemWith(parsed: ParsedDateTime | undefined, needsZone: string): string | undefined {
-  if (parsed === undefined) return "";
-  if (parsed.zone === "naive") return needsZone;
-  if (parsed.subMillisecond)
-    return " (it has digits beyond the millisecond; the client sends milliseconds, so round it)";
-  return undefined;
+/** What a date-time argument may be, in words, for every refusal. */
+const FORMS =
+  'a Date or an ISO-8601 date and time such as "2026-06-05T10:00:00+05:30", "2026-06-05T04:30:00Z" or ' +
+  '"2026-06-05T04:30:00.123456" (no zone means UTC)';
+
+function refuse(field: string, value: unknown): never {
+  throw new BolnaInputError(field, `${field} must be ${FORMS}; got ${describe(value)}.`);
 }
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, "0");
 
 /**
- * `value` as `YYYY-MM-DDTHH:mm:ss[.sss]±hh:mm`, for body fields Bolna mishandles with `Z`: the caller's offset is
- * kept, a `Date` or `Z` becomes `+00:00`. `field` only names the argument in the error.
+ * `value` as `YYYY-MM-DDTHH:mm:ss[.ffffff]±hh:mm`, for body fields Bolna mishandles with `Z`: the caller's offset is
+ * kept; a `Date`, `Z` or no zone becomes `+00:00`. The fraction is the caller's, cut to the microsecond, and left out
+ * when it is zero. `field` only names the argument in the error.
  */
 export function toOffsetDateTime(value: Date | string, field = "scheduled_at"): string {
   const parsed = interpret(value);
-  const problem = problemWith(parsed, " (it has no UTC offset, so the instant it means is ambiguous)");
-  if (parsed === undefined || problem !== undefined) {
-    throw new BolnaInputError(
-      field,
-      `${field} must be a Date or an ISO-8601 date-time with a UTC offset, e.g. "2026-06-05T10:00:00+05:30", ` +
-        `or with Z, which is sent as +00:00; got ${describe(value)}${problem ?? ""}.`,
-    );
-  }
+  if (parsed === undefined) refuse(field, value);
   const { offsetMinutes } = parsed;
   // The wall-clock time at the caller's offset, read with the UTC getters.
   const local = new Date(parsed.date.getTime() + offsetMinutes * MINUTE_MS);
-  const millis = local.getUTCMilliseconds();
+  // Milliseconds always in three digits, microseconds only when there are some.
+  const digits = parsed.fraction.slice(0, 6).padEnd(3, "0");
+  const fraction = /^0+$/.test(digits) ? "" : digits.replace(/^(\d{3}\d*?)0+$/, "$1");
   const magnitude = Math.abs(offsetMinutes);
   return (
     `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
-    // Whole seconds are sent without ".000", the form Bolna's own examples use.
-    `${millis === 0 ? "" : `.${pad(millis, 3)}`}` +
+    // Whole seconds are sent without a fraction, the form Bolna's own examples use.
+    `${fraction === "" ? "" : `.${fraction}`}` +
     `${offsetMinutes < 0 ? "-" : "+"}${pad(Math.floor(magnitude / 60))}:${pad(magnitude % 60)}`
   );
 }
 
-/** `value` as a new `Date`, for query parameters that Bolna reads as UTC; naive strings are refused. */
-export function toUtcDate(value: Date | string, field: string): Date {
+/** Which way an instant with digits beyond the millisecond goes: a window's start down, its end up. */
+export type Rounding = "down" | "up";
+
+/** `value` as a new `Date` (naive strings read as UTC), rounded to the millisecond as `rounding` says. */
+export function toUtcDate(value: Date | string, field: string, rounding: Rounding = "down"): Date {
   const parsed = interpret(value);
-  const problem = problemWith(parsed, " (without Z or an offset, JavaScript and Bolna read it differently)");
-  if (parsed !== undefined && problem === undefined) return parsed.date;
-  throw new BolnaInputError(
-    field,
-    `${field} must be a Date or an ISO-8601 date-time with Z or a UTC offset, e.g. "2026-01-28T13:17:50Z"; ` +
-      `got ${describe(value)}${problem ?? ""}.`,
-  );
+  if (parsed === undefined) refuse(field, value);
+  const beyondMillisecond = /[1-9]/.test(parsed.fraction.slice(3));
+  return rounding === "up" && beyondMillisecond ? new Date(parsed.date.getTime() + 1) : parsed.date;
 }
 
 /** `value` as `YYYY-MM-DDTHH:mm:ss.sssZ`, the form Bolna's `from`/`to` query parameters take. */
-export function toUtcIso(value: Date | string, field: string): string {
-  return toUtcDate(value, field).toISOString();
+export function toUtcIso(value: Date | string, field: string, rounding: Rounding = "down"): string {
+  return toUtcDate(value, field, rounding).toISOString();
 }
 
 /** A timestamp as Bolna sends it (`2026-01-28T13:17:50.116924`, `…Z`, `…+05:30`); naive means UTC. */
@@ -181,7 +176,7 @@ function assertOrdered(from: Date, to: Date, fields: WindowFields): void {
 
 /**
  * Refuses a window Bolna would reject: `from` after `to`, or wider than `maxDays` (both bounds inclusive, so
- * exactly `maxDays` is allowed). Returns the bounds as `Date`s.
+ * exactly `maxDays` is allowed). Returns the bounds as `Date`s, `from` rounded down and `to` up to the millisecond.
  */
 export function assertWindow(
   from: Date | string,
@@ -190,7 +185,7 @@ export function assertWindow(
   fields: WindowFields,
 ): { from: Date; to: Date } {
   const start = toUtcDate(from, fields.from);
-  const end = toUtcDate(to, fields.to);
+  const end = toUtcDate(to, fields.to, "up");
   assertOrdered(start, end, fields);
   const span = end.getTime() - start.getTime();
   if (span > maxSpanMs(maxDays)) {

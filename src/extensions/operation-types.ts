@@ -30,13 +30,29 @@ type DateFields<K extends OperationKey> = (typeof operationMetadata)[K] extends 
   ? Extract<F, { readonly name: string; readonly dateTime: string }>["name"]
   : never;
 
-/** Flattens an intersection into one object type, a date-time property also accepting a `Date`. */
-type FlattenAcceptingDates<T, F extends PropertyKey> = { [P in keyof T]: P extends F ? T[P] | Date : T[P] } & {};
+/** Whether the operation's body is a `multipart/form-data` form, whose every field travels as text. */
+type IsForm<K extends OperationKey> = (typeof operationMetadata)[K] extends {
+  readonly body: { readonly mediaType: "multipart/form-data" };
+}
+  ? true
+  : false;
+
+/** A form field also takes the text the server reads as its boolean or number (`"true"`, `"512"`). */
+type FormText<T> = T extends boolean ? T | "true" | "false" : T extends number ? T | `${number}` : T;
+
+/**
+ * Flattens an intersection into one object type, a date-time property also accepting a `Date`, and a form's
+ * boolean or number field also its text.
+ */
+type FlattenArguments<T, F extends PropertyKey, Form extends boolean> = {
+  [P in keyof T]: P extends F ? T[P] | Date : Form extends true ? FormText<T[P]> : T[P];
+} & {};
 
 /** The single argument object of a generated method: path params, query params and body properties. */
-export type OperationArgs<K extends OperationKey> = FlattenAcceptingDates<
+export type OperationArgs<K extends OperationKey> = FlattenArguments<
   PathArgs<K> & QueryArgs<K> & BodyContent<K>,
-  DateFields<K>
+  DateFields<K>,
+  IsForm<K>
 >;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204;
@@ -79,4 +95,10 @@ export interface RequestOptions {
   maxRetryDelayMs?: number;
   /** Extra headers for this call only (e.g. `Prefer` against the Prism mock). */
   headers?: Record<string, string>;
+  /**
+   * `false` sends this call's request body as given, without the client's checks of it (the agent-body check and
+   * the rules of the body's top-level fields); path and query parameters are still checked. Overrides the client's
+   * `validateRequestBodies`. The server still judges the body.
+   */
+  validateRequestBodies?: boolean;
 }

@@ -1978,7 +1978,7 @@ export interface components {
          */
         CreateKnowledgebaseRequest: {
             /**
-             * @description Chunk size for the embedding model.
+             * @description Chunk size for the embedding model; a positive number. A form field is text, so `"512"` is sent as given.
              * @default 512
              */
             chunk_size?: number;
@@ -1993,12 +1993,12 @@ export interface components {
              */
             language_support?: "multilingual";
             /**
-             * @description Characters shared between neighbouring chunks.
+             * @description Characters shared between neighbouring chunks; zero or more.
              * @default 128
              */
             overlapping?: number;
             /**
-             * @description Number of most similar chunks retrieved per query.
+             * @description Number of most similar chunks retrieved per query; a positive number.
              * @default 15
              */
             similarity_top_k?: number;
@@ -3030,7 +3030,7 @@ export interface components {
             /** @description Server-side automatic retries for unanswered calls (off by default). For `POST /call` send it as an object; for `POST /batches` send the same object serialised as a JSON string. */
             retry_config?: components["schemas"]["RetryConfig"];
             /**
-             * @description Place the call later instead of now. ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`). A naive time (`2025-08-21T10:35:00`) has no defined zone and Bolna's scheduler answers a `Z` suffix with HTTP 500, so `+hh:mm`/`-hh:mm` is required and both are rejected. The generated client rewrites a `Date` or a `Z`-suffixed string to `+00:00`.
+             * @description Place the call later instead of now. Sent as ISO-8601 **with a numeric UTC offset** (`2026-08-21T10:35:00+05:30`): Bolna's scheduler answers a `Z` suffix with HTTP 500. The generated client takes a `Date` or any ISO-8601 date and time and sends it with an offset: a `Z` or a time without a zone (read as UTC, as Bolna writes its own timestamps) goes out as `+00:00`, fractions of a second up to the microsecond as given.
              * @example 2026-08-21T10:35:00+05:30
              */
             scheduled_at?: string;
@@ -3581,12 +3581,12 @@ export interface components {
          */
         ScheduleBatchRequest: {
             /**
-             * @description Ignore the agent's `calling_guardrails` hours for every call of this batch.
+             * @description Ignore the agent's `calling_guardrails` hours for every call of this batch. A form field is text: `true` and `false` (or `"true"`/`"false"`) are sent as that text.
              * @default false
              */
             bypass_call_guardrails?: boolean;
             /**
-             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (`2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500**, so the pattern rejects it; the generated client rewrites `Z` and `Date` values to `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
+             * @description When to start the batch: ISO-8601 with a **numeric UTC offset** (`2026-06-05T04:10:00+05:30`). A `Z` suffix (`2024-06-04T22:40:00.000Z`) makes the live API answer **HTTP 500**. The generated client takes a `Date` or any ISO-8601 date and time and sends it with an offset: a `Z` or a time without a zone (read as UTC) goes out as `+00:00`. The time must be at least 2 minutes ahead (else 400) and is rounded **up** to the next 10-minute mark.
              * @example 2026-06-05T04:10:00+05:30
              */
             scheduled_at: string;
@@ -4706,7 +4706,7 @@ export interface components {
          */
         ExecutionStatusFilter: components["schemas"]["ExecutionStatus"] | (string & {});
         /**
-         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+         * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time, e.g. `2025-05-07T00:00:00.000Z`. The generated client also takes a `Date` and every form Bolna writes its own timestamps in (`2025-05-07T00:00:00.123456`, without a zone, meaning UTC), so `from: execution.created_at` works; it sends milliseconds, rounding this bound down so that no record is lost. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
          * @example 2025-05-07T00:00:00.000Z
          */
         From: string;
@@ -4786,7 +4786,7 @@ export interface components {
          */
         SubAccountId: string;
         /**
-         * @description End of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-14T00:00:00.000Z`. Required together with `from`; at most 7 days after `from`.
+         * @description End of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time, e.g. `2025-05-14T00:00:00.000Z`. Required together with `from`; at most 7 days after `from`. Takes the same forms as `from` (no zone means UTC); the client rounds this bound up to the millisecond, so that no record is lost.
          * @example 2025-05-14T00:00:00.000Z
          */
         To: string;
@@ -7178,7 +7178,7 @@ export interface operations {
                  */
                 call_type?: components["parameters"]["CallTypeFilter"];
                 /**
-                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-07T00:00:00.000Z`. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
+                 * @description Start of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time, e.g. `2025-05-07T00:00:00.000Z`. The generated client also takes a `Date` and every form Bolna writes its own timestamps in (`2025-05-07T00:00:00.123456`, without a zone, meaning UTC), so `from: execution.created_at` works; it sends milliseconds, rounding this bound down so that no record is lost. **Required together with `to`, and `to - from` must be at most 7 days**: the live API rejects a missing bound or a wider window; split a longer range into 7-day windows (the client's export does this). `created_at_gte` / `created_at_lte` are not parameters of this API. The generated client checks the 7-day window before sending (`x-bolna-max-window`).
                  * @example 2025-05-07T00:00:00.000Z
                  */
                 from: components["parameters"]["From"];
@@ -7203,7 +7203,7 @@ export interface operations {
                  */
                 status?: components["parameters"]["ExecutionStatusFilter"];
                 /**
-                 * @description End of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time with an explicit zone, e.g. `2025-05-14T00:00:00.000Z`. Required together with `from`; at most 7 days after `from`.
+                 * @description End of the window (inclusive), matched against `created_at`: an ISO-8601 UTC date-time, e.g. `2025-05-14T00:00:00.000Z`. Required together with `from`; at most 7 days after `from`. Takes the same forms as `from` (no zone means UTC); the client rounds this bound up to the millisecond, so that no record is lost.
                  * @example 2025-05-14T00:00:00.000Z
                  */
                 to: components["parameters"]["To"];

@@ -543,7 +543,8 @@ export const webhookComponentSchemas: Readonly<Record<string, JsonSchema>> = {
   },
   "Timestamp": {
     "type": "string",
-    "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$"
+    "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$",
+    "x-bolna-pattern-meaning": "an ISO-8601 date and time such as 2026-01-28T13:17:50.116924, 2026-01-28T13:17:50Z or 2026-01-28T13:17:50+05:30"
   },
   "TransferCallData": {
     "type": "object",

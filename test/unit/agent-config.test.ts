@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { BolnaInputError, createBolnaClient, type AgentRequest } from "../../src/index.js";
 import { requestBodySchemas, requestComponentSchemas } from "../../src/generated/request-bodies.js";
 import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js";
+import { PATTERN_MEANING } from "../../src/extensions/internal/spec-refs.js";
 import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
 import { patches } from "../fixtures/agents/patches.js";
 import { ingestVariants, legacyTools, providerTour } from "../fixtures/agents/provider-tour.js";
@@ -108,7 +109,9 @@ describe("wrong agent configs", () => {
       ...(requestBodyExample("createAgent", "receptionist") as object),
       agent_confg: {},
     } as unknown as AgentRequest;
-    await expect(bolna.createAgent(body)).rejects.toThrow(/`agent_confg` is not a parameter of this operation/);
+    await expect(bolna.createAgent(body)).rejects.toThrow(
+      /`agent_confg` is not allowed here \(did you mean "agent_config"\?\)/,
+    );
     expect(sent).toEqual([]);
   });
 
@@ -126,7 +129,8 @@ describe("wrong agent configs", () => {
 
 describe("the client's validator agrees with Ajv on the normalized request schemas", () => {
   const ajv = new Ajv2020.default({ strict: true, allowUnionTypes: true, allErrors: true });
-  ajv.addVocabulary(["components"]);
+  // The words for a pattern's meaning are an annotation Ajv need not know.
+  ajv.addVocabulary(["components", PATTERN_MEANING]);
   ajv.addSchema({ $id: "request-bodies.json", components: { schemas: requestComponentSchemas } });
   const rebase = (schema: unknown): object =>
     JSON.parse(

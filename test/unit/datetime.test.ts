@@ -41,17 +41,24 @@ describe("toOffsetDateTime (scheduled_at)", () => {
     expect(toOffsetDateTime("2024-06-05T00:10-00:30")).toBe("2024-06-05T00:10:00-00:30");
   });
 
-  it("refuses digits beyond the millisecond rather than moving the instant", () => {
-    const error = inputError(() => toOffsetDateTime("2024-06-04T22:40:00.123456z"));
-    expect(error.message).toContain("beyond the millisecond");
+  it("keeps the caller's fraction up to the microsecond, never moving the instant", () => {
+    expect(toOffsetDateTime("2024-06-04T22:40:00.123456z")).toBe("2024-06-04T22:40:00.123456+00:00");
     expect(toOffsetDateTime("2024-06-04T22:40:00.123000000+00:00")).toBe("2024-06-04T22:40:00.123+00:00");
+    expect(toOffsetDateTime("2024-06-04T22:40:00.1234567+05:30")).toBe("2024-06-04T22:40:00.123456+05:30");
   });
 
-  it("refuses a naive string, saying why and what is allowed", () => {
-    const error = inputError(() => toOffsetDateTime("2024-06-05T04:10:00"));
+  it("sends a time without a zone as UTC, with +00:00 (as Bolna writes its own timestamps)", () => {
+    expect(toOffsetDateTime("2024-06-05T04:10:00")).toBe("2024-06-05T04:10:00+00:00");
+    expect(toOffsetDateTime("2025-06-01T10:00:00.123456")).toBe("2025-06-01T10:00:00.123456+00:00");
+    expect(toOffsetDateTime("2025-06-01 10:00:00.123456")).toBe("2025-06-01T10:00:00.123456+00:00");
+  });
+
+  it("says what is allowed in words with examples, never as a pattern", () => {
+    const error = inputError(() => toOffsetDateTime("next tuesday"));
     expect(error.field).toBe("scheduled_at");
-    expect(error.message).toContain("no UTC offset");
-    expect(error.message).toContain("+05:30");
+    expect(error.message).toContain('"2026-06-05T10:00:00+05:30"');
+    expect(error.message).toContain("no zone means UTC");
+    expect(error.message).not.toMatch(/[\\^$]|\\d|\[0-9/);
   });
 
   it.each([
@@ -86,10 +93,30 @@ describe("toUtcIso / toUtcDate (from/to query parameters)", () => {
     expect(copy.toISOString()).toBe("2026-01-01T00:00:00.000Z");
   });
 
-  it("refuses a naive string, because JavaScript would read it as local time and Bolna as UTC", () => {
-    const error = inputError(() => toUtcIso("2026-01-28T13:17:50", "to"));
+  it("reads every form parseBolnaTimestamp reads, a time without a zone as UTC", () => {
+    for (const value of [
+      "2025-06-01T10:00:00.123456",
+      "2025-06-01T10:00:00.123456Z",
+      "2025-06-01T10:00:00.123456+00:00",
+      "2025-06-01 10:00:00.123456",
+      "2025-06-01T15:30:00.123456+05:30",
+    ]) {
+      expect(toUtcIso(value, "from"), value).toBe("2025-06-01T10:00:00.123Z");
+      expect(toUtcIso(value, "to", "up"), value).toBe("2025-06-01T10:00:00.124Z");
+    }
+  });
+
+  it("rounds to the millisecond outwards only when there are digits beyond it", () => {
+    expect(toUtcIso("2025-06-01T10:00:00.123000", "to", "up")).toBe("2025-06-01T10:00:00.123Z");
+    expect(toUtcIso("2025-06-01T10:00:00.999999", "to", "up")).toBe("2025-06-01T10:00:01.000Z");
+    expect(toUtcIso("2025-06-01T10:00:00.000001", "from")).toBe("2025-06-01T10:00:00.000Z");
+    expect(toUtcIso(at("2025-06-01T10:00:00.123Z"), "to", "up")).toBe("2025-06-01T10:00:00.123Z");
+  });
+
+  it("refuses what is no date and time, in words", () => {
+    const error = inputError(() => toUtcIso("2026-02-30T13:17:50", "to"));
     expect(error.field).toBe("to");
-    expect(error.message).toContain("read it differently");
+    expect(error.message).toContain("no zone means UTC");
   });
 });
 

@@ -16,7 +16,16 @@ describe("validateJsonSchema", () => {
   it("checks enum, const, pattern, lengths and ranges", () => {
     expect(paths({ enum: ["a", "b"] }, "c")).toEqual(['$ must be one of "a", "b", got "c"']);
     expect(paths({ const: 1 }, 2)).toEqual(["$ must equal 1"]);
-    expect(paths({ type: "string", pattern: "^\\d+$" }, "4a")).toEqual(['$ must match ^\\d+$, got "4a"']);
+    // A pattern is said in words: its meaning when the schema gives one, else its example; never the expression.
+    expect(paths({ type: "string", pattern: "^\\d+$" }, "4a")).toEqual([
+      '$ is not in the form this field takes, got "4a"',
+    ]);
+    expect(paths({ pattern: "^\\d+$", examples: ["42"] }, "4a")).toEqual([
+      '$ is not in the form this field takes, such as "42", got "4a"',
+    ]);
+    expect(
+      paths({ pattern: "^\\+\\d+$", "x-bolna-pattern-meaning": "an E.164 phone number such as +15551234567" }, "555"),
+    ).toEqual(['$ must be an E.164 phone number such as +15551234567, got "555"']);
     expect(paths({ minLength: 2, maxLength: 3 }, "a")).toHaveLength(1);
     expect(paths({ minimum: 1, maximum: 50 }, 51)).toEqual(["$ must be ≤ 50, got 51"]);
   });
@@ -59,7 +68,7 @@ describe("validateJsonSchema: the keywords of strict request bodies", () => {
     expect(paths(router, [{ kind: "rule" }, { kind: "fallback" }])).toEqual([]);
     const prompts = { propertyNames: { pattern: "^task_[1-9]$" }, minProperties: 1, maxProperties: 2 };
     expect(paths(prompts, { task1: 1 })).toEqual([
-      '$.task1 is not an allowed key here (the key must match ^task_[1-9]$, got "task1")',
+      '$.task1 is not an allowed key here (the key is not in the form this field takes, got "task1")',
     ]);
     expect(paths(prompts, {})).toEqual(["$ must have at least 1 entries"]);
     expect(paths(prompts, { task_1: 1, task_2: 2, task_3: 3 })).toEqual(["$ must have at most 2 entries"]);

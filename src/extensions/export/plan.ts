@@ -86,9 +86,12 @@ export interface PageRequestSettings {
 
 export interface PlanOptions extends ExecutionFilters {
   agent_id: string;
-  /** Start of the range (inclusive): a `Date` or an ISO-8601 string with `Z` or an offset. */
+  /**
+   * Start of the range (inclusive): a `Date` or an ISO-8601 date and time in any form Bolna writes, such as a
+   * record's `created_at` (`2026-01-28T13:17:50.116924`; no zone means UTC). Rounded down to the millisecond.
+   */
   from: Date | string;
-  /** End of the range (inclusive). Default: the moment the export is created. */
+  /** End of the range (inclusive), in the same forms, rounded up. Default: the moment the export is created. */
   to?: Date | string | undefined;
   /** Pages requested and not yet consumed, at most: the parallelism and the memory bound. 1–16, default 4. */
   concurrency?: number | undefined;
@@ -143,8 +146,9 @@ export function planExport(
   const to = options.to ?? resumed?.to;
   const plan: ExportPlan = {
     agent_id: options.agent_id,
+    // Rounded outwards to the millisecond, so a record at a microsecond bound (`from: last.created_at`) is kept.
     from: toUtcIso(options.from, "from"),
-    to: to === undefined ? new Date().toISOString() : toUtcIso(to, "to"),
+    to: to === undefined ? new Date().toISOString() : toUtcIso(to, "to", "up"),
     pageSize: integerOption("pageSize", options.pageSize ?? resumed?.pageSize ?? maxPageSize, 1, maxPageSize),
     maxWindowDays,
   };

@@ -5,17 +5,23 @@
  * Every refusal is a `BolnaInputError` naming the field, what was wrong and what is allowed. The checks are
  * the ones the spec can state (required, type, enum, minimum/maximum, pattern, unknown names) plus the ones the
  * live API or the URL parser punishes: a date window wider than `x-bolna-max-window` (rejected by Bolna), and a path
- * parameter `.` or `..` (the URL would resolve it to another route). Date-times accept a `Date` or a string and are
- * sent in one canonical form (see `datetime.ts`), e.g. a `Z`-suffixed `scheduled_at` (answered with HTTP 500) is
- * rewritten to `+00:00`.
+ * parameter `.` or `..` (the URL would resolve it to another route). Date-times accept a `Date` or any string
+ * `parseBolnaTimestamp` reads and are sent in one canonical form (see `datetime.ts`), e.g. a `Z`-suffixed
+ * `scheduled_at` (answered with HTTP 500) is rewritten to `+00:00`; the end of a window is rounded up to the
+ * millisecond, everything else down. An open list of values (`x-bolna-other-values`) lets any value through except
+ * a near miss of a known one (`"complete"`), which would silently match nothing. A pattern is explained in words.
+ * In a `multipart/form-data` body every field is text, so a number or boolean field also takes the text the server
+ * reads as one (`"true"`, `"512"`; see `lax.ts`), sent as given.
  *
  * Only the argument object's own properties count: an inherited one is neither sent nor enough for a required
  * parameter, and an own `__proto__` key is refused.
  */
 import { isObject } from "./guards.js";
-import { assertWindow, toOffsetDateTime, toUtcIso } from "../datetime.js";
+import { assertWindow, toOffsetDateTime, toUtcIso, type Rounding } from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
+import { laxValue } from "./lax.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
+import { nearMiss } from "./near-miss.js";
 
 export interface SplitArguments {
   path: Record<string, unknown>;
@@ -49,41 +55,50 @@ function fail(operationId: string, field: string, problem: string): never {
   throw new BolnaInputError(field, `${operationId}: \`${field}\` ${problem}`);
 }
 
-function checkType(operationId: string, rule: FieldRule, value: unknown): void {
-  const ok = (() => {
-    switch (rule.type) {
-      case undefined:
-        return true;
-      case "integer":
-        return typeof value === "number" && Number.isInteger(value);
-      case "array":
-        return Array.isArray(value);
-      case "object":
-        return isObject(value);
-      case "string":
-        return typeof value === "string" || (rule.dateTime !== undefined && value instanceof Date);
-      default:
-        return typeof value === rule.type;
-    }
-  })();
-  if (!ok)
-    fail(
-      operationId,
-      rule.name,
-      `must be ${rule.type === "integer" ? "an integer" : `a ${rule.type}`}, got ${describe(value)}.`,
-    );
+/** How one field is read: whether text stands for numbers and booleans (a form), which way a date-time rounds. */
+interface Reading {
+  readonly lax: boolean;
+  readonly rounding: Rounding;
 }
 
-function checkValue(operationId: string, rule: FieldRule, value: unknown): unknown {
-  if (value === null) {
-    if (rule.nullable) return value;
+function typeMatches(rule: FieldRule, value: unknown): boolean {
+  switch (rule.type) {
+    case undefined:
+      return true;
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isObject(value);
+    case "string":
+      return typeof value === "string" || (rule.dateTime !== undefined && value instanceof Date);
+    default:
+      return typeof value === rule.type;
+  }
+}
+
+/** The value the checks below look at: the value itself, or the number or boolean a form's text stands for. */
+function checkType(operationId: string, rule: FieldRule, value: unknown, reading: Reading): unknown {
+  if (typeMatches(rule, value)) return value;
+  const coerced = reading.lax && rule.type !== undefined ? laxValue(value, [rule.type]) : undefined;
+  if (coerced !== undefined) return coerced;
+  const what = rule.type === "integer" ? "an integer" : `a ${rule.type}`;
+  return fail(operationId, rule.name, `must be ${what}, got ${describe(value)}.`);
+}
+
+function checkValue(operationId: string, rule: FieldRule, input: unknown, reading: Reading): unknown {
+  if (input === null) {
+    if (rule.nullable) return input;
     fail(operationId, rule.name, "must not be null.");
   }
-  checkType(operationId, rule, value);
+  const value = checkType(operationId, rule, input, reading);
   if (rule.dateTime) {
     try {
       const dateTime = value as string | Date;
-      return rule.dateTime === "offset" ? toOffsetDateTime(dateTime, rule.name) : toUtcIso(dateTime, rule.name);
+      return rule.dateTime === "offset"
+        ? toOffsetDateTime(dateTime, rule.name)
+        : toUtcIso(dateTime, rule.name, reading.rounding);
     } catch (error) {
       // Its message already names the field and what is allowed; add which call it was.
       throw new BolnaInputError(rule.name, `${operationId}: ${(error as Error).message}`);
@@ -93,8 +108,13 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
     fail(
       operationId,
       rule.name,
-      `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}; got ${describe(value)}.`,
+      `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}; got ${describe(input)}.`,
     );
+  }
+  if (rule.knownValues && typeof value === "string") {
+    const meant = nearMiss(value, rule.knownValues);
+    if (meant !== undefined)
+      fail(operationId, rule.name, `is ${describe(value)}; did you mean ${JSON.stringify(meant)}?`);
   }
   if (typeof value === "number") {
     if (rule.minimum !== undefined && value < rule.minimum)
@@ -119,45 +139,73 @@ function checkValue(operationId: string, rule: FieldRule, value: unknown): unkno
       fail(operationId, rule.name, `must not be ${describe(value)}.`);
   }
   if (rule.pattern && typeof value === "string" && !compiledPattern(rule.pattern).test(value)) {
-    fail(operationId, rule.name, `must match ${rule.pattern}; got ${describe(value)}.`);
+    // In words, never the regular expression: "an E.164 phone number such as +15551234567".
+    const wanted = rule.patternMeaning ? `must be ${rule.patternMeaning}` : "is not in the form this field takes";
+    fail(operationId, rule.name, `${wanted}; got ${describe(value)}.`);
   }
-  return value;
+  // Sent as given: a form's "true" stays text.
+  return input;
 }
 
-export function prepareArguments(meta: OperationMetadata, args: Record<string, unknown> = {}): SplitArguments {
+/** What `prepareArguments` may leave out. */
+export interface ArgumentChecks {
+  /**
+   * Check the body's fields (default `true`). `false` sends the body's properties as given: the per-client and
+   * per-call switch that turns off the check of agent bodies turns off their top-level rules too.
+   */
+  readonly body?: boolean;
+}
+
+export function prepareArguments(
+  meta: OperationMetadata,
+  args: Record<string, unknown> = {},
+  checks: ArgumentChecks = {},
+): SplitArguments {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     fail(meta.operationId, "arguments", `must be an object of named arguments; got ${describe(args)}.`);
   }
+  const checkBody = checks.body !== false;
   const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
   const rules = new Map(meta.fields.map((rule) => [rule.name, rule]));
+  const lax = meta.body?.mediaType === "multipart/form-data";
+  // Unknown names go into the body when it is open, unchecked, or strict (whose own check refuses a near miss of a
+  // declared key and sends anything else).
+  const bodyTakesUnknown = meta.body?.open !== false || meta.body?.strict === true || !checkBody;
   for (const [name, value] of Object.entries(args)) {
     if (value === undefined) continue;
     // Copying it onto the body would replace the body's prototype instead of adding a property.
     if (name === "__proto__") fail(meta.operationId, name, "is not an argument name the client can send.");
     const rule = rules.get(name);
     if (!rule) {
-      if (split.body && meta.body?.open !== false) {
+      if (split.body && bodyTakesUnknown) {
         split.body[name] = value;
         continue;
       }
       const allowed = meta.fields.map((f) => f.name).join(", ") || "none";
       fail(meta.operationId, name, `is not a parameter of this operation (allowed: ${allowed}).`);
     }
-    const checked = checkValue(meta.operationId, rule, value);
+    if (rule.in === "body" && !checkBody) {
+      (split.body as Record<string, unknown>)[name] = value;
+      continue;
+    }
+    const rounding = meta.maxWindow?.to === name ? "up" : "down";
+    const checked = checkValue(meta.operationId, rule, value, { lax: lax && rule.in === "body", rounding });
     if (rule.in === "body") (split.body as Record<string, unknown>)[name] = checked;
     else split[rule.in][name] = checked;
   }
   for (const rule of meta.fields) {
+    if (rule.in === "body" && !checkBody) continue;
     if (rule.required && (!Object.hasOwn(args, rule.name) || args[rule.name] === undefined)) {
       fail(meta.operationId, rule.name, "is required.");
     }
   }
   if (meta.maxWindow) {
+    // On the instants as they will be sent, so the check is exact.
     const { from, to, maxDays } = meta.maxWindow;
     assertWindow(split.query[from] as string, split.query[to] as string, maxDays, { from, to });
   }
   const bodySize = split.body ? Object.keys(split.body).length : 0;
-  const minProperties = meta.body?.minProperties ?? 0;
+  const minProperties = checkBody ? (meta.body?.minProperties ?? 0) : 0;
   if (bodySize < minProperties) {
     const names = meta.fields
       .filter((f) => f.in === "body")

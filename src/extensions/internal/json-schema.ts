@@ -19,7 +19,9 @@
  * (`provider: "elevenlabs"`, `condition_type: "event"`), not of whichever came closest by count.
  */
 import { isObject } from "./guards.js";
-import { SCHEMA_REF_PREFIX } from "./spec-refs.js";
+import { laxValue } from "./lax.js";
+import { nearMiss } from "./near-miss.js";
+import { PATTERN_MEANING, SCHEMA_REF_PREFIX } from "./spec-refs.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
 
@@ -68,31 +70,6 @@ function quoteAll(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");
 }
 
-/** Edit distance, to suggest the declared key a misspelt one was meant to be. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
-function notAllowed(name: string, declared: readonly string[]): string {
-  const near = declared
-    .map((candidate) => ({ candidate, d: distance(name.toLowerCase(), candidate.toLowerCase()) }))
-    .filter(({ candidate, d }) => d <= Math.max(1, Math.floor(Math.min(name.length, candidate.length) / 3)))
-    .sort((x, y) => x.d - y.d)[0];
-  return near ? `is not allowed here (did you mean "${near.candidate}"?)` : "is not allowed here";
-}
-
 /**
  * What a `not` or `contains` schema asks for, in words, for the shapes the spec uses (a constant or a list of
  * values, possibly on one required property); `undefined` for anything else.
@@ -131,9 +108,7 @@ function selects(branch: unknown, value: unknown, schemas: Schemas): boolean | u
   }
   if (b.not !== undefined) {
     decisive = true;
-    const excluded: SchemaIssue[] = [];
-    validateNode(b.not as JsonSchema, value, "$", schemas, excluded);
-    if (excluded.length === 0) agrees = false;
+    if (validateJsonSchema(b.not as JsonSchema, value, schemas).length === 0) agrees = false;
   }
   return decisive ? agrees : undefined;
 }
@@ -186,7 +161,67 @@ function unmatched(
   return results[closest(sameType.length > 0 ? sameType : branches.map((_, i) => i))] as SchemaIssue[];
 }
 
-function validateNode(schema: JsonSchema, value: unknown, path: string, schemas: Schemas, out: SchemaIssue[]): void {
+/** How a check runs; the defaults are those of the webhook payload check. */
+export interface ValidationOptions {
+  /**
+   * Read a string where the schema wants a number, an integer or a boolean the way pydantic's lax mode (Bolna's
+   * server) does (`"8000"`, `"true"`), and check the number or boolean it stands for. Default `false`.
+   */
+  readonly lax?: boolean;
+  /**
+   * A key of a closed object that the schemas declare nowhere (`knownKeys`) and that is close to none of the
+   * object's declared keys is allowed, and reported here with its path, instead of being an issue: it is most likely
+   * a setting the spec does not know yet. A near miss of a declared key, or a known key in the wrong place (a setting
+   * of another alternative), stays an issue. Default: every undeclared key is an issue.
+   */
+  readonly onUnknownKey?: (path: string) => void;
+  /** Every property name the schemas declare somewhere; see `onUnknownKey`. */
+  readonly knownKeys?: ReadonlySet<string>;
+}
+
+interface Context {
+  readonly schemas: Schemas;
+  readonly lax: boolean;
+  /** Present when unknown keys may pass: the names that are not unknown. */
+  readonly knownKeys: ReadonlySet<string> | undefined;
+}
+
+/** An issue, or an allowed unknown key (kept apart so that a `oneOf` prefers an alternative that knows every key). */
+interface Finding extends SchemaIssue {
+  readonly unknownKey?: true;
+}
+
+const isIssue = (finding: Finding): boolean => finding.unknownKey !== true;
+
+/**
+ * Which findings of `oneOf`/`anyOf` alternatives stand: those of the passing alternatives that know every key,
+ * else of the closest alternative whose only findings are allowed unknown keys, else the unmatched report.
+ */
+function combine(
+  keyword: "oneOf" | "anyOf",
+  branches: readonly unknown[],
+  results: readonly Finding[][],
+  value: unknown,
+  path: string,
+  ctx: Context,
+): Finding[] {
+  const clean = results.filter((r) => r.length === 0).length;
+  if (clean > 1 && keyword === "oneOf")
+    return [{ path, message: `matches ${clean} of the oneOf alternatives; exactly one is allowed` }];
+  if (clean > 0) return [];
+  const lenient = results.filter((r) => !r.some(isIssue));
+  if (lenient.length > 0) return lenient.reduce((best, r) => (r.length < best.length ? r : best));
+  // Report the branch the value selects (or came closest), so the message points at a field, not "no match".
+  return unmatched(
+    branches,
+    results.map((r) => r.filter(isIssue)),
+    value,
+    path,
+    ctx.schemas,
+  );
+}
+
+function validateNode(schema: JsonSchema, input: unknown, path: string, ctx: Context, out: Finding[]): void {
   if (schema === true) return;
   if (schema === false) {
     out.push({ path, message: "is not allowed here" });
@@ -194,28 +229,35 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
   }
   const s = schema as Record<string, unknown>;
   const issue = (message: string) => out.push({ path, message });
+  const { schemas } = ctx;
 
   if (typeof s.$ref === "string") {
     const name = s.$ref.startsWith(SCHEMA_REF_PREFIX) ? s.$ref.slice(SCHEMA_REF_PREFIX.length) : undefined;
     const target = name === undefined ? undefined : ownValue(schemas, name);
     if (target === undefined) issue(`references unknown schema ${s.$ref}`);
-    else validateNode(target, value, path, schemas, out);
+    else validateNode(target, input, path, ctx, out);
   }
+  let value = input;
   if (s.type !== undefined) {
     const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
     if (!types.some((t) => matchesType(value, t))) {
-      issue(`must be ${types.join(" or ")}, got ${typeOf(value)}`);
-      return; // the remaining keywords would only repeat the same mismatch
+      // The number or boolean a string (or 0/1) stands for, when the server would read it so; checked from here on.
+      const coerced = ctx.lax ? laxValue(value, types) : undefined;
+      if (coerced === undefined) {
+        issue(`must be ${types.join(" or ")}, got ${typeOf(value)}`);
+        return; // the remaining keywords would only repeat the same mismatch
+      }
+      value = coerced;
     }
   }
   if (Array.isArray(s.enum) && !s.enum.some((v) => deepEqual(v, value))) {
-    issue(`must be one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`);
+    issue(`must be one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(input)}`);
   }
   if ("const" in s && !deepEqual(s.const, value)) issue(`must equal ${JSON.stringify(s.const)}`);
 
   if (typeof value === "string") {
     if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) {
-      issue(`must match ${s.pattern}, got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`);
+      issue(`${patternProblem(s)}, got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`);
     }
     if (typeof s.minLength === "number" && [...value].length < s.minLength)
       issue(`must be at least ${s.minLength} characters`);
@@ -230,7 +272,7 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     if (typeof s.minItems === "number" && value.length < s.minItems) issue(`must have at least ${s.minItems} items`);
     if (typeof s.maxItems === "number" && value.length > s.maxItems) issue(`must have at most ${s.maxItems} items`);
     if (s.items !== undefined) {
-      value.forEach((item, i) => validateNode(s.items as JsonSchema, item, child(path, i), schemas, out));
+      value.forEach((item, i) => validateNode(s.items as JsonSchema, item, child(path, i), ctx, out));
     }
     if (
       s.contains !== undefined &&
@@ -261,11 +303,10 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
         }
       }
       const propSchema = ownValue(properties, name);
-      if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), schemas, out);
-      else if (s.additionalProperties === false)
-        out.push({ path: child(path, name), message: notAllowed(name, Object.keys(properties)) });
+      if (propSchema !== undefined) validateNode(propSchema, propValue, child(path, name), ctx, out);
+      else if (s.additionalProperties === false) out.push(undeclared(name, Object.keys(properties), path, ctx));
       else if (s.additionalProperties !== undefined) {
-        validateNode(s.additionalProperties as JsonSchema, propValue, child(path, name), schemas, out);
+        validateNode(s.additionalProperties as JsonSchema, propValue, child(path, name), ctx, out);
       }
     }
   }
@@ -274,28 +315,73 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, schemas:
     issue(shape ? `must not ${shape}` : "matches a shape that is not allowed here");
   }
 
-  if (Array.isArray(s.allOf)) for (const sub of s.allOf) validateNode(sub as JsonSchema, value, path, schemas, out);
+  if (Array.isArray(s.allOf)) for (const sub of s.allOf) validateNode(sub as JsonSchema, value, path, ctx, out);
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const branches = s[keyword];
     if (!Array.isArray(branches)) continue;
     const results = branches.map((sub) => {
-      const issues: SchemaIssue[] = [];
-      validateNode(sub as JsonSchema, value, path, schemas, issues);
-      return issues;
+      const findings: Finding[] = [];
+      validateNode(sub as JsonSchema, value, path, ctx, findings);
+      return findings;
     });
-    const passing = results.filter((r) => r.length === 0).length;
-    if (passing === 0) {
-      // Report the branch the value selects (or came closest), so the message points at a field, not "no match".
-      out.push(...unmatched(branches, results, value, path, schemas));
-    } else if (keyword === "oneOf" && passing > 1) {
-      issue(`matches ${passing} of the oneOf alternatives; exactly one is allowed`);
-    }
+    out.push(...combine(keyword, branches, results, value, path, ctx));
   }
 }
 
+/**
+ * A key the closed object does not declare: an issue, unless unknown keys may pass and it is neither a near miss of
+ * a key declared here nor a key declared anywhere else.
+ */
+function undeclared(name: string, declared: readonly string[], path: string, ctx: Context): Finding {
+  const near = nearMiss(name, declared);
+  const where = child(path, name);
+  if (near !== undefined) return { path: where, message: `is not allowed here (did you mean "${near}"?)` };
+  return ctx.knownKeys === undefined || ctx.knownKeys.has(name)
+    ? { path: where, message: "is not allowed here" }
+    : { path: where, message: "is not a key the spec declares", unknownKey: true };
+}
+
+/**
+ * A failed `pattern` in words: the schema's `x-bolna-pattern-meaning` ("an E.164 number such as +15551234567"),
+ * else its first example. Never the regular expression itself, which tells a person writing configuration little.
+ */
+function patternProblem(s: Record<string, unknown>): string {
+  const meaning = s[PATTERN_MEANING];
+  if (typeof meaning === "string") return `must be ${meaning}`;
+  const example: unknown = Array.isArray(s.examples) ? (s.examples as unknown[])[0] : s.example;
+  return example === undefined
+    ? "is not in the form this field takes"
+    : `is not in the form this field takes, such as ${JSON.stringify(example)}`;
+}
+
+/** Every property name declared in `schemas` and `extra`, for `ValidationOptions.knownKeys`. */
+export function declaredKeys(schemas: Schemas, ...extra: readonly JsonSchema[]): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isObject(node)) {
+      if (isObject(node.properties)) for (const name of Object.keys(node.properties)) names.add(name);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(Object.values(schemas));
+  walk(extra);
+  return names;
+}
+
 /** Every way `value` breaks `schema` (an empty array when it is valid). */
-export function validateJsonSchema(schema: JsonSchema, value: unknown, schemas: Schemas = {}): SchemaIssue[] {
-  const out: SchemaIssue[] = [];
-  validateNode(schema, value, "$", schemas, out);
-  return out;
+export function validateJsonSchema(
+  schema: JsonSchema,
+  value: unknown,
+  schemas: Schemas = {},
+  options: ValidationOptions = {},
+): SchemaIssue[] {
+  const findings: Finding[] = [];
+  const knownKeys = options.onUnknownKey === undefined ? undefined : (options.knownKeys ?? new Set<string>());
+  const ctx: Context = { schemas, lax: options.lax === true, knownKeys };
+  validateNode(schema, value, "$", ctx, findings);
+  const issues = findings.filter(isIssue);
+  // An allowed unknown key is reported only when the body is sent, i.e. when nothing else is wrong.
+  if (issues.length === 0) for (const { path } of findings) options.onUnknownKey?.(path);
+  return issues.map(({ path, message }) => ({ path, message }));
 }

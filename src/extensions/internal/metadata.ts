@@ -27,6 +27,13 @@ export interface FieldRule {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly pattern?: string;
+  /** `x-bolna-pattern-meaning`: what `pattern` accepts, in words with an example, for the error message. */
+  readonly patternMeaning?: string;
+  /**
+   * The values an open list (`x-bolna-other-values`) suggests. Any other value is sent, except a near miss of one of
+   * these (`"complete"` for `"completed"`), which is almost surely a typo that would silently match nothing.
+   */
+  readonly knownValues?: readonly string[];
   readonly minLength?: number;
   readonly maxLength?: number;
   /**

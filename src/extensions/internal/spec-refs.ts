@@ -8,6 +8,12 @@ import { isObject } from "./guards.js";
 /** Where the bundle keeps named schemas: `{ $ref: "#/components/schemas/Execution" }`. */
 export const SCHEMA_REF_PREFIX = "#/components/schemas/";
 
+/**
+ * The schema extension that says what a `pattern` accepts, in words with an example ("an E.164 phone number such as
+ * +15551234567"); the emitted validation schemas keep it, so a refusal can say it instead of printing the pattern.
+ */
+export const PATTERN_MEANING = "x-bolna-pattern-meaning";
+
 /** How a reader reports a `$ref` it cannot follow: the message names the reference. */
 export type RefFailure = (message: string) => never;
 

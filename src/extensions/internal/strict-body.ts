@@ -2,10 +2,20 @@
  * The full check of a strict request body (operations marked `x-bolna-strict-body`: the agent operations) before it
  * is sent. The client imports this module, and with it the generated schemas, only when such an operation is first
  * called, so they stay out of the main bundle.
+ *
+ * It refuses what is surely a mistake and lets through what the spec may not know yet, as Bolna's server does:
+ * a wrong type or value of a declared field, a missing required one, a near miss of a declared key
+ * (`hangup_after_silense`) and a known key in the wrong place (an OpenAI setting on an Anthropic model) are refused;
+ * a key the schemas declare nowhere and that is close to no declared one is sent, and reported to `onUnknownKey`
+ * (the client logs it at `debug`). Text the server reads as a number or boolean (`"8000"`, `"true"`) is accepted
+ * and sent as given.
  */
 import { requestBodySchemas, requestComponentSchemas } from "../../generated/request-bodies.js";
 import { BolnaInputError } from "../errors.js";
-import { validateJsonSchema } from "./json-schema.js";
+import { declaredKeys, validateJsonSchema } from "./json-schema.js";
+
+/** Every key the agent schemas declare somewhere: a key outside this set is new to the spec, not misplaced. */
+const knownKeys = declaredKeys(requestComponentSchemas, ...Object.values(requestBodySchemas));
 
 /** Issues spelled out in one message; the rest are counted. */
 const LISTED_ISSUES = 5;
@@ -15,11 +25,22 @@ function fieldPath(jsonPath: string): string {
   return jsonPath === "$" ? "body" : jsonPath.replace(/^\$\.?/, "");
 }
 
-/** Throws a `BolnaInputError` naming the first bad field (and listing the others) unless `body` fits its schema. */
-export function assertStrictBody(operationId: string, body: unknown): void {
+/**
+ * Throws a `BolnaInputError` naming the first bad field (and listing the others) unless `body` fits its schema;
+ * `onUnknownKey` hears the path of each key that is sent although the spec does not declare it.
+ */
+export function assertStrictBody(
+  operationId: string,
+  body: unknown,
+  onUnknownKey: (field: string) => void = () => {},
+): void {
   const schema = requestBodySchemas[operationId];
   if (schema === undefined) throw new Error(`${operationId} is not a strict-body operation`);
-  const issues = validateJsonSchema(schema, body, requestComponentSchemas);
+  const issues = validateJsonSchema(schema, body, requestComponentSchemas, {
+    lax: true,
+    knownKeys,
+    onUnknownKey: (path) => onUnknownKey(fieldPath(path)),
+  });
   const [first] = issues;
   if (first === undefined) return;
   const listed = issues.slice(0, LISTED_ISSUES).map((issue) => `\`${fieldPath(issue.path)}\` ${issue.message}`);
