@@ -89,7 +89,10 @@ describe("real payloads the server refuses too", () => {
     expect((error as BolnaInputError).field, p.refusal.why).toBe(p.refusal.field);
   });
 
-  it.each(refused.map((p) => [p.name, p] as const))("%s is invalid against the spec", (_name, p) => {
-    expect(schemaProblems(bodySchema(p.operation), p.body), p.refusal.why).not.toEqual([]);
+  it.each(refused.map((p) => [p.name, p] as const))("%s is invalid against the spec at that field", (_name, p) => {
+    const problems = schemaProblems(bodySchema(p.operation), p.body).join("\n");
+    // Ajv names the field by its JSON pointer, or by its name when it is missing.
+    const name = p.refusal.field.split(".").at(-1) ?? "";
+    expect(problems, p.refusal.why).toContain(name.replace(/\[\d+\]$/, ""));
   });
 });
