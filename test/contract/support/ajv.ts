@@ -33,10 +33,16 @@ function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> 
   return out;
 }
 
-function createAjv() {
+function createAjv(coerceTypes = false) {
   const components = (spec.components ?? {}) as Schema;
   const schemas = (components.schemas ?? {}) as Schema;
-  const ajv = new Ajv2020.default({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true });
+  const ajv = new Ajv2020.default({
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    allErrors: true,
+    coerceTypes,
+  });
   ajv.addVocabulary([...OAS_KEYWORDS, ...extensionKeywords(spec)]);
   addFormats.default(ajv);
   for (const format of ANNOTATION_FORMATS) ajv.addFormat(format, true);
@@ -45,6 +51,12 @@ function createAjv() {
 }
 
 export const ajv = createAjv();
+
+/**
+ * The same, but reading text as the number or boolean a schema asks for (`"8000"`, `"true"`), as the server's
+ * pydantic models do in lax mode. Only for checking that a body fails the spec for that reason alone.
+ */
+const laxAjv = createAjv(true);
 
 /** A deep copy of `schema` whose local `$ref`s point into the registered document. */
 function rebase(node: unknown): unknown {
@@ -86,6 +98,12 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string {
 export function schemaProblems(schema: Schema, data: unknown): string[] {
   const validate = validatorFor(schema);
   return validate(data) ? [] : describe(validate.errors).split("; ");
+}
+
+/** `schemaProblems` with text read as numbers and booleans; `data` itself is left as it was. */
+export function laxSchemaProblems(schema: Schema, data: unknown): string[] {
+  const validate = laxAjv.compile(rebase(schema) as object);
+  return validate(structuredClone(data)) ? [] : describe(validate.errors).split("; ");
 }
 
 export function isValid(schema: Schema, data: unknown): boolean {
