@@ -7,8 +7,15 @@
  * validator must agree with Ajv on the normalized request schemas it uses.
  */
 import Ajv2020 from "ajv/dist/2020.js";
-import { describe, expect, it } from "vitest";
-import { BolnaInputError, createBolnaClient, type AgentRequest } from "../../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import {
+  BolnaInputError,
+  createBolnaClient,
+  type AgentRequest,
+  type BolnaClient,
+  type BolnaClientOptions,
+  type Logger,
+} from "../../src/index.js";
 import { requestBodySchemas, requestComponentSchemas } from "../../src/generated/request-bodies.js";
 import { validateJsonSchema } from "../../src/extensions/internal/json-schema.js";
 import { PATTERN_MEANING } from "../../src/extensions/internal/spec-refs.js";
@@ -16,7 +23,7 @@ import { componentSchema, schemaProblems } from "../contract/support/ajv.js";
 import { patches } from "../fixtures/agents/patches.js";
 import { ingestVariants, legacyTools, providerTour } from "../fixtures/agents/provider-tour.js";
 import { acceptedByServer } from "../fixtures/agents/server-accepts.js";
-import { wrongConfigs } from "../fixtures/agents/wrong.js";
+import { wrongConfigs, type WrongConfig } from "../fixtures/agents/wrong.js";
 import { requestBodyExample, requestBodyExamples } from "../support/spec-examples.js";
 import { reachable, trace } from "./support/schema-coverage.js";
 
@@ -34,7 +41,7 @@ const agents: Array<[string, AgentRequest]> = [
 ];
 
 /** A client whose fetch records what would be sent and answers like the API. */
-function recordingClient() {
+function recordingClient(options: Partial<BolnaClientOptions> = {}) {
   const sent: Array<{ method: string; path: string; body: unknown }> = [];
   const fetch = async (request: Request) => {
     sent.push({ method: request.method, path: new URL(request.url).pathname, body: JSON.parse(await request.text()) });
@@ -42,7 +49,7 @@ function recordingClient() {
       request.method === "POST" ? { agent_id: AGENT_ID, state: "created" } : { message: "success", state: "updated" };
     return Response.json(body, { status: request.method === "POST" ? 201 : 200 });
   };
-  return { sent, bolna: createBolnaClient({ apiKey: "bn-test", env: {}, fetch, rateLimit: false }) };
+  return { sent, bolna: createBolnaClient({ apiKey: "bn-test", env: {}, fetch, rateLimit: false, ...options }) };
 }
 
 describe("agent fixtures", () => {
@@ -84,22 +91,40 @@ describe("agent fixtures", () => {
   });
 });
 
+const refused = wrongConfigs.filter((c) => c.sentAtRuntime !== true);
+const sentAtRuntime = wrongConfigs.filter((c) => c.sentAtRuntime === true);
+
+function send(bolna: BolnaClient, c: WrongConfig): Promise<unknown> {
+  return c.operationId === "createAgent"
+    ? bolna.createAgent(c.body as AgentRequest)
+    : bolna.patchAgent(c.body as never);
+}
+
 describe("wrong agent configs", () => {
-  it.each(wrongConfigs.map((c) => [c.name, c] as const))(
-    "refuses %s before sending, naming the path",
+  it.each(refused.map((c) => [c.name, c] as const))("refuses %s before sending, naming the path", async (_name, c) => {
+    const { sent, bolna } = recordingClient();
+    const error = await send(bolna, c).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BolnaInputError);
+    expect((error as BolnaInputError).field).toBe(c.path);
+    expect((error as BolnaInputError).message).toContain(`\`${c.path}\``);
+    expect((error as BolnaInputError).message).toMatch(c.message);
+    expect(sent, "nothing sent").toEqual([]);
+  });
+
+  it.each(sentAtRuntime.map((c) => [c.name, c] as const))(
+    "sends %s as given (a compile error only), with a debug line naming the path",
     async (_name, c) => {
-      const { sent, bolna } = recordingClient();
-      const call =
-        c.operationId === "createAgent" ? bolna.createAgent(c.body as AgentRequest) : bolna.patchAgent(c.body as never);
-      const error = await call.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(BolnaInputError);
-      expect((error as BolnaInputError).field).toBe(c.path);
-      expect((error as BolnaInputError).message).toContain(`\`${c.path}\``);
-      expect((error as BolnaInputError).message).toMatch(c.message);
-      expect(sent, "nothing sent").toEqual([]);
+      const logger = { debug: vi.fn<Logger["debug"]>(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+      const { sent, bolna } = recordingClient({ logger, logLevel: "debug" });
+      await send(bolna, c);
+      const { agent_id: _id, ...body } = c.body;
+      expect(sent.map((s) => s.body)).toEqual([JSON.parse(JSON.stringify(body))]);
+      const lines = logger.debug.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("declare"));
+      expect(lines[0]).toContain(`\`${c.path}\``);
+      for (const line of lines) expect(line).toMatch(/^bolna: \w+ sends `[^`]+`, a key the spec does not declare/);
     },
   );
 

@@ -119,10 +119,21 @@ describe("validateJsonSchema, lenient", () => {
     });
   });
 
-  it("refuses a key the schemas declare elsewhere, which is misplaced rather than new", () => {
-    const known = new Set([...declaredKeys({}, settings), "reasoning_effort"]);
-    expect(lenient(settings, { call_terminate: 90, reasoning_effort: "low" }, known).issues).toEqual([
-      "$.reasoning_effort is not allowed here",
+  it("passes a key the schemas declare elsewhere, and never takes it for a near miss of a local key", () => {
+    // `agent_type` is one edit-distance step from nothing here but is a real name elsewhere: not a typo.
+    const local: JsonSchema = {
+      type: "object",
+      additionalProperties: false,
+      properties: { agent_name: { type: "string" }, call_terminate: { type: "integer" } },
+    };
+    const known = new Set([...declaredKeys({}, local), "agent_type", "reasoning_effort"]);
+    expect(lenient(local, { agent_name: "a", agent_type: "other", reasoning_effort: "low" }, known)).toEqual({
+      issues: [],
+      passed: ["$.agent_type", "$.reasoning_effort"],
+    });
+    // Without that knowledge `agent_type` reads as a misspelt `agent_name`.
+    expect(lenient(local, { agent_type: "other" }, new Set(["agent_name"])).issues).toEqual([
+      '$.agent_type is not allowed here (did you mean "agent_name"?)',
     ]);
   });
 

@@ -183,10 +183,10 @@ export interface ValidationOptions {
    */
   readonly lax?: boolean;
   /**
-   * A key of a closed object that the schemas declare nowhere (`knownKeys`) and that is close to none of the
-   * object's declared keys is allowed, and reported here with its path, instead of being an issue: it is most likely
-   * a setting the spec does not know yet. A near miss of a declared key, or a known key in the wrong place (a setting
-   * of another alternative), stays an issue. Default: every undeclared key is an issue.
+   * A key a closed object does not declare is allowed, and reported here with its path, instead of being an issue,
+   * unless it is a near miss of one of the object's declared keys: Bolna's server ignores keys it does not know. A
+   * key the schemas declare elsewhere (`knownKeys`) is never taken for a near miss. Default: every undeclared key is
+   * an issue.
    */
   readonly onUnknownKey?: (path: string) => void;
   /** Every property name the schemas declare somewhere; see `onUnknownKey`. */
@@ -196,7 +196,7 @@ export interface ValidationOptions {
 interface Context {
   readonly schemas: Schemas;
   readonly lax: boolean;
-  /** Present when unknown keys may pass: the names that are not unknown. */
+  /** Present when unknown keys may pass: the names the schemas declare somewhere. */
   readonly knownKeys: ReadonlySet<string> | undefined;
 }
 
@@ -355,16 +355,18 @@ function validateNode(schema: JsonSchema, input: unknown, path: string, ctx: Con
 }
 
 /**
- * A key the closed object does not declare: an issue, unless unknown keys may pass and it is neither a near miss of
- * a key declared here nor a key declared anywhere else.
+ * A key the closed object does not declare. When unknown keys may pass (the agent-body check), it is an issue only
+ * as a near miss of a key declared here (`hangup_after_silense`); a key the spec declares elsewhere (`agent_type` in
+ * a PATCH, `optimize_latency` on a task) is a real name in a place Bolna's server ignores, so it passes like any
+ * other unknown key rather than being mistaken for a typo of a local one.
  */
 function undeclared(name: string, declared: readonly string[], path: string, ctx: Context): Finding {
-  const near = nearMiss(name, declared);
   const where = child(path, name);
+  const near = ctx.knownKeys?.has(name) === true ? undefined : nearMiss(name, declared);
   if (near !== undefined) return { path: where, message: `is not allowed here (did you mean "${near}"?)` };
-  return ctx.knownKeys === undefined || ctx.knownKeys.has(name)
+  return ctx.knownKeys === undefined
     ? { path: where, message: "is not allowed here" }
-    : { path: where, message: "is not a key the spec declares", unknownKey: true };
+    : { path: where, message: "is not a key the spec declares here", unknownKey: true };
 }
 
 /**

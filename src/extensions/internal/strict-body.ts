@@ -4,10 +4,10 @@
  * called, so they stay out of the main bundle.
  *
  * It refuses what is surely a mistake and lets through what the spec may not know yet, as Bolna's server does:
- * a wrong type or value of a declared field, a missing required one, a near miss of a declared key
- * (`hangup_after_silense`) and a known key in the wrong place (an OpenAI setting on an Anthropic model) are refused;
- * a key the schemas declare nowhere and that is close to no declared one is sent, and reported to `onUnknownKey`
- * (the client logs it at `debug`). Text the server reads as a number or boolean (`"8000"`, `"true"`) is accepted
+ * a wrong type or value of a declared field, a missing required one and a near miss of a key declared in that
+ * place (`hangup_after_silense`) are refused; any other undeclared key (a setting the spec does not know yet, or a
+ * known key where the server ignores it, such as `tasks` in a PATCH) is sent, and reported to `onUnknownKey` (the
+ * client logs it at `debug`). Text the server reads as a number or boolean (`"8000"`, `"true"`) is accepted
  * and sent as given.
  */
 import { requestBodySchemas, requestComponentSchemas } from "../../generated/request-bodies.js";
