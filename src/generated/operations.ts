@@ -644,7 +644,7 @@ export const operationMetadata = {
       { name: "agent_config", in: "body", type: "object" },
       { name: "agent_prompts", in: "body", type: "object" },
     ],
-    body: { required: true, open: false, strict: true },
+    body: { required: true, open: false, minProperties: 1, strict: true },
     rateLimit: "agent",
     retrySafe: true,
     success: { "200": "object" },

@@ -58,14 +58,15 @@ describe("what counts as drift", () => {
     const drifted = agent((a) => {
       a.agent_name = 42;
       delete a.id;
-      (a.agent_config.tasks[0] as Record<string, unknown>).task_type = "negotiation";
+      const task = a.agent_config.tasks[0] as { tools_config: { input: Record<string, unknown> } };
+      task.tools_config.input.provider = "carrier-pigeon";
     });
     expect(findDrift("getAgent", 200, drifted)).toEqual([
       { pointer: "/id", expected: "present", actual: "missing" },
       { pointer: "/agent_name", expected: "string", actual: "integer" },
       {
-        pointer: "/agent_config/tasks/0/task_type",
-        expected: 'one of "conversation", "extraction", "summarization"',
+        pointer: "/agent_config/tasks/0/tools_config/input/provider",
+        expected: expect.stringMatching(/^one of "twilio", "plivo", /) as string,
         actual: "another string",
       },
     ]);

@@ -411,5 +411,5 @@ export function validateJsonSchema(
   const issues = findings.filter(isIssue);
   // An allowed unknown key is reported only when the body is sent, i.e. when nothing else is wrong.
   if (issues.length === 0) for (const { path } of findings) options.onUnknownKey?.(path);
-  return issues.map(({ path, message }) => ({ path, message }));
+  return issues.map(({ unknownKey: _unknownKey, ...issue }) => issue);
 }
