@@ -1,8 +1,8 @@
 /**
  * `bolna-api batch run contacts.csv --agent-id ID [--from-number +E164 ...] [--at ISO] [--wait [--timeout 2h]]`:
  * reads the CSV, checks every row and runs the batch with `runBatch` (create, then schedule), printing
- * `{ batch_id, scheduled_at, state }`; with `--wait` it follows the batch (`waitForBatch`), redraws the call counts
- * on stderr when it is a terminal, and prints the finished batch. Problems are reported by CSV line.
+ * `{ batch_id, scheduled_at, state }`; with `--wait` it says that on stderr instead, follows the batch
+ * (`waitForBatch`), redraws the call counts on stderr when it is a terminal, and prints the finished batch. Problems are reported by CSV line.
  */
 import { readFile } from "node:fs/promises";
 import { BolnaInputError, WaitTimeoutError, type BatchContact, type Batch } from "../index.js";
@@ -58,8 +58,8 @@ ${BATCH_CSV_HELP}
 ${EXAMPLE_CSV}
 
 Every row is checked before anything is sent; all problems are listed with their line numbers.
-Then the batch is created and scheduled, and { batch_id, scheduled_at, state } is printed. Follow
-it later with \`bolna-api getBatch --batch-id ID\`, stop it with \`bolna-api stopBatch --batch-id ID\`.
+Then the batch is created and scheduled, and { batch_id, scheduled_at, state } is printed (with
+--wait, the finished batch instead). Follow it later with \`bolna-api getBatch --batch-id ID\`, stop it with \`bolna-api stopBatch --batch-id ID\`.
 
 ${CONFIGURATION_HELP}
 
@@ -152,8 +152,12 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
   } catch (error) {
     throw byLine(error, path, lines);
   }
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  if (!values.wait) return EXIT.ok;
+  if (!values.wait) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  // stdout gets one JSON document, the finished batch; where things stand goes to stderr.
+  process.stderr.write(`Batch ${result.batch_id} scheduled (${result.state ?? result.scheduled_at}).\n`);
 
   const terminal = process.stderr.isTTY ? process.stderr : undefined;
   try {
