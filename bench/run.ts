@@ -27,6 +27,8 @@
  * (f) the same export through 10% injected faults (500, 502, 503, 429 with a 20 ms retry-after, connection reset),
  *     retried by the client's transport (backoff from 500 ms), next to the fault-free run. A page that still fails
  *     ends the export with an `ExportError`; the run resumes from its checkpoint, as a user would, and says so.
+ * (g) the stateful mock: 100 concurrent calls through their timelines and webhooks, its start and idle CPU
+ *     (`mock-calls.ts`, which also runs alone: `npx tsx bench/mock-calls.ts`).
  * Runs the scenarios of `scenarios.ts`, prints the table of `report.ts`.
  */
 import { fork } from "node:child_process";
@@ -35,6 +37,7 @@ import { fileURLToPath } from "node:url";
 import { ExecutionDataset, type DatasetOptions } from "../test/support/execution-dataset.js";
 import { LISTING_LIMITS, windowsOf } from "../test/support/listing-query.js";
 import type { MemoryJob, MemoryResult } from "./memory-child.js";
+import { benchMockCalls } from "./mock-calls.js";
 import { measureOverhead } from "./overhead.js";
 import { mib, printTable, seconds, verdict, type Row } from "./report.js";
 import { docsRecipe, ourExport, verifyExact, verifyLive, type ExportSettings } from "./scenarios.js";
@@ -335,6 +338,8 @@ async function main(): Promise<void> {
         result: "PASS",
       },
     ];
+    const mockCalls = await benchMockCalls();
+    rows.push(...mockCalls.rows);
     console.log("");
     printTable(rows);
     console.log("");
@@ -385,7 +390,7 @@ async function main(): Promise<void> {
         `${LIMIT}/s ≈ ${((LIMIT * (recipeMs / requests)) / 1000).toFixed(1)}×.`,
       `Total bench time ${seconds(performance.now() - totalStarted)}.`,
     ];
-    for (const note of notes) console.log(note);
+    for (const note of [...notes, ...mockCalls.notes]) console.log(note);
   } finally {
     await Promise.all(servers.map((server) => server.close()));
   }

@@ -130,7 +130,7 @@ Usage:
       Check a CSV of contacts, create the batch and schedule it; with --wait, follow it to the end.
   bolna-api recording download EXECUTION_ID -o FILE
       Save the audio recording of a call.
-  bolna-api mock [--port N]
+  bolna-api mock [--port N] [--stateful]
       Serve a local mock of the API, for trying the other commands without an account.
   bolna-api <command> --help
       Options of one command.
@@ -232,22 +232,32 @@ ${EXIT_STATUS_HELP}
 }
 
 export function mockHelp(): string {
-  return `bolna-api mock: serve a mock of the Bolna API on this machine, answering from the spec's examples.
+  return `bolna-api mock: serve a mock of the Bolna API on this machine, answering from the spec's examples or,
+with --stateful, from a small simulation of Bolna.
 
 Usage:
   bolna-api mock [--port N] [--host HOST]
+  bolna-api mock --stateful [--time-scale N] [--seed N] [--history N] [--allow-remote-webhooks]
 
 Options:
 ${columns([
   ["-p, --port <n>", "Port to listen on. Default 4010; 0 picks a free one."],
   ["--host <host>", "Interface to listen on. Default 127.0.0.1."],
+  ["--stateful", "Agents read back, calls that progress, webhooks, batches that run, a 35-day history."],
+  ["--time-scale <n>", "Multiplies every delay: a call completes in about 3 s at 1 (default), 30 ms at 0.01."],
+  ["--seed <n>", "Ids, call details and the history are the same on every run with the same seed. Default 1."],
+  ["--history <n>", "Finished executions spread over the last 35 days at start. Default 200."],
+  ["--allow-remote-webhooks", "Also POST webhooks to URLs that are not loopback addresses."],
   ["-h, --help", "This help."],
 ])}
 
 ${wrap(
   `It runs Prism (install it with: ${PRISM_INSTALL}) on the spec the package ships: requests are checked against ` +
     "the spec, each operation answers its first example, and agent execution listings page like the real API, so " +
-    "an export ends on its own.",
+    "an export ends on its own. With --stateful, Prism still checks every request, and the answers come from the " +
+    "simulation: a call goes queued, initiated, ringing, in-progress, call-disconnected, completed, and each status " +
+    "is POSTed to the agent's webhook_url. The recipient number's last two digits pick another outcome: 01 busy, " +
+    "02 no-answer, 03 failed, 04 balance-low, 05 error (or send the header X-Mock-Outcome: <status>).",
   0,
 )}
 

@@ -1,18 +1,17 @@
 /**
- * `bolna-api mock [--port N] [--host HOST]`: serves the package's mock of the API (`bolna-api-client/mock`: Prism on
- * the bundled spec, with execution listings that page like a real server) until Ctrl-C.
+ * `bolna-api mock [--port N] [--host HOST] [--stateful [--time-scale N] [--seed N] [--history N]
+ * [--allow-remote-webhooks]]`: serves the package's mock of the API (`bolna-api-client/mock`: Prism on the bundled
+ * spec, with execution listings that page like a real server; with `--stateful`, a simulation of Bolna behind
+ * Prism's checks) until Ctrl-C.
  */
 import { once } from "node:events";
-import { DEFAULT_MOCK_PORT, startMockServer } from "../mock/server.js";
+import { MockServerError, startMockServer } from "../mock/server.js";
+import { MOCK_FLAGS, mockOptionsFromFlags } from "../mock/options.js";
 import { EXIT, UsageError } from "./exit.js";
 import { parseFlags } from "./flags.js";
 import { mockHelp } from "./help.js";
 
-const MOCK_OPTIONS = {
-  port: { type: "string", short: "p" },
-  host: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+const MOCK_OPTIONS = { ...MOCK_FLAGS, help: { type: "boolean", short: "h" } } as const;
 
 export async function runMock(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, MOCK_OPTIONS, "mock");
@@ -20,15 +19,17 @@ export async function runMock(argv: readonly string[]): Promise<number> {
     process.stdout.write(mockHelp());
     return EXIT.ok;
   }
-  const port = values.port === undefined ? DEFAULT_MOCK_PORT : Number(values.port);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65_535)) {
-    throw new UsageError(
-      `--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(values.port)}.`,
-    );
+  let options;
+  try {
+    options = mockOptionsFromFlags(values);
+  } catch (error) {
+    if (error instanceof MockServerError) throw new UsageError(error.message);
+    throw error;
   }
-  const mock = await startMockServer({ port, ...(values.host === undefined ? {} : { host: values.host }) });
+  const mock = await startMockServer(options);
   process.stdout.write(
-    `Mock of the Bolna API ready on ${mock.url} (Ctrl-C to stop). In another terminal:\n` +
+    `${options.stateful ? "Stateful mock" : "Mock"} of the Bolna API ready on ${mock.url} (Ctrl-C to stop). ` +
+      `In another terminal:\n` +
       `  export BOLNA_BASE_URL=${mock.url} BOLNA_API_KEY=any-value\n` +
       `  bolna-api listAgents\n`,
   );

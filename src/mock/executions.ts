@@ -39,7 +39,7 @@ export interface ExecutionsPage<T = ExampleExecution> {
 }
 
 /** Microseconds since the epoch of a naive timestamp such as `2026-01-28T13:17:50.116924` (read as UTC). */
-function micros(timestamp: string): number {
+export function micros(timestamp: string): number {
   const fraction = /\.(\d+)$/.exec(timestamp)?.[1] ?? "";
   return parseBolnaTimestamp(timestamp).getTime() * 1000 + Number(fraction.slice(3, 6).padEnd(3, "0"));
 }
@@ -86,6 +86,30 @@ export function pageEnvelope<T>(pageNumber: number, pageSize: number, total: num
   };
 }
 
+export interface ListingQuery {
+  /** Bounds in microseconds since the epoch; `null` when absent. */
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly pageNumber: number;
+  readonly pageSize: number;
+}
+
+/** The window and page a listing request asks for, or `undefined` when the query is one Prism refuses anyway. */
+export function readListingQuery(url: URL): ListingQuery | undefined {
+  const query = url.searchParams;
+  const from = bound(query.get("from"));
+  const to = bound(query.get("to"));
+  const pageNumber = positiveInteger(query.get("page_number"), 1);
+  const pageSize = positiveInteger(query.get("page_size"), DEFAULT_PAGE_SIZE);
+  if (from === undefined || to === undefined || pageNumber === undefined || pageSize === undefined) return undefined;
+  return { from, to, pageNumber, pageSize };
+}
+
+/** Whether a record created at `createdAtUs` (µs) is inside the query's window, bounds included. */
+export function insideWindow(query: ListingQuery, createdAtUs: number): boolean {
+  return (query.from === null || createdAtUs >= query.from) && (query.to === null || createdAtUs <= query.to);
+}
+
 /** Whether the mock answers this request's page itself (once Prism has accepted the request). */
 export function isExecutionsListing(method: string, url: URL): boolean {
   return method.toUpperCase() === "GET" && EXECUTIONS_LISTING.test(url.pathname);
@@ -114,16 +138,9 @@ export function createExecutionsListing(spec: unknown, startedAt: number) {
 
   /** The page the live API would answer, or `undefined` when the query is one Prism refuses anyway. */
   return function page(url: URL): ExecutionsPage | undefined {
-    const query = url.searchParams;
-    const from = bound(query.get("from"));
-    const to = bound(query.get("to"));
-    const pageNumber = positiveInteger(query.get("page_number"), 1);
-    const pageSize = positiveInteger(query.get("page_size"), DEFAULT_PAGE_SIZE);
-    if (from === undefined || to === undefined || pageNumber === undefined || pageSize === undefined) return undefined;
-    const matching = executions.filter((item) => {
-      const at = micros(item.created_at);
-      return (from === null || at >= from) && (to === null || at <= to);
-    });
-    return listingPage(pageNumber, pageSize, matching);
+    const query = readListingQuery(url);
+    if (query === undefined) return undefined;
+    const matching = executions.filter((item) => insideWindow(query, micros(item.created_at)));
+    return listingPage(query.pageNumber, query.pageSize, matching);
   };
 }

@@ -13,6 +13,19 @@
  * with `Prefer: example=<name>` (`Prefer: code=404` for an error). A small front on the requested port forwards
  * everything to it and adds one thing a stateless mock lacks: agent execution listings page like a real server
  * (see ./executions.ts), so a walk or a bulk export ends on its own with the example executions.
+ *
+ * With `stateful: true` the front still sends every request to Prism first, so a bad request still gets Prism's
+ * 400/401/422; when Prism accepts it, the answer comes from a small simulation of Bolna instead (./stateful.ts):
+ * agents read back, calls that progress (`queued` → … → `completed` in about 3 s, times `timeScale`), status
+ * webhooks POSTed to the agent's `webhook_url`, batches that run, a seeded history of executions over the last 35
+ * days, and recordings served by the mock. A request with a `Prefer` header keeps Prism's example answer.
+ *
+ * Outcome rule of a call: the recipient number's last two digits, `01` busy, `02` no-answer, `03` failed,
+ * `04` balance-low, `05` error, anything else completed; an `X-Mock-Outcome: <status>` header on `POST /call`
+ * overrides it.
+ *
+ * The port accepts connections only once the mock can answer (Prism started, state seeded), in both modes: a
+ * script that waits for the port, as CI jobs and health checks do, never meets a mock that is still starting.
  */
 import {
   Agent,
@@ -26,15 +39,35 @@ import {
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { createExecutionsListing, isExecutionsListing } from "./executions.js";
-import { bundledSpecPath, MockServerError, startPrism, type PrismProcess } from "./prism.js";
+import { bundledSpecPath, MockServerError, startPrism } from "./prism.js";
+import type { Reply } from "./reply.js";
+import type { MockLimits } from "./state.js";
+import { checkOptions } from "./options.js";
+import { createStatefulMock, type StatefulMock } from "./stateful.js";
+import type { MockWebhookOptions } from "./webhooks-out.js";
 
 export { MockServerError, PRISM_INSTALL, type MockServerErrorCode } from "./prism.js";
+export { DEFAULT_MOCK_PORT } from "./options.js";
+export { OUTCOMES, type Outcome } from "./timeline.js";
+export type { MockLimits, MockWebhookOptions };
 
 export interface MockServerOptions {
   /** Port to listen on. Default 4010; 0 picks a free one (read it from `url`). */
   port?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
+  /** Simulate Bolna (state, timelines, webhooks, batches) instead of answering fixed examples. Default false. */
+  stateful?: boolean;
+  /** Stateful: multiplies every delay (a completed call takes about 3 s at 1, 30 ms at 0.01). Default 1. */
+  timeScale?: number;
+  /** Stateful: makes ids, made-up call details, duplicates and the history the same on every run. Default 1. */
+  seed?: number;
+  /** Stateful: finished executions spread over the last 35 days, there from the start. Default 200. */
+  history?: number;
+  /** Stateful: how status webhooks are delivered (see ./webhooks-out.ts). */
+  webhooks?: MockWebhookOptions;
+  /** Stateful: caps on what is kept in memory; beyond one the oldest entries are dropped. */
+  limits?: MockLimits;
 }
 
 export interface MockServer {
@@ -44,66 +77,74 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MOCK_PORT = 4010;
-const DEFAULT_HOST = "127.0.0.1";
-
-function checkOptions(options: MockServerOptions): { port: number; host: string } {
-  const { port = DEFAULT_MOCK_PORT, host = DEFAULT_HOST } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new MockServerError(
-      "BAD_OPTION",
-      `port must be an integer from 0 to 65535 (0: any free port); got ${String(port)}.`,
-    );
-  }
-  if (typeof host !== "string" || host.trim() === "") {
-    throw new MockServerError("BAD_OPTION", `host must be a host name or IP address; got ${JSON.stringify(host)}.`);
-  }
-  return { port, host };
-}
-
 type ExecutionsPageOf = ReturnType<typeof createExecutionsListing>;
 
+/** The request's body, read in full: it goes to Prism, and the stateful mode reads it too. */
+async function readBody(incoming: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Prism's answer, read in full. */
+function ask(target: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer, agent: Agent) {
+  return new Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }>((resolve, reject) => {
+    const upstream = request(target, { method, headers, agent }, (answer) => {
+      readBody(answer).then(
+        (text) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: text }),
+        reject,
+      );
+    });
+    upstream.once("error", reject);
+    upstream.end(body);
+  });
+}
+
+/** Writes a reply, keeping Prism's other headers (CORS for browsers among them) but not those describing its body. */
+function send(outgoing: ServerResponse, prismHeaders: IncomingMessage["headers"], reply: Reply): void {
+  const {
+    "content-length": _length,
+    "content-encoding": _encoding,
+    "transfer-encoding": _transfer,
+    "content-type": _type,
+    location: _location,
+    ...kept
+  } = prismHeaders;
+  const raw = reply.body instanceof Uint8Array ? reply.body : undefined;
+  const body = raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
+  outgoing.writeHead(reply.status, {
+    ...kept,
+    ...(typeof body === "string" && body !== "" ? { "content-type": "application/json" } : {}),
+    ...reply.headers,
+    "content-length": Buffer.byteLength(body),
+  });
+  outgoing.end(body);
+}
+
 /**
- * Forwards a request to Prism. An execution listing Prism accepts (200) is answered by the mock's own listing
- * instead of Prism's fixed example, so pages and windows behave as on the live API; the caller's `Prefer` header
- * still picks a Prism example as it does everywhere else.
+ * Forwards each request to Prism. An execution listing Prism accepts (200) is answered by the mock's own listing
+ * instead of Prism's fixed example, so pages and windows behave as on the live API; in the stateful mode every
+ * request Prism accepts is answered from the state. A `Prefer` header keeps Prism's answer, in both modes.
  */
-function forwardTo(prism: URL, agent: Agent, executionsPage: ExecutionsPageOf) {
-  return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+function forwardTo(prism: URL, agent: Agent, executionsPage: ExecutionsPageOf, stateful: StatefulMock | undefined) {
+  return async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     const target = new URL(incoming.url ?? "/", prism);
     const method = incoming.method ?? "GET";
+    const audio = stateful?.audio(method, target.pathname);
+    if (audio !== undefined) return send(outgoing, {}, audio);
     const headers: OutgoingHttpHeaders = { ...incoming.headers, host: prism.host };
-    const listing = headers["prefer"] === undefined && isExecutionsListing(method, target);
-
-    const upstream = request(target, { method, headers, agent }, (answer) => {
-      const page = listing && answer.statusCode === 200 ? executionsPage(target) : undefined;
-      if (page === undefined) {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-        return;
-      }
-      answer.resume();
-      // Prism's headers (CORS for browsers among them) stay; only those describing its body are replaced.
-      const {
-        "content-length": _length,
-        "content-encoding": _encoding,
-        "transfer-encoding": _transfer,
-        ...kept
-      } = answer.headers;
-      const body = JSON.stringify(page);
-      outgoing.writeHead(200, {
-        ...kept,
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-      });
-      outgoing.end(body);
-    });
-    upstream.once("error", (error) => {
-      if (outgoing.headersSent) return void outgoing.destroy(error);
-      outgoing.writeHead(502, { "content-type": "application/json" });
-      outgoing.end(JSON.stringify({ message: `The mock's Prism process did not answer: ${error.message}` }));
-    });
-    incoming.pipe(upstream);
+    const body = await readBody(incoming);
+    const answer = await ask(target, method, headers, body, agent);
+    let reply: Reply | undefined;
+    if (stateful !== undefined && answer.status < 400) {
+      reply = await stateful.answer({ method, url: target, headers: incoming.headers, body }, answer.status);
+    } else if (headers["prefer"] === undefined && isExecutionsListing(method, target) && answer.status === 200) {
+      const page = executionsPage(target);
+      if (page !== undefined) reply = { status: 200, body: page };
+    }
+    if (reply !== undefined) return send(outgoing, answer.headers, reply);
+    outgoing.writeHead(answer.status, answer.headers);
+    outgoing.end(answer.body);
   };
 }
 
@@ -147,37 +188,50 @@ function urlOf(address: AddressInfo): string {
 }
 
 /**
- * Starts the mock and resolves once it answers requests. Rejects with a `MockServerError` when the port is taken
- * (`PORT_IN_USE`, checked first, before Prism is started), when Prism is not installed (`PRISM_MISSING`, with the
- * install command) or when it fails to start (`PRISM_FAILED`).
+ * Starts the mock and resolves once it answers requests; its port accepts connections only from then on.
+ * Rejects with a `MockServerError` when an option is wrong (`BAD_OPTION`), when the port is taken (`PORT_IN_USE`,
+ * checked first, before Prism is started), when Prism is not installed (`PRISM_MISSING`, with the install
+ * command) or when it fails to start (`PRISM_FAILED`).
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { port, host } = checkOptions(options);
+  const checked = checkOptions(options);
+  const { host } = checked;
+  // A busy port fails in milliseconds, not after Prism's start: the port is tried, released, and taken again once
+  // the mock can answer (port 0 keeps the free port the try got).
+  const probe = createServer();
+  const port = (await listen(probe, checked.port, host)).port;
+  await closeServer(probe);
+  const prism = await startPrism();
   const agent = new Agent({ keepAlive: true });
+  let stateful: StatefulMock | undefined;
   let forward: ReturnType<typeof forwardTo> | undefined;
-  // The port is taken first (a busy port fails in milliseconds, not after Prism's start); until Prism answers, a
-  // request that arrives anyway gets a clear 503 instead of hanging.
   const front = createServer((incoming, outgoing) => {
-    if (forward !== undefined) return forward(incoming, outgoing);
-    outgoing.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
-    outgoing.end(JSON.stringify({ message: "The mock is still starting." }));
+    forward?.(incoming, outgoing).catch((error: unknown) => {
+      if (outgoing.headersSent) return void outgoing.destroy(error as Error);
+      outgoing.writeHead(502, { "content-type": "application/json" });
+      outgoing.end(JSON.stringify({ message: `The mock's Prism process did not answer: ${(error as Error).message}` }));
+    });
   });
-  const address = await listen(front, port, host);
-  let prism: PrismProcess;
+  let address: AddressInfo;
   try {
-    prism = await startPrism();
+    const spec: unknown = JSON.parse(readFileSync(bundledSpecPath(), "utf8"));
+    const url = urlOf({ address: host, family: host.includes(":") ? "IPv6" : "IPv4", port });
+    if (checked.stateful) stateful = createStatefulMock({ ...checked, spec, baseUrl: url });
+    forward = forwardTo(new URL(prism.url), agent, createExecutionsListing(spec, Date.now()), stateful);
+    address = await listen(front, port, host);
   } catch (error) {
-    await closeServer(front);
+    stateful?.close();
+    agent.destroy();
+    await prism.stop();
     throw error;
   }
-  const spec: unknown = JSON.parse(readFileSync(bundledSpecPath(), "utf8"));
-  forward = forwardTo(new URL(prism.url), agent, createExecutionsListing(spec, Date.now()));
 
   let closing: Promise<void> | undefined;
   return {
     url: urlOf(address),
     close() {
       closing ??= (async () => {
+        stateful?.close();
         await closeServer(front);
         agent.destroy();
         await prism.stop();

@@ -61,4 +61,13 @@ describe("bolna-api mock", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--port must be an integer from 0 to 65535");
   });
+
+  it("refuses a stateful option without --stateful, and a bad time scale, with status 2", async () => {
+    const alone = await runCli(["mock", "--port", "0", "--time-scale", "0.1"]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--time-scale applies to the stateful mock: add --stateful.");
+    const zero = await runCli(["mock", "--port", "0", "--stateful", "--time-scale", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("timeScale must be a number above 0");
+  });
 });
