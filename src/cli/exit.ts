@@ -74,6 +74,15 @@ const CLI_EQUIVALENTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:getRecordingUrl\(\) or )?downloadRecording\(\)/g, "`bolna-api recording download`"],
   [/\bwaitForExecution\("([^"]+)"\)/g, "`bolna-api getExecution --execution-id $1`"],
   [/\bwaitForBatch\("([^"]+)"\)/g, "`bolna-api getBatch --batch-id $1`"],
+  // `bolna-api getCallRecording` gets the redirect to the audio, which the client never follows.
+  [
+    /(which the client does not follow \(GET \/recordings\/call\/([^)\s]+)\))/g,
+    "$1. Save the audio with `bolna-api recording download $2 -o FILE`",
+  ],
+  [
+    /(which the client does not follow \(GET \/recordings\/transfer\/([^)\s]+)\))/g,
+    "$1. Save the audio with `bolna-api recording download $2 --leg transfer -o FILE`",
+  ],
 ];
 
 /** An SDK message with the library calls it suggests replaced by the CLI commands that do the same. */

@@ -186,6 +186,14 @@ describe("CLI wording", () => {
     expect(describeError(timeout)).toBe(
       "WaitTimeoutError: Execution x timed out: wait again with `bolna-api getExecution --execution-id x`.",
     );
+    expect(
+      inCliTerms(
+        "302 Found: redirected to https://s3.test/a.mp3, which the client does not follow (GET /recordings/call/e1)",
+      ),
+    ).toBe(
+      "302 Found: redirected to https://s3.test/a.mp3, which the client does not follow (GET /recordings/call/e1). " +
+        "Save the audio with `bolna-api recording download e1 -o FILE`",
+    );
     expect(describeError(new BolnaInputError("f", "use exportExecutions()"))).toBe(
       "BolnaInputError: use `bolna-api export`",
     );

@@ -26,7 +26,7 @@ import {
 import type { WaitOptions } from "./index.js";
 
 /** How long after the wait starts a 404 still means "not visible yet". */
-export const NOT_VISIBLE_GRACE_MS = 15_000;
+const NOT_VISIBLE_GRACE_MS = 15_000;
 const MAX_POLL_INTERVAL_MS = 15_000;
 const BACKOFF = 1.5;
 
