@@ -68,11 +68,11 @@ export function sequence(answers: readonly ScriptedAnswer[]): (index: number) =>
 export const START = Date.UTC(2026, 7, 20, 10);
 
 /**
- * Fakes `setTimeout` and `Date` only: `setImmediate` stays real, so `settle` can let pending I/O (a module load,
+ * Fakes `setTimeout`, `Date` and `performance` only (the rate limiter reads `performance.now()`): `setImmediate` stays real, so `settle` can let pending I/O (a module load,
  * a body read) finish between two timers.
  */
 export function useFakeClock(): void {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
   vi.setSystemTime(START);
 }
 

@@ -132,6 +132,20 @@ describe("waitForExecution", () => {
     expect((reads[2] as number) - (reads[1] as number)).toBeGreaterThanOrEqual(7_000);
   });
 
+  it("reads through the client's rate limiter", async () => {
+    // One getExecution per 5 s window: the limiter, not the 1 s poll interval, sets the pace.
+    const answer = (method: string, path: string, index: number) =>
+      method === "GET" && path === EXECUTION_PATH
+        ? statuses("queued", "ringing", "in-progress", "completed")(index)
+        : error(404);
+    const { bolna, requests } = scriptedBolna(answer, { rateLimit: { limits: { default: 1 }, windowMs: 5_000 } });
+    const { value } = await settle(bolna.waitForExecution(ID, { pollIntervalMs: 1_000 }));
+    expect(value?.status).toBe("completed");
+    const gaps = requests.slice(1).map((r, i) => r.at - (requests[i] as { at: number }).at);
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(5_000);
+  });
+
   it("backs off while nothing changes, up to 15 s between reads, and starts again after a change", async () => {
     const script = [...Array<string>(12).fill("ringing"), "in-progress", "in-progress", "completed"];
     const { bolna, requests } = api(statuses(...script));
