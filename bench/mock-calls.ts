@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { parseExecutionWebhook } from "../src/extensions/webhooks.js";
 import { startMockServer } from "../src/mock/server.js";
 import { COMPLETED_TIMELINE_MS } from "../src/mock/timeline.js";
 import { startWebhookReceiver } from "../test/support/webhook-receiver.js";
@@ -39,7 +40,7 @@ function childrenCpuMs(): number {
 }
 
 async function measure(timeScale: number): Promise<{ rows: Row[]; notes: string[] }> {
-  const receiver = await startWebhookReceiver(undefined, 600_000);
+  const receiver = await startWebhookReceiver(undefined, 600_000, false);
   const startStarted = performance.now();
   const mock = await startMockServer({ port: 0, stateful: true, timeScale });
   const startMs = performance.now() - startStarted;
@@ -80,7 +81,8 @@ async function measure(timeScale: number): Promise<{ rows: Row[]; notes: string[
     );
     const allMs = performance.now() - started;
     const deliveries = receiver.deliveries.length;
-    if (receiver.invalid.length > 0) throw new Error(`invalid webhook payloads: ${receiver.invalid[0]?.message}`);
+    // Validated once the timing is over, so the receiver's work does not slow the mock it shares a process with.
+    for (const delivery of receiver.deliveries) parseExecutionWebhook(delivery.execution);
     const scaled = COMPLETED_TIMELINE_MS * timeScale;
     const slowest = Math.max(...lags);
     return {

@@ -1,6 +1,7 @@
 /**
- * Small seeded hashes and a PRNG, so generated data (the mock's, the test fakes') and injected faults are the same on every run whatever the
- * order requests arrive in: a value is a function of (seed, index, …), never of a shared random state.
+ * Small seeded hashes and a PRNG, so generated data (the stateful mock's, the test fakes') and injected faults are
+ * the same on every run whatever the order requests arrive in: a value is a function of (seed, index, …), never of
+ * a shared random state.
  */
 
 /** murmur3's 32-bit finaliser: a good avalanche for sequential inputs. */

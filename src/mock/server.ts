@@ -73,7 +73,7 @@ export interface MockServerOptions {
 export interface MockServer {
   /** e.g. `http://127.0.0.1:4010`: pass it as `baseUrl` (any API key works). */
   readonly url: string;
-  /** Stops the front and Prism. */
+  /** Stops the front and Prism and, in the stateful mode, every pending call step, batch start and webhook. */
   close(): Promise<void>;
 }
 

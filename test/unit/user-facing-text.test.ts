@@ -10,9 +10,12 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** The ledger's shorthand: seed numbers, evidence keys, facts-file sections and ledger rows. */
+/**
+ * The ledger's shorthand: seed numbers, evidence keys, facts-file sections and ledger rows. A seed is named by its
+ * number (`seed 004`) or as a source (`the original seeds`); the bare word is also the mock's `seed` option.
+ */
 const PROVENANCE_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
-  { name: "seed reference", pattern: /\bseeds?\b/i },
+  { name: "seed reference", pattern: /\bseeds?\s+\d{3}\b|\b(?:original|source) seeds?\b/i },
   { name: "facts-file section", pattern: /§|\bfacts\s+(?:§|#|\d)/i },
   { name: "evidence key", pattern: /\b(?:SKL|CAPTURE|MCP|OAS|DOCS|OSS|WEB|CALEVATE)\b/ },
   { name: "ledger row", pattern: /\(#\d+\)|\bledger rows?\b|\brows? \d+\s*[–-]\s*\d+\b|\bx-bolna-ledger\b/i },
@@ -60,6 +63,8 @@ describe("no research provenance in user-facing text", () => {
   it("the patterns catch the ledger's shorthand and pass plain text", () => {
     for (const phrase of [
       "seed 004's example sends a naive timestamp",
+      "seeds 000/001 spell it initiate",
+      "the original seeds disagree",
       "confirmed live (facts §3.2)",
       "the OAS and SKL use the key name",
       "as captured (CAPTURE)",
@@ -70,6 +75,7 @@ describe("no research provenance in user-facing text", () => {
       expect(findProvenance("x", phrase), phrase).not.toEqual([]);
     }
     expect(findProvenance("x", "Lists the executions of an agent, newest first, 50 per page.")).toEqual([]);
+    expect(findProvenance("x", "`seed: 7` (or --seed 7) makes the mock's runs the same.")).toEqual([]);
   });
 
   it("the bundled spec's descriptions, summaries and titles", () => {
