@@ -36,7 +36,7 @@ async function run(argv: string[]): Promise<number> {
     console.log("Usage: npm run example -- <name> [args…]\n\nExamples:");
     const width = Math.max(...examples.map((e) => e.name.length));
     for (const e of examples) console.log(`  ${e.name.padEnd(width)}  ${e.summary}`);
-    console.log("\nThey run against a local Prism mock unless BOLNA_BASE_URL and BOLNA_API_KEY are both set.");
+    console.log("\nThey run against a local stateful mock unless BOLNA_BASE_URL and BOLNA_API_KEY are both set.");
     return 0;
   }
   if (!examples.some((e) => e.name === name)) {
@@ -56,7 +56,8 @@ async function run(argv: string[]): Promise<number> {
     } else if (module.usesApi === false) {
       ctx = { baseUrl: "http://127.0.0.1:9", apiKey: "unused", mock: true, args };
     } else {
-      mock = await startMockServer({ port: 0 });
+      // Stateful, so a call progresses to a final status and a batch runs to its end (100× faster than live).
+      mock = await startMockServer({ port: 0, stateful: true, timeScale: 0.01 });
       console.error(
         `Started a mock of the API at ${mock.url} (set BOLNA_BASE_URL and BOLNA_API_KEY to use the real API).`,
       );

@@ -29,6 +29,7 @@ export {
   RedirectError,
   ResponseTooLargeError,
   UnprocessableEntityError,
+  WaitTimeoutError,
 } from "./extensions/errors.js";
 export type { LogDetails, Logger, LogLevel } from "./extensions/logger.js";
 export type {
@@ -61,4 +62,17 @@ export type {
 export type { OperationId, PaginatedOperationId, RateLimitBucket } from "./generated/operations.js";
 export type * from "./generated/methods.js";
 export { SDK_VERSION } from "./extensions/version.js";
+export { TERMINAL_BATCH_STATUSES, TERMINAL_EXECUTION_STATUSES } from "./extensions/workflows/index.js";
+export type {
+  BatchContact,
+  CallAndWaitResult,
+  RunBatchArgs,
+  RunBatchOptions,
+  RunBatchResult,
+  TerminalBatchStatus,
+  TerminalExecutionStatus,
+  WaitForBatchOptions,
+  WaitForExecutionOptions,
+  WaitOptions,
+} from "./extensions/workflows/index.js";
 export type * from "./generated/schema.js";

@@ -10,11 +10,13 @@
  * - Cells: `null`/missing is empty, strings as they are, numbers and booleans as JSON writes them, arrays and
  *   objects as JSON text. A cell holding a comma, a double quote, CR or LF is quoted, with quotes doubled
  *   (RFC 4180); rows end with CRLF.
- * Hand-written rather than a dependency: RFC 4180 quoting is one regular expression, and column order is the part a
- * library would not know.
+ * Cells are written by the library's CSV writer (`src/extensions/internal/csv.ts`), which `runBatch` uses too.
  */
+import { csvLine } from "../extensions/internal/csv.js";
 import { isObject } from "../extensions/internal/guards.js";
 import { resolveSchema, type SchemaNode } from "./spec.js";
+
+export { csvCell, csvLine } from "../extensions/internal/csv.js";
 
 export const EXTRA_COLUMN = "_extra";
 
@@ -37,18 +39,6 @@ export function columnsFor(schema: SchemaNode): string[] {
   walk(schema, "", 0);
   if (!columns.includes("id")) throw new Error("bolna-api: the record schema has no `id` column");
   return [...columns, EXTRA_COLUMN];
-}
-
-/** RFC 4180: quote a cell holding a comma, quote or line break, doubling the quotes inside. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  // Records are JSON, so anything but a string (number, boolean, array, object) is written as JSON writes it.
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function csvLine(cells: readonly unknown[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
 interface ColumnTree {

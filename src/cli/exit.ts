@@ -66,12 +66,39 @@ export function exitStatusFor(error: unknown): number {
 }
 
 /**
+ * Library calls that SDK messages suggest, and the command that does the same job on the command line: a CLI user
+ * is told what to type, not which function to call.
+ */
+const CLI_EQUIVALENTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bexportExecutions\(\)/g, "`bolna-api export`"],
+  [/\b(?:getRecordingUrl\(\) or )?downloadRecording\(\)/g, "`bolna-api recording download`"],
+  [/\bwaitForExecution\("([^"]+)"\)/g, "`bolna-api getExecution --execution-id $1`"],
+  [/\bwaitForBatch\("([^"]+)"\)/g, "`bolna-api getBatch --batch-id $1`"],
+  // `bolna-api getCallRecording` gets the redirect to the audio, which the client never follows.
+  [
+    /(which the client does not follow \(GET \/recordings\/call\/([^)\s]+)\))/g,
+    "$1. Save the audio with `bolna-api recording download $2 -o FILE`",
+  ],
+  [
+    /(which the client does not follow \(GET \/recordings\/transfer\/([^)\s]+)\))/g,
+    "$1. Save the audio with `bolna-api recording download $2 --leg transfer -o FILE`",
+  ],
+];
+
+/** An SDK message with the library calls it suggests replaced by the CLI commands that do the same. */
+export function inCliTerms(message: string): string {
+  return CLI_EQUIVALENTS.reduce((text, [pattern, command]) => text.replace(pattern, command), message);
+}
+
+/**
  * What to print on stderr: the message of an error the SDK or the CLI threw on purpose (its class first, except for
- * a usage mistake) or of a system error, the stack of anything else (a bug worth reporting).
+ * a usage mistake; library calls it suggests named as CLI commands) or of a system error, the stack of anything
+ * else (a bug worth reporting).
  */
 export function describeError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
-  if (error instanceof BolnaError || error instanceof MockServerError) return `${error.name}: ${error.message}`;
+  if (error instanceof BolnaError) return `${error.name}: ${inCliTerms(error.message)}`;
+  if (error instanceof MockServerError) return `${error.name}: ${error.message}`;
   // A system error (a closed pipe, a full disk) says all there is in its message.
   if (error instanceof Error && "syscall" in error) return `Error: ${error.message}`;
   return error instanceof Error ? (error.stack ?? String(error)) : String(error);

@@ -33,9 +33,14 @@ export function flagName(field: string): string {
 }
 
 /** `util.parseArgs` in strict mode, with its errors turned into usage errors that say where to look. */
-export function parseFlags<O extends OptionSpec>(argv: readonly string[], options: O, command: string) {
+export function parseFlags<O extends OptionSpec>(
+  argv: readonly string[],
+  options: O,
+  command: string,
+  allowPositionals = false,
+) {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // parseArgs suggests the `--` form for unknown options; a snake_case spelling is the likelier mistake.
@@ -195,4 +200,17 @@ export async function operationArguments(
     args[name] = value;
   }
   return args;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `90s`, `10m`, `1.5h`, `500ms` (a bare number is seconds) in milliseconds. */
+export function durationOf(flag: string, value: string): number {
+  const match = DURATION.exec(value.trim());
+  const ms = match ? Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? "s") as keyof typeof UNIT_MS]) : NaN;
+  if (!(ms >= 1)) {
+    throw new UsageError(`${flag} must be a duration such as 90s, 10m or 1h; got ${JSON.stringify(value)}.`);
+  }
+  return ms;
 }

@@ -11,7 +11,7 @@ import { flagName } from "./flags.js";
 import { operationDoc, operationDocs, tagOrder, type FieldDoc, type OperationDoc } from "./spec.js";
 import { columns, firstSentence, plain, wrap } from "./text.js";
 
-const CONFIGURATION_HELP = `Configuration:
+export const CONFIGURATION_HELP = `Configuration:
   BOLNA_API_KEY    Your Bolna API key. Required for API calls, never printed. It is not accepted as a flag,
                    where shell history and the process list would keep it.
   BOLNA_BASE_URL   The API's base URL. Default https://api.bolna.ai (plain http only for localhost).
@@ -73,6 +73,39 @@ function fieldRow(rule: FieldRule, doc: FieldDoc | undefined): readonly [string,
   ];
 }
 
+/** What a batch CSV holds; `batch run --help` shows the same text. */
+export const BATCH_CSV_HELP = wrap(
+  "The CSV file: UTF-8, a header row, then one row per person to call. One column must be contact_number, the " +
+    "number in E.164 (+, country code and number, no spaces: +15551234567). Every other column is a variable the " +
+    "agent's prompts and welcome message use by name ({customer_name} for a customer_name column). Cells holding " +
+    "a comma, a quote or a line break are quoted, with quotes doubled (RFC 4180).",
+  2,
+);
+
+/** What a few operations need said beyond their fields: the CLI command that does the whole job. */
+const OPERATION_NOTES: Readonly<Record<string, () => string>> = {
+  createBatch: () =>
+    `CSV format (--file @contacts.csv):\n${BATCH_CSV_HELP}\n\n` +
+    wrap(
+      "To check the file, create the batch and schedule it in one step, use " +
+        "`bolna-api batch run contacts.csv --agent-id ID`.",
+      0,
+    ),
+  getCallRecording: () =>
+    wrap(
+      "The API answers with a redirect to the audio, which this command does not follow. To save the audio, use " +
+        "`bolna-api recording download EXECUTION_ID -o FILE`.",
+      0,
+    ),
+  getTransferRecording: () =>
+    wrap(
+      "The API answers with a redirect to the audio, which this command does not follow. To save the audio, use " +
+        "`bolna-api recording download EXECUTION_ID --leg transfer -o FILE`.",
+      0,
+    ),
+  makeCall: () => wrap("To place a call and wait for its final status, use `bolna-api call --wait`.", 0),
+};
+
 export function mainHelp(): string {
   const byTag = new Map<string, OperationDoc[]>(tagOrder().map((tag) => [tag, []]));
   for (const doc of operationDocs().values()) {
@@ -96,6 +129,12 @@ Usage:
       Call one API operation (listed below) and print its JSON response.
   bolna-api export --agent-id ID --from ISO [--to ISO] [--format jsonl|csv] [--output FILE] ...
       Export every call record (execution) of an agent over any date range.
+  bolna-api call --agent-id ID --to +E164 [--wait] [--timeout 10m]
+      Place a call; with --wait, print the execution once its status is final.
+  bolna-api batch run contacts.csv --agent-id ID [--from-number +E164] [--at ISO] [--wait]
+      Check a CSV of contacts, create the batch and schedule it; with --wait, follow it to the end.
+  bolna-api recording download EXECUTION_ID -o FILE
+      Save the audio recording of a call.
   bolna-api mock [--port N] [--stateful]
       Serve a local mock of the API, for trying the other commands without an account.
   bolna-api webhook listen [--port N] [--secret S] [--allow-any-ip]
@@ -152,6 +191,8 @@ export function operationHelp(meta: OperationMetadata, doc: OperationDoc | undef
       )}`,
     );
   }
+  const notes = OPERATION_NOTES[meta.operationId];
+  if (notes) sections.push(notes());
   if (meta.pagination) {
     const exportHint =
       meta.operationId === "listAgentExecutions"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `bolna-api`: the command line. Dispatches to `export`, `mock`, `webhook`, `doctor` or one API operation, prints errors
- * on stderr and
+ * `bolna-api`: the command line. Dispatches to `export`, `call`, `batch run`, `recording download`, `mock`,
+ * `webhook listen`, `doctor` or one API operation, prints errors on stderr and
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
  * never imports it.
  */
@@ -9,10 +9,13 @@ import { ALL_OPERATIONS } from "../extensions/internal/operation-table.js";
 import { SDK_VERSION } from "../extensions/version.js";
 import type { OperationMetadata } from "../extensions/internal/metadata.js";
 import { describeError, EXIT, exitStatusFor, UsageError } from "./exit.js";
+import { runBatchCommand } from "./batch.js";
+import { runCall } from "./call.js";
 import { runExport } from "./export.js";
 import { mainHelp } from "./help.js";
 import { runMock } from "./mock.js";
 import { runOperation } from "./operation.js";
+import { runRecording } from "./recording.js";
 import { runWebhook } from "./webhook.js";
 
 const OPERATIONS: Readonly<Record<string, OperationMetadata>> = Object.fromEntries(
@@ -62,6 +65,9 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command === "webhook") return await runWebhook(rest);
     // Loaded on demand: it brings the response schemas, which no other command needs.
     if (command === "doctor") return await (await import("./doctor.js")).runDoctor(rest);
+    if (command === "call") return await runCall(rest);
+    if (command === "batch") return await runBatchCommand(rest);
+    if (command === "recording") return await runRecording(rest);
     const meta = Object.hasOwn(OPERATIONS, command) ? OPERATIONS[command] : undefined;
     if (meta === undefined) throw unknownCommand(command);
     return await runOperation(meta, rest);

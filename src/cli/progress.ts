@@ -1,6 +1,6 @@
 /**
- * The export's progress line on stderr: records, pages, windows, rate and ETA, redrawn in place at most ten times
- * a second. Only on a terminal: a pipe or a file (CI logs) gets nothing, so logs never fill with redraws.
+ * Progress lines on stderr, redrawn in place: the export's (records, pages, windows, rate and ETA, at most ten
+ * times a second) and, through `redrawLine`, `batch run --wait`'s call counts. Only on a terminal: a pipe or a file (CI logs) gets nothing, so logs never fill with redraws.
  * Hand-written: one line of text with `\r` and an erase-line sequence needs no library.
  */
 import type { ExportProgress } from "../index.js";
@@ -64,9 +64,17 @@ export function formatProgress({ progress, elapsedMs, start }: ProgressSample): 
   ].join(" · ");
 }
 
+type Terminal = Pick<NodeJS.WriteStream, "write" | "isTTY" | "columns">;
+
+/** Replaces the terminal's current line with `line`, cut to the terminal's width. */
+export function redrawLine(stream: Terminal, line: string): void {
+  const width = stream.columns > 1 ? stream.columns - 1 : line.length;
+  stream.write(`\r\x1b[2K${line.slice(0, width)}`);
+}
+
 /** A display on `stream` when it is a terminal, `undefined` otherwise. */
 export function createProgressDisplay(
-  stream: Pick<NodeJS.WriteStream, "write" | "isTTY" | "columns">,
+  stream: Terminal,
   start: RunStart,
   now: () => number = () => performance.now(),
 ): ProgressDisplay | undefined {
@@ -76,9 +84,7 @@ export function createProgressDisplay(
   let drawnAt = -Infinity;
   const draw = (): void => {
     if (last === undefined) return;
-    const line = formatProgress({ progress: last, elapsedMs: now() - started, start });
-    const width = stream.columns > 1 ? stream.columns - 1 : line.length;
-    stream.write(`\r\x1b[2K${line.slice(0, width)}`);
+    redrawLine(stream, formatProgress({ progress: last, elapsedMs: now() - started, start }));
     drawnAt = now();
   };
   return {

@@ -6,14 +6,15 @@
  *    arguments checked before sending, typed data back, typed `APIError` thrown on non-2xx;
  *  - openapi-fetch's typed `GET/POST/PUT/PATCH/DELETE` (plus `use`/`eject` middleware) for full control:
  *    these return `{ data, error, response }` and never throw on an HTTP status;
- *  - `exportExecutions(...)`, the bulk export over any date range.
+ *  - `exportExecutions(...)`, the bulk export over any date range;
+ *  - the workflow jobs (`waitForExecution`, `makeCallAndWait`, `runBatch`, `waitForBatch`), loaded on first use.
  * Both layers share one transport (auth headers, rate limiter, retries, timeouts), and multipart operations are
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
 import createClient, { type Client } from "openapi-fetch";
-import type { BolnaOperationMethods } from "../generated/methods.js";
+import type { BolnaOperationMethods, MakeCallArgs } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
-import type { Execution, paths } from "../generated/schema.js";
+import type { Batch, Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { prepareArguments, toFormData, usesDateTimes } from "./internal/arguments.js";
 import { resolveConfig, resolveLogLevel } from "./internal/config.js";
@@ -31,6 +32,14 @@ import { readData } from "./internal/responses.js";
 import { createRouteTable, type RouteTable } from "./internal/routes.js";
 import { createTransport, type RouteInfo, type Transport } from "./internal/transport.js";
 import { SDK_NAME, SDK_VERSION } from "./version.js";
+import type {
+  CallAndWaitResult,
+  RunBatchArgs,
+  RunBatchOptions,
+  RunBatchResult,
+  WaitForBatchOptions,
+  WaitForExecutionOptions,
+} from "./workflows/index.js";
 
 // The default base URL is part of the public surface; the rest of the config module is internal.
 export { DEFAULT_BASE_URL } from "./internal/config.js";
@@ -114,6 +123,11 @@ function checkValidateResponses(value: unknown, where: string): ValidateResponse
 /** The date-time rules, loaded the first time an operation with date-time arguments is called. */
 let dateTimes: Promise<typeof import("./datetime.js")> | undefined;
 
+/** The workflow jobs, loaded the first time one is called (they are a separate chunk of the build). */
+let workflowJobs: Promise<typeof import("./workflows/workflow-jobs.js")> | undefined;
+const loadWorkflowJobs = (): Promise<typeof import("./workflows/workflow-jobs.js")> =>
+  (workflowJobs ??= import("./workflows/workflow-jobs.js"));
+
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
  * `listAgentExecutions` parameters, so a bad status is a compile error here too.
@@ -132,6 +146,32 @@ export interface BolnaClient extends BolnaOperationMethods, RawClient {
    * call, so its options are checked when iterating starts (before the first request), not by this call.
    */
   exportExecutions(options: ExportOptions): ExecutionExport<Execution>;
+  /**
+   * Reads the execution until its status is final (one of `TERMINAL_EXECUTION_STATUSES`; `call-disconnected` is
+   * not) and resolves with it. Reads go through `getExecution` (rate limiter, retries on 429 and 5xx), with a pause
+   * that grows while nothing changes; a 404 in the first seconds means "not visible yet". Throws a
+   * `WaitTimeoutError` (with the last execution read) after `timeoutMs` (default 15 minutes), an
+   * `APIUserAbortError` at once when `signal` aborts. Waiting never stops or re-places the call.
+   */
+  waitForExecution(execution_id: string, options?: WaitForExecutionOptions): Promise<Execution>;
+  /**
+   * Places a call (`POST /call`, sent once: never repeated, whatever happens during the wait) and waits for its
+   * final status as `waitForExecution` does. If the call fails, nothing is polled; if the wait fails, the error
+   * carries `execution_id` to wait again with.
+   */
+  makeCallAndWait(args: MakeCallArgs, options?: WaitForExecutionOptions): Promise<CallAndWaitResult>;
+  /**
+   * Creates a batch from `contacts` (the CSV is built for you: `contact_number` first, then the variables) and
+   * schedules it, at `scheduled_at` or the earliest time Bolna allows. Every contact is checked first; all bad rows
+   * are reported in one `BolnaInputError` and nothing is sent.
+   */
+  runBatch(args: RunBatchArgs, options?: RunBatchOptions): Promise<RunBatchResult>;
+  /**
+   * Reads the batch until its status is final (`completed`, `stopped` or `failed`) and resolves with it;
+   * `onProgress` gets the per-status call counts as they change. Same polling rules as `waitForExecution`; the
+   * default `timeoutMs` is 2 hours.
+   */
+  waitForBatch(batch_id: string, options?: WaitForBatchOptions): Promise<Batch>;
 }
 
 const DEFAULT_BUCKET = { bucket: "default", requestsPerMinute: 1000 };
@@ -337,6 +377,18 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.
       const listPage: ListExecutionsPage = (query, init) => (client as BolnaClient).listAgentExecutions(query, init);
       return lazyExport<Execution>(listPage, exportOptions);
+    },
+    async waitForExecution(execution_id: string, waitOptions?: WaitForExecutionOptions) {
+      return (await loadWorkflowJobs()).waitForExecution(client as BolnaClient, execution_id, waitOptions);
+    },
+    async makeCallAndWait(args: MakeCallArgs, waitOptions?: WaitForExecutionOptions) {
+      return (await loadWorkflowJobs()).makeCallAndWait(client as BolnaClient, args, waitOptions);
+    },
+    async runBatch(args: RunBatchArgs, batchOptions?: RunBatchOptions) {
+      return (await loadWorkflowJobs()).runBatch(client as BolnaClient, args, batchOptions);
+    },
+    async waitForBatch(batch_id: string, waitOptions?: WaitForBatchOptions) {
+      return (await loadWorkflowJobs()).waitForBatch(client as BolnaClient, batch_id, waitOptions);
     },
   };
   return client as unknown as BolnaClient;

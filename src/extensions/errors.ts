@@ -15,6 +15,7 @@
  *   Messages have control characters (ANSI escapes, line breaks) replaced, so a body cannot forge log lines.
  */
 import type { ExportCheckpoint } from "./export/checkpoint.js";
+import type { Batch, Execution } from "../generated/schema.js";
 import { boundedBody, readErrorMessage } from "./internal/error-body.js";
 import { parseRetryAfterMs } from "./internal/retry-policy.js";
 import { redactHeaders, redactorFor, redactValue, type Redact } from "./internal/redact.js";
@@ -310,6 +311,38 @@ export class ExportError extends BolnaError {
   constructor(message: string, checkpoint: ExportCheckpoint, cause: unknown) {
     super(message, { cause });
     this.checkpoint = checkpoint;
+  }
+}
+
+/**
+ * A wait (`waitForExecution`, `makeCallAndWait`, `waitForBatch`) reached its `timeoutMs` before a final status. The
+ * call or batch may still be running: nothing was stopped. Resume with the id it carries, or stop the call.
+ * `cause` holds the last failed read when the final polls failed (a 429 or 5xx that outlasted the retries).
+ */
+export class WaitTimeoutError extends BolnaError {
+  override name = "WaitTimeoutError";
+  /** How long the wait lasted, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The execution waited for (set by the execution waits). */
+  readonly execution_id: string | undefined;
+  /** The last execution read, or `undefined` when it never became visible (execution waits). */
+  readonly execution: Execution | undefined;
+  /** The batch waited for (set by `waitForBatch`). */
+  readonly batch_id: string | undefined;
+  /** The last batch read, or `undefined` when none was read (`waitForBatch`). */
+  readonly batch: Batch | undefined;
+
+  constructor(
+    message: string,
+    details: { timeoutMs: number; execution_id?: string; execution?: Execution; batch_id?: string; batch?: Batch },
+    options: BolnaErrorOptions = {},
+  ) {
+    super(message, options);
+    this.timeoutMs = details.timeoutMs;
+    this.execution_id = details.execution_id;
+    this.execution = details.execution;
+    this.batch_id = details.batch_id;
+    this.batch = details.batch;
   }
 }
 

@@ -13,10 +13,12 @@
  * Refused with a typed error: a bad `execution_id` or `leg` (`BolnaInputError`, nothing sent); an API error status
  * (the `APIError` subclass for it); a redirect without a usable `Location`, one that drops from https to http, or a
  * runtime that hides redirects (a browser answers `redirect: "manual"` with an opaque response: run this on a
- * server); a storage answer that is not 2xx (`BolnaError` naming the host and status, never the signed URL).
+ * server); a storage answer that is not 2xx (`BolnaError` naming the host and status, never the signed URL); a storage
+ * host that cannot be reached (`APIConnectionError`, with the network error as `cause`) or an abort while fetching
+ * from it (`APIUserAbortError`).
  */
 import type { BolnaClient } from "./client.js";
-import { BolnaError, BolnaInputError, createAPIError } from "./errors.js";
+import { APIConnectionError, APIUserAbortError, BolnaError, BolnaInputError, createAPIError } from "./errors.js";
 
 export type RecordingLeg = "call" | "transfer";
 
@@ -110,6 +112,22 @@ export async function getRecordingUrl(
   );
 }
 
+/** The storage request, with a network failure or an abort turned into the SDK's own errors (host only, no URL). */
+async function fetchFromStorage(request: Request, url: URL, options: DownloadRecordingOptions): Promise<Response> {
+  try {
+    return await (options.fetch ?? ((r: Request) => globalThis.fetch(r)))(request);
+  } catch (error) {
+    if (options.signal?.aborted) {
+      throw new APIUserAbortError(`The recording download from ${url.host} was aborted.`, { cause: error });
+    }
+    const detail = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    throw new APIConnectionError(
+      `Could not reach the storage host ${url.host} for the recording (${error instanceof Error ? error.message : String(error)}${detail}).`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * The recording's audio as a `Response` (read it with `.arrayBuffer()`, or stream `.body`). The storage request
  * carries no header of the client's and no cookie.
@@ -127,7 +145,7 @@ export async function downloadRecording(
     referrerPolicy: "no-referrer",
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const response = await (options.fetch ?? ((r: Request) => globalThis.fetch(r)))(request);
+  const response = await fetchFromStorage(request, located.url, options);
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
     throw new BolnaError(

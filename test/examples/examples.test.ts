@@ -10,9 +10,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as batchFromCsv from "../../examples/batch-from-csv.js";
+import * as agentFromJson from "../../examples/agent-from-json.js";
 import * as exportExecutions from "../../examples/export-executions.js";
 import * as placeCallAndWait from "../../examples/place-call-and-wait.js";
+import * as runBatch from "../../examples/run-batch.js";
+import * as simpleAgent from "../../examples/simple-agent.js";
 import type { ExampleContext } from "../../examples/support/context.js";
 import * as webhookReceiver from "../../examples/webhook-receiver.js";
 import { startMockServer, type MockServer } from "../../src/mock/server.js";
@@ -136,7 +138,7 @@ describe("place-call-and-wait", () => {
   it("places the call and stops at the first final status (completed: exit 0)", async () => {
     const run = capture(mock);
     expect(await placeCallAndWait.main(run.ctx)).toBe(0);
-    expect(run.out()).toContain("Call queued: execution 123e4567-e89b-12d3-a456-426614174000");
+    expect(run.out()).toContain("Call 123e4567-e89b-12d3-a456-426614174000 ended.");
     expect(run.out()).toContain("Final status: completed, 68.4 s of conversation, cost 12.71 cents");
   });
 
@@ -161,46 +163,72 @@ describe("place-call-and-wait", () => {
   });
 });
 
-describe("batch-from-csv", () => {
-  it("uploads the CSV as a file with repeated from_phone_numbers, and schedules with +00:00", async () => {
+describe("run-batch", () => {
+  it("uploads the contacts as a CSV with repeated from_phone_numbers, and schedules with +00:00", async () => {
     const forms: Array<{ path: string; form: FormData }> = [];
     const recordForms = async (request: Request): Promise<Response> => {
       if (request.method === "POST")
         forms.push({ path: new URL(request.url).pathname, form: await request.clone().formData() });
       return fetch(request);
     };
-    const run = capture(mock, ["--in-minutes", "45"], recordForms);
-    expect(await batchFromCsv.main(run.ctx)).toBe(0);
-    expect(run.out()).toContain("contacts.csv: 3 contacts");
-    expect(run.out()).toContain("Batch 3c90c3cc0d444b5088888dd25736052a created");
+    const run = capture(mock, [], recordForms);
+    expect(await runBatch.main(run.ctx)).toBe(0);
+    expect(run.out()).toContain("Batch 3c90c3cc0d444b5088888dd25736052a scheduled");
 
     const [create, schedule] = forms;
     expect(create?.path).toBe("/batches");
     expect(create?.form.getAll("from_phone_numbers")).toEqual(["+918035739196", "+918035739197"]);
     const file = create?.form.get("file");
     expect(file).toBeInstanceOf(File);
-    expect((file as File).name).toBe("contacts.csv");
-    expect(await (file as File).text()).toBe(await readFile(batchFromCsv.SAMPLE_CSV, "utf8"));
-    expect(JSON.parse(String(create?.form.get("retry_config")))).toMatchObject({ enabled: true });
-
+    expect(await (file as File).text()).toBe(
+      "contact_number,customer_name,appointment_day\r\n" +
+        '+919876543210,Asha,Friday\r\n+919812345678,Ravi,Monday\r\n+15551234567,"Lee, Jordan",Tuesday\r\n',
+    );
     expect(schedule?.path).toBe("/batches/3c90c3cc0d444b5088888dd25736052a/schedule");
     const scheduledAt = String(schedule?.form.get("scheduled_at"));
     expect(scheduledAt).toMatch(/\+00:00$/);
     const ahead = Date.parse(scheduledAt) - Date.now();
-    expect(ahead).toBeGreaterThan(44 * 60_000);
-    expect(ahead).toBeLessThan(46 * 60_000);
+    expect(ahead).toBeGreaterThan(2 * 60_000);
+    expect(ahead).toBeLessThan(4 * 60_000);
   });
 
-  it("refuses a CSV without E.164 contact numbers before sending anything", async () => {
-    const csv = join(tmp, "bad.csv");
-    await writeFile(csv, "contact_number,name\n+919876543210,Lucius\n98765,Selina\n");
+  it("refuses a start less than 2 minutes ahead before sending anything", async () => {
     const sent: Request[] = [];
-    const run = capture(mock, ["--csv", csv], (request) => {
+    const soon = new Date(Date.now() + 30_000).toISOString();
+    const run = capture(mock, ["--at", soon], (request) => {
       sent.push(request);
       return fetch(request);
     });
-    expect(await batchFromCsv.main(run.ctx)).toBe(2);
-    expect(run.err()).toContain('line 3: contact_number "98765" is not E.164');
+    await expect(runBatch.main(run.ctx)).rejects.toThrow(/at least 2 minutes ahead/);
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe("simple-agent and agent-from-json", () => {
+  it("create the agent after the client's check", async () => {
+    const simple = capture(mock);
+    expect(await simpleAgent.main(simple.ctx)).toBe(0);
+    expect(simple.out()).toMatch(/^Created agent [0-9a-f-]{36}/);
+    const fromJson = capture(mock);
+    expect(await agentFromJson.main(fromJson.ctx)).toBe(0);
+    expect(fromJson.out()).toContain(`from ${agentFromJson.SAMPLE_AGENT}`);
+  });
+
+  it("refuses a file with a misspelt setting, naming its path, and sends nothing", async () => {
+    const agent = JSON.parse(await readFile(agentFromJson.SAMPLE_AGENT, "utf8")) as {
+      agent_config: { tasks: Array<{ tools_config: { transcriber: Record<string, unknown> } }> };
+    };
+    agent.agent_config.tasks[0]!.tools_config.transcriber["langauge"] = "en";
+    const file = join(tmp, "typo-agent.json");
+    await writeFile(file, JSON.stringify(agent));
+    const sent: Request[] = [];
+    const run = capture(mock, ["--file", file], (request) => {
+      sent.push(request);
+      return fetch(request);
+    });
+    expect(await agentFromJson.main(run.ctx)).toBe(2);
+    expect(run.err()).toContain("agent_config.tasks[0].tools_config.transcriber");
+    expect(run.err()).toContain("langauge");
     expect(sent).toHaveLength(0);
   });
 });
@@ -244,7 +272,7 @@ describe("npm run example (scripts/example.ts)", { timeout: 20_000 }, () => {
   it("lists the examples without a name", async () => {
     const result = await runScript(["scripts/example.ts"]);
     expect(result.code).toBe(0);
-    for (const name of ["batch-from-csv", "export-executions", "place-call-and-wait", "webhook-receiver"]) {
+    for (const name of ["run-batch", "export-executions", "place-call-and-wait", "simple-agent", "agent-from-json"]) {
       expect(result.stdout).toContain(name);
     }
   });

@@ -2,7 +2,7 @@
  * The README's quickstart, compiled by `npm run typecheck` so the documentation cannot drift from the API.
  * Keep it in sync with README.md § Quickstart (it is never executed).
  */
-import { createBolnaClient, downloadRecording, getRecordingUrl } from "../../src/index.js";
+import { createBolnaClient, downloadRecording, getRecordingUrl, WaitTimeoutError } from "../../src/index.js";
 import { startMockServer } from "../../src/mock/server.js";
 import { createServer } from "node:http";
 import type { Execution } from "../../src/index.js";
@@ -25,7 +25,8 @@ export async function quickstart() {
     recipient_phone_number: "+10123456789",
     user_data: { name: "Bruce" },
   });
-  const execution = await bolna.getExecution({ execution_id: call.execution_id! });
+  const executionId = call.execution_id ?? call.id!; // the answer carries one of the two keys
+  const execution = await bolna.getExecution({ execution_id: executionId });
   console.log(execution.status, execution.telephony_data?.duration);
 
   for await (const record of bolna.exportExecutions({
@@ -109,4 +110,29 @@ export async function recordings(execution_id: string) {
   const url: URL = await getRecordingUrl(bolna, { execution_id });
   const audio: Response = await downloadRecording(bolna, { execution_id, leg: "transfer" });
   void [url, audio];
+}
+
+export async function commonJobs(agent_id: string) {
+  const bolna = createBolnaClient();
+  try {
+    const { execution } = await bolna.makeCallAndWait(
+      { agent_id, recipient_phone_number: "+15551234567", user_data: { customer_name: "Asha" } },
+      { timeoutMs: 10 * 60_000, onStatus: (e) => console.log(e.status) },
+    );
+    console.log(execution.status, execution.conversation_duration, execution.total_cost);
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) console.log("still running:", error.execution_id);
+    else throw error;
+  }
+
+  const { batch_id } = await bolna.runBatch({
+    agent_id,
+    contacts: [
+      { contact_number: "+919876543210", customer_name: "Asha", appointment_day: "Friday" },
+      { contact_number: "+15551234567", customer_name: "Lee, Jordan", appointment_day: "Monday" },
+    ],
+    from_phone_numbers: ["+918035739196"],
+  });
+  const batch = await bolna.waitForBatch(batch_id, { onProgress: (counts) => console.log(counts) });
+  void batch;
 }

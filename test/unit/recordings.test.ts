@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  APIConnectionError,
+  APIUserAbortError,
   BolnaError,
   BolnaInputError,
   createBolnaClient,
@@ -100,6 +102,39 @@ describe("downloadRecording", () => {
     );
     expect(message).not.toContain("5ec12e7");
     expect(message).not.toContain(KEY);
+  });
+
+  it("reports a storage host it cannot reach as an APIConnectionError, not a raw fetch TypeError", async () => {
+    // A port that was listening a moment ago and is closed now: the connection is refused.
+    const closed = await startFaultServer(() => ({ status: 200 }));
+    await closed.close();
+    const api = await startFaultServer(() => redirectTo(`${closed.url}/calls/x.mp3?${SIGNATURE}`));
+    servers.push(api);
+    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: api.url, env: {}, rateLimit: false, maxRetries: 0 });
+    const error = await downloadRecording(bolna, { execution_id: EXECUTION }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error).toBeInstanceOf(BolnaError);
+    const message = (error as Error).message;
+    expect(message).toContain(`storage host ${new URL(closed.url).host}`);
+    expect(message).toContain("ECONNREFUSED");
+    expect(message).not.toContain("5ec12e7");
+
+    // Aborted once the API has answered, while the storage request is on its way.
+    const controller = new AbortController();
+    const storage = await startFaultServer(() => ({ status: 200, body: AUDIO }));
+    const redirecting = await startFaultServer(() => redirectTo(`${storage.url}/calls/x.mp3`));
+    servers.push(storage, redirecting);
+    const client = createBolnaClient({ apiKey: KEY, baseUrl: redirecting.url, env: {}, rateLimit: false });
+    const storageFetch = (request: Request) => {
+      controller.abort();
+      return fetch(request);
+    };
+    const aborted = await downloadRecording(
+      client,
+      { execution_id: EXECUTION },
+      { signal: controller.signal, fetch: storageFetch },
+    ).catch((e: unknown) => e);
+    expect(aborted).toBeInstanceOf(APIUserAbortError);
   });
 });
 
