@@ -131,7 +131,8 @@ describe("runBatch", () => {
       { agent_id: AGENT, contacts: [] },
       { agent_id: AGENT, contacts: 42 as unknown as BatchContact[] },
       { agent_id: AGENT, contacts: contact, scheduled_at: new Date(START + 60_000) },
-      { agent_id: AGENT, contacts: contact, scheduled_at: "2026-08-20T12:00:00" },
+      // Without a zone it means UTC, as Bolna writes it: one minute after START.
+      { agent_id: AGENT, contacts: contact, scheduled_at: "2026-08-20T10:01:00" },
     ]) {
       const { error } = await settle(bolna.runBatch(args));
       expect(error).toBeInstanceOf(BolnaInputError);

@@ -117,9 +117,9 @@ function checkValue(
   }
   const value = checkType(operationId, rule, input, reading);
   if (rule.dateTime) {
+    const { toOffsetDateTime, toUtcIso } = dateTimesFor(meta, dates);
     try {
       const dateTime = value as string | Date;
-      const { toOffsetDateTime, toUtcIso } = dateTimesFor(meta, dates);
       return rule.dateTime === "offset"
         ? toOffsetDateTime(dateTime, rule.name)
         : toUtcIso(dateTime, rule.name, reading.rounding);
