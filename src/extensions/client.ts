@@ -16,7 +16,7 @@ import type { BolnaOperationMethods, MakeCallArgs } from "../generated/methods.j
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Batch, Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
-import { prepareArguments, toFormData, usesDateTimes } from "./internal/arguments.js";
+import { prepareArguments, toFormData, usesArgumentRules } from "./internal/arguments.js";
 import { resolveConfig, resolveLogLevel } from "./internal/config.js";
 import { ConfigurationError, createAPIError } from "./errors.js";
 import type { ExecutionExport, ExportExecutionsOptions, ListExecutionsPage } from "./export/index.js";
@@ -120,8 +120,8 @@ function checkValidateResponses(value: unknown, where: string): ValidateResponse
     `${where} must be "warn", "throw" or false (off); got ${JSON.stringify(value) ?? typeof value}.`,
   );
 }
-/** The date-time rules, loaded the first time an operation with date-time arguments is called. */
-let dateTimes: Promise<typeof import("./datetime.js")> | undefined;
+/** The date-time, open-value and form-field rules, loaded the first time an operation needs them. */
+let argumentRules: Promise<typeof import("./internal/argument-rules.js")> | undefined;
 
 /** The workflow jobs, loaded the first time one is called (they are a separate chunk of the build). */
 let workflowJobs: Promise<typeof import("./workflows/workflow-jobs.js")> | undefined;
@@ -262,15 +262,9 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   const { apiKey, baseUrl } = resolveConfig(options);
   const { maxPages } = options;
   const validateResponses = checkValidateResponses(options.validateResponses, "validateResponses");
-  const logLevel = resolveLogLevel(options);
-  /** A key the agent-body check let through: one `debug` line naming where (never its value). */
-  const logUnknownKey =
-    logLevel === "debug"
-      ? (operationId: string) => (field: string) =>
-          (options.logger ?? console).debug(
-            `bolna: ${operationId} sends \`${field}\`, a key the spec does not declare; Bolna may ignore it.`,
-          )
-      : undefined;
+  /** Where the agent-body check names a key it lets through (at `debug`, never its value). */
+  const debugLogger = resolveLogLevel(options) === "debug" ? (options.logger ?? console) : undefined;
+  const debug = debugLogger && ((line: string) => debugLogger.debug(line));
   if (maxPages !== undefined && !isIntegerIn(maxPages, 1)) {
     throw new ConfigurationError(`maxPages must be a positive integer; got ${String(maxPages)}.`);
   }
@@ -298,11 +292,13 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     const check =
       checkValidateResponses(opts.validateResponses, `${meta.operationId}: validateResponses`) ?? validateResponses;
     const checkBody = opts.validateRequestBodies ?? options.validateRequestBodies ?? true;
-    const dates = usesDateTimes(meta) ? await (dateTimes ??= import("./datetime.js")) : undefined;
-    const { path, query, body } = prepareArguments(meta, args, dates, { body: checkBody });
+    const rules = usesArgumentRules(meta)
+      ? await (argumentRules ??= import("./internal/argument-rules.js"))
+      : undefined;
+    const { path, query, body } = prepareArguments(meta, args, rules, { body: checkBody });
     if (checkBody && meta.body?.strict && body !== undefined) {
       strictBody ??= import("./internal/strict-body.js");
-      (await strictBody).assertStrictBody(meta.operationId, body, logUnknownKey?.(meta.operationId));
+      (await strictBody).assertStrictBody(meta.operationId, body, debug);
     }
     let sent: Request | undefined;
     const init: Record<string, unknown> = {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parseExportArgs } from "../../src/cli/export-args.js";
 import { operationArguments, operationOptions, parseFlags } from "../../src/cli/flags.js";
-import * as dateTimes from "../../src/extensions/datetime.js";
+import * as argumentRules from "../../src/extensions/internal/argument-rules.js";
 import { prepareArguments } from "../../src/extensions/internal/arguments.js";
 import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 
@@ -17,7 +17,7 @@ const listing = found;
 async function sentQuery(argv: string[]) {
   const { values } = parseFlags(argv, operationOptions(listing), "listAgentExecutions");
   const args = await operationArguments(listing, undefined, values);
-  return prepareArguments(listing, args, dateTimes).query;
+  return prepareArguments(listing, args, argumentRules).query;
 }
 
 describe("a date without a time", () => {

@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { BolnaInputError } from "../../src/index.js";
 import { prepareArguments } from "../../src/extensions/internal/arguments.js";
-import * as dateTimes from "../../src/extensions/datetime.js";
+import * as argumentRules from "../../src/extensions/internal/argument-rules.js";
 import { ALL_OPERATIONS } from "../../src/extensions/internal/operation-table.js";
 import { assertStrictBody } from "../../src/extensions/internal/strict-body.js";
 import { laxSchemaProblems, schemaProblems } from "../contract/support/ajv.js";
@@ -30,7 +30,7 @@ function metadataOf(operationId: string) {
 function clientCheck(fixture: PayloadFixture): { sent: Record<string, unknown> } | { error: unknown } {
   const meta = metadataOf(fixture.operation);
   try {
-    const { body } = prepareArguments(meta, { ...fixture.path, ...fixture.body }, dateTimes);
+    const { body } = prepareArguments(meta, { ...fixture.path, ...fixture.body }, argumentRules);
     if (meta.body?.strict) assertStrictBody(fixture.operation, body);
     return { sent: body ?? {} };
   } catch (error) {

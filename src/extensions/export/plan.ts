@@ -19,10 +19,11 @@
  */
 import { operationMetadata } from "../../generated/operations.js";
 import type { operations } from "../../generated/schema.js";
+import * as argumentRules from "../internal/argument-rules.js";
 import { prepareArguments } from "../internal/arguments.js";
 import type { OperationMetadata } from "../internal/metadata.js";
 import { ALL_OPERATIONS } from "../internal/operation-table.js";
-import { assertWindow, splitWindow, toOffsetDateTime, toUtcDate, toUtcIso } from "../datetime.js";
+import { splitWindow, toUtcDate, toUtcIso } from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
 import { MAX_TIMER_MS } from "../internal/rate-limit.js";
 import { ceilMs, floorMs, isoMs, MICROS_PER_MS } from "./keys.js";
@@ -158,11 +159,7 @@ export function planExport(
   // The same checks every request gets, once, before anything is sent (agent_id, filter values, a window).
   const first = (windowsOf(plan)[0] as ExportWindow).range;
   const operation = ALL_OPERATIONS.find((entry) => entry.operationId === "listAgentExecutions") as OperationMetadata;
-  prepareArguments(operation, listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1), {
-    assertWindow,
-    toOffsetDateTime,
-    toUtcIso,
-  });
+  prepareArguments(operation, listingQuery(plan, floorMs(first.lo), ceilMs(first.hi), 1), argumentRules);
 
   const retry = options.retry ?? {};
   const attempts = integerOption("retry.maxAttemptsPerPage", retry.maxAttemptsPerPage ?? 4, 1, 100);

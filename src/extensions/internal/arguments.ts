@@ -17,26 +17,29 @@
  * parameter, and an own `__proto__` key is refused.
  */
 import { isObject } from "./guards.js";
-import type * as DateTimes from "../datetime.js";
 import type { Rounding } from "../datetime.js";
 import { BolnaInputError } from "../errors.js";
-import { laxValue } from "./lax.js";
+import type * as Rules from "./argument-rules.js";
 import type { FieldRule, OperationMetadata } from "./metadata.js";
-import { nearMiss } from "./near-miss.js";
 
 /**
- * The date-time helpers, which the checks need only for operations with date-time arguments (`usesDateTimes`): the
- * caller passes them, so a client can load them on the first such call instead of carrying them from the start.
+ * The checks only some operations need (date-times, near misses of open values, form text): the caller passes them
+ * (`./argument-rules.ts`), so a client can load them on the first such call instead of carrying them from the start.
  */
-export type DateTimeRules = Pick<typeof DateTimes, "assertWindow" | "toOffsetDateTime" | "toUtcIso">;
+export type ArgumentRules = typeof Rules;
 
-export function usesDateTimes(meta: OperationMetadata): boolean {
-  return meta.maxWindow !== undefined || meta.fields.some((rule) => rule.dateTime !== undefined);
+/** Whether `prepareArguments` needs the `ArgumentRules` for this operation. */
+export function usesArgumentRules(meta: OperationMetadata): boolean {
+  return (
+    meta.maxWindow !== undefined ||
+    meta.body?.mediaType === "multipart/form-data" ||
+    meta.fields.some((rule) => rule.dateTime !== undefined || rule.knownValues !== undefined)
+  );
 }
 
-function dateTimesFor(meta: OperationMetadata, dates: DateTimeRules | undefined): DateTimeRules {
-  if (dates === undefined) throw new Error(`${meta.operationId}: the date-time rules were not passed`);
-  return dates;
+function rulesFor(meta: OperationMetadata, rules: ArgumentRules | undefined): ArgumentRules {
+  if (rules === undefined) throw new Error(`${meta.operationId}: the argument rules were not passed`);
+  return rules;
 }
 
 export interface SplitArguments {
@@ -95,9 +98,17 @@ function typeMatches(rule: FieldRule, value: unknown): boolean {
 }
 
 /** The value the checks below look at: the value itself, or the number or boolean a form's text stands for. */
-function checkType(operationId: string, rule: FieldRule, value: unknown, reading: Reading): unknown {
+function checkType(
+  meta: OperationMetadata,
+  rule: FieldRule,
+  value: unknown,
+  reading: Reading,
+  rules?: ArgumentRules,
+): unknown {
+  const { operationId } = meta;
   if (typeMatches(rule, value)) return value;
-  const coerced = reading.lax && rule.type !== undefined ? laxValue(value, [rule.type]) : undefined;
+  const coerced =
+    reading.lax && rule.type !== undefined ? rulesFor(meta, rules).laxValue(value, [rule.type]) : undefined;
   if (coerced !== undefined) return coerced;
   const what = rule.type === "integer" ? "an integer" : `a ${rule.type}`;
   return fail(operationId, rule.name, `must be ${what}, got ${describe(value)}.`);
@@ -108,16 +119,16 @@ function checkValue(
   rule: FieldRule,
   input: unknown,
   reading: Reading,
-  dates?: DateTimeRules,
+  rules?: ArgumentRules,
 ): unknown {
   const { operationId } = meta;
   if (input === null) {
     if (rule.nullable) return input;
     fail(operationId, rule.name, "must not be null.");
   }
-  const value = checkType(operationId, rule, input, reading);
+  const value = checkType(meta, rule, input, reading, rules);
   if (rule.dateTime) {
-    const { toOffsetDateTime, toUtcIso } = dateTimesFor(meta, dates);
+    const { toOffsetDateTime, toUtcIso } = rulesFor(meta, rules);
     try {
       const dateTime = value as string | Date;
       return rule.dateTime === "offset"
@@ -136,7 +147,7 @@ function checkValue(
     );
   }
   if (rule.knownValues && typeof value === "string") {
-    const meant = nearMiss(value, rule.knownValues);
+    const meant = rulesFor(meta, rules).nearMiss(value, rule.knownValues);
     if (meant !== undefined)
       fail(operationId, rule.name, `is ${describe(value)}; did you mean ${JSON.stringify(meant)}?`);
   }
@@ -195,7 +206,7 @@ export interface ArgumentChecks {
 export function prepareArguments(
   meta: OperationMetadata,
   args: Record<string, unknown> = {},
-  dates?: DateTimeRules,
+  rules?: ArgumentRules,
   checks: ArgumentChecks = {},
 ): SplitArguments {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
@@ -203,7 +214,7 @@ export function prepareArguments(
   }
   const checkBody = checks.body !== false;
   const split: SplitArguments = { path: {}, query: {}, body: meta.body ? {} : undefined };
-  const rules = rulesOf(meta);
+  const byName = rulesOf(meta);
   const lax = meta.body?.mediaType === "multipart/form-data";
   // Unknown names go into the body when it is open, unchecked, or strict (whose own check refuses a near miss of a
   // declared key and sends anything else).
@@ -212,7 +223,7 @@ export function prepareArguments(
     if (value === undefined) continue;
     // Copying it onto the body would replace the body's prototype instead of adding a property.
     if (name === "__proto__") fail(meta.operationId, name, "is not an argument name the client can send.");
-    const rule = rules.get(name);
+    const rule = byName.get(name);
     if (!rule) {
       if (split.body && bodyTakesUnknown) {
         split.body[name] = value;
@@ -226,7 +237,7 @@ export function prepareArguments(
       continue;
     }
     const rounding = meta.maxWindow?.to === name ? "up" : "down";
-    const checked = checkValue(meta, rule, value, { lax: lax && rule.in === "body", rounding }, dates);
+    const checked = checkValue(meta, rule, value, { lax: lax && rule.in === "body", rounding }, rules);
     if (rule.in === "body") (split.body as Record<string, unknown>)[name] = checked;
     else split[rule.in][name] = checked;
   }
@@ -239,7 +250,7 @@ export function prepareArguments(
   if (meta.maxWindow) {
     // On the instants as they will be sent, so the check is exact.
     const { from, to, maxDays } = meta.maxWindow;
-    dateTimesFor(meta, dates).assertWindow(split.query[from] as string, split.query[to] as string, maxDays, {
+    rulesFor(meta, rules).assertWindow(split.query[from] as string, split.query[to] as string, maxDays, {
       from,
       to,
     });

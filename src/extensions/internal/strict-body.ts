@@ -12,6 +12,7 @@
  */
 import { requestBodySchemas, requestComponentSchemas } from "../../generated/request-bodies.js";
 import { BolnaInputError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import { declaredKeys, validateJsonSchema } from "./json-schema.js";
 
 /** Every key the agent schemas declare somewhere: a key outside this set is new to the spec, not misplaced. */
@@ -27,19 +28,19 @@ function fieldPath(jsonPath: string): string {
 
 /**
  * Throws a `BolnaInputError` naming the first bad field (and listing the others) unless `body` fits its schema;
- * `onUnknownKey` hears the path of each key that is sent although the spec does not declare it.
+ * `debug`, when given, gets one line per key that is sent although the spec does not declare it, naming its path
+ * (never its value).
  */
-export function assertStrictBody(
-  operationId: string,
-  body: unknown,
-  onUnknownKey: (field: string) => void = () => {},
-): void {
+export function assertStrictBody(operationId: string, body: unknown, debug?: Logger["debug"]): void {
   const schema = requestBodySchemas[operationId];
   if (schema === undefined) throw new Error(`${operationId} is not a strict-body operation`);
   const issues = validateJsonSchema(schema, body, requestComponentSchemas, {
     lax: true,
     knownKeys,
-    onUnknownKey: (path) => onUnknownKey(fieldPath(path)),
+    onUnknownKey: (path) =>
+      debug?.(
+        `bolna: ${operationId} sends \`${fieldPath(path)}\`, a key the spec does not declare; Bolna may ignore it.`,
+      ),
   });
   const [first] = issues;
   if (first === undefined) return;
