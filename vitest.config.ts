@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // `unit`: helpers against injected fetches and local fault servers. `contract`: the client against one Prism
@@ -9,6 +10,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core machines this runs on, so
+    // files ran one at a time while most of them wait on child processes, servers and sockets. One per core.
+    maxWorkers: availableParallelism(),
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
       {
