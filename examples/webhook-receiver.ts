@@ -1,41 +1,32 @@
 /**
- * Receive Bolna's execution-status webhooks with a tiny `node:http` server.
+ * Receive Bolna's execution-status webhooks with a tiny `node:http` server built on `createWebhookHandler`.
  *
  *   npm run example -- webhook-receiver                       self-test: start, send sample deliveries, check answers
  *   npm run example -- webhook-receiver --serve [--port 8787] [--allow-loopback] [--secret <value>]
  *
  * Bolna POSTs the execution object to the agent's `webhook_url` on every status change. Deliveries are not
- * signed, are retried on a non-2xx answer or a timeout, and can repeat or arrive out of order. So the receiver:
- *  1. accepts only Bolna's documented sender addresses (`isBolnaWebhookIp`); loopback only with --allow-loopback,
- *     for local testing. Behind a reverse proxy, check the client address your proxy reports instead;
- *  2. optionally requires a secret header (`X-Webhook-Secret`), which you add to the agent's webhook settings in
- *     the Bolna dashboard (custom headers);
- *  3. validates the body (`parseExecutionWebhook`, 400 with the bad fields otherwise);
- *  4. answers 200 at once, also to repeats, so Bolna stops retrying, and drops repeats of the same
- *     (`id`, `status`) (`createWebhookDeduplicator`; never on `id` alone: each status is its own event);
- *  5. processes accepted events after answering (here: one log line each).
+ * signed, are retried on a non-2xx answer or a timeout, and can repeat or arrive out of order. The handler:
+ *  1. accepts only Bolna's published sender addresses (loopback too with --allow-loopback, for local tests; behind
+ *     a reverse proxy, set `trustProxy` to the number of proxies instead);
+ *  2. with --secret, requires it in the URL's query (`?secret=…`, the easy way: put it in the agent's
+ *     `webhook_url`) or the `X-Webhook-Secret` header (a custom header in the agent's webhook settings);
+ *  3. validates the body (400 with the bad fields otherwise);
+ *  4. calls `onExecution` once per (`id`, `status`), answers 200 when it resolves (repeats get 200 at once), and
+ *     500 if it throws, so Bolna retries and the retry is handled.
+ * Keep `onExecution` short (store the event, or enqueue it): Bolna also retries deliveries answered slowly.
  * It needs no Bolna API key: it only listens.
  */
-import { timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 // In your project: import { ... } from "bolna-api-client/webhooks"; and the Execution type from "bolna-api-client".
 import type { Execution } from "../src/index.js";
-import {
-  createWebhookDeduplicator,
-  isBolnaWebhookIp,
-  parseExecutionWebhook,
-  WebhookValidationError,
-} from "../src/webhooks.js";
+import { BOLNA_WEBHOOK_IPS, createWebhookHandler, toNodeListener } from "../src/webhooks.js";
 import { runAsScript, withDefaults, type ExampleContext } from "./support/context.js";
 
 /** Tells `npm run example` that this example needs no API (no mock is started for it). */
 export const usesApi = false;
-
-const MAX_BODY_BYTES = 1_048_576;
-const SECRET_HEADER = "x-webhook-secret";
 
 export interface ReceiverOptions {
   /** Default 0: any free port. */
@@ -44,11 +35,11 @@ export interface ReceiverOptions {
   host?: string;
   /** Default `/bolna/webhook`. */
   path?: string;
-  /** Also accept deliveries from loopback addresses (local tests only). Default false. */
+  /** Also accept deliveries from this machine (local tests only). Default false. */
   allowLoopback?: boolean;
-  /** When set, deliveries must carry it in the `X-Webhook-Secret` header. */
+  /** When set, deliveries must carry it (query `secret` or header `X-Webhook-Secret`). */
   secret?: string | undefined;
-  /** Called once per accepted (`id`, `status`), after the 200 was sent. */
+  /** Called once per (`id`, `status`); the delivery is answered 200 when it resolves, 500 if it throws. */
   onEvent?: (execution: Execution) => void | Promise<void>;
   log?: (line: string) => void;
 }
@@ -56,80 +47,31 @@ export interface ReceiverOptions {
 export interface WebhookReceiver {
   /** e.g. `http://127.0.0.1:8787/bolna/webhook` */
   readonly url: string;
-  /** Every event accepted so far, in arrival order. */
+  /** Every event handled so far, in arrival order. */
   readonly accepted: readonly Execution[];
   close(): Promise<void>;
-}
-
-function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-function secretMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== "string") return false;
-  const [a, b] = [Buffer.from(expected), Buffer.from(given)];
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 export async function startWebhookReceiver(options: ReceiverOptions = {}): Promise<WebhookReceiver> {
   const path = options.path ?? "/bolna/webhook";
   const log = options.log ?? ((line: string) => console.log(line));
-  const dedup = createWebhookDeduplicator();
   const accepted: Execution[] = [];
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const sender = req.socket.remoteAddress;
-    if (!isBolnaWebhookIp(sender, { allowLoopback: options.allowLoopback })) {
-      log(`refused a delivery from ${sender ?? "an unknown address"} (not a Bolna webhook address)`);
-      return answer(res, 403, { error: "forbidden" });
-    }
-    if (new URL(req.url ?? "/", "http://receiver").pathname !== path) return answer(res, 404, { error: "not found" });
-    if (req.method !== "POST") return answer(res, 405, { error: "use POST" });
-    if (options.secret !== undefined && !secretMatches(options.secret, req.headers[SECRET_HEADER])) {
-      return answer(res, 401, { error: "missing or wrong secret header" });
-    }
-    const body = await readBody(req);
-    if (body === undefined) return answer(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
-
-    let execution: Execution;
-    try {
-      execution = parseExecutionWebhook(body);
-    } catch (error) {
-      if (!(error instanceof WebhookValidationError)) throw error;
-      log(`rejected an invalid delivery: ${error.message}`);
-      return answer(res, 400, { error: "invalid payload", issues: error.issues });
-    }
-    if (dedup.isDuplicate(execution)) {
-      // Still 200: the sender retried because it missed our first answer; we already have this event.
-      return answer(res, 200, { ok: true, duplicate: true });
-    }
-    answer(res, 200, { ok: true });
-    // After answering: slow work here (database, queue) can no longer make Bolna time out and retry.
-    setImmediate(() => {
-      accepted.push(execution);
-      log(`accepted: execution ${execution.id} is ${execution.status}`);
-      Promise.resolve(options.onEvent?.(execution)).catch((error: unknown) => {
-        log(`processing ${execution.id}/${execution.status} failed: ${String(error)}`);
-      });
-    });
-  }
+  const listener = toNodeListener(
+    createWebhookHandler({
+      allowedIps: options.allowLoopback ? [...BOLNA_WEBHOOK_IPS, "127.0.0.1", "::1"] : BOLNA_WEBHOOK_IPS,
+      secret: options.secret,
+      onExecution: async (execution) => {
+        await options.onEvent?.(execution);
+        accepted.push(execution);
+        log(`accepted: execution ${execution.id} is ${execution.status}`);
+      },
+      onError: (error, execution) => log(`processing ${execution.id}/${execution.status} failed: ${String(error)}`),
+    }),
+  );
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`receiver error: ${String(error)}`);
-      if (!res.headersSent) answer(res, 500, { error: "internal error" });
-    });
+    if (new URL(req.url ?? "/", "http://receiver").pathname === path) return listener(req, res);
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
   });
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   await once(server, "listening");
@@ -185,10 +127,16 @@ export async function selfTest(log: (line: string) => void): Promise<SelfTestRes
     log(`  ${status === expected ? "ok  " : "FAIL"} ${name}: HTTP ${status} ${JSON.stringify(body)}`);
   };
 
+  let failNext = false;
   const receiver = await startWebhookReceiver({
     allowLoopback: true,
     secret: "s3cret",
     log: (l) => log(`  [receiver] ${l}`),
+    onEvent: () => {
+      if (!failNext) return;
+      failNext = false;
+      throw new Error("database unavailable");
+    },
   });
   const strict = await startWebhookReceiver({ log: (l) => log(`  [strict receiver] ${l}`) });
   try {
@@ -207,17 +155,21 @@ export async function selfTest(log: (line: string) => void): Promise<SelfTestRes
       200,
       post(receiver.url, disconnected, auth),
     );
-    await check("completed, same id, is a new event", 200, post(receiver.url, completed, auth));
+    failNext = true;
+    await check(
+      "completed, same id, fails to process: 500, so Bolna retries",
+      500,
+      post(receiver.url, completed, auth),
+    );
+    await check("the retry of completed is processed", 200, post(`${receiver.url}?secret=s3cret`, completed));
     await check(
       "a body without `status` is rejected",
       400,
       post(receiver.url, JSON.stringify({ id: "x", agent_id: "y" }), auth),
     );
     await check("a body that is not JSON is rejected", 400, post(receiver.url, "{not json", auth));
-    await check("a delivery without the secret header is refused", 401, post(receiver.url, disconnected));
+    await check("a delivery without the secret is refused", 403, post(receiver.url, disconnected));
     await check("loopback is refused when not allowed", 403, post(strict.url, disconnected, auth));
-    // Accepted events are processed after the answer; let those callbacks run before reporting.
-    await new Promise((done) => setImmediate(done));
     log(`Accepted events: ${receiver.accepted.map((e) => `${e.id.slice(0, 8)}…/${e.status}`).join(", ")}`);
   } finally {
     await Promise.all([receiver.close(), strict.close()]);

@@ -47,6 +47,18 @@ export function parseFlags<O extends OptionSpec>(argv: readonly string[], option
   }
 }
 
+/** A `--port` value: an integer from 0 to 65535 (0 picks a free port), or `fallback` when the flag is absent. */
+export function portOf(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new UsageError(
+      `--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(value)}.`,
+    );
+  }
+  return port;
+}
+
 /** The parseArgs options of one operation: its fields, `--body` when it has one, and the connection options. */
 export function operationOptions(meta: OperationMetadata): OptionSpec {
   const options: OptionSpec = { ...COMMON_OPTIONS };

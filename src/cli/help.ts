@@ -93,6 +93,8 @@ Usage:
       Export every call record (execution) of an agent over any date range.
   bolna-api mock [--port N]
       Serve a local mock of the API, for trying the other commands without an account.
+  bolna-api webhook listen [--port N] [--secret S] [--allow-any-ip]
+      Receive Bolna's webhooks and print each verified, de-duplicated delivery as a JSON line.
   bolna-api <command> --help
       Options of one command.
 
@@ -213,6 +215,57 @@ ${wrap(
 Then, in another terminal:
   export BOLNA_BASE_URL=http://127.0.0.1:4010 BOLNA_API_KEY=any-value
   bolna-api listAgents
+
+Stop it with Ctrl-C.
+
+${EXIT_STATUS_HELP}
+`;
+}
+
+export function webhookHelp(): string {
+  return `bolna-api webhook listen: receive Bolna's execution-status webhooks and print each one as a JSON line.
+
+Usage:
+  bolna-api webhook listen [--port N] [--host HOST] [--secret S] [--allow-any-ip] [--trust-proxy N]
+
+Options:
+${columns([
+  ["-p, --port <n>", "Port to listen on. Default 8787; 0 picks a free one."],
+  ["--host <host>", "Interface to listen on. Default 127.0.0.1; 0.0.0.0 to receive from other machines."],
+  [
+    "--secret <s>",
+    "Require this shared secret, in the webhook URL's query (?secret=...) or the X-Webhook-Secret header. " +
+      "Default: BOLNA_WEBHOOK_SECRET, if set (it keeps the secret out of shell history).",
+  ],
+  [
+    "--allow-any-ip",
+    "Accept any sender. Default: only Bolna's webhook addresses (13.203.39.153, 13.126.9.249, 13.202.133.53).",
+  ],
+  [
+    "--trust-proxy <n>",
+    "The number of proxies or tunnels in front of this command that append to X-Forwarded-For; the sender is " +
+      "read from there. Default: the connection's own address.",
+  ],
+  ["-h, --help", "This help."],
+])}
+
+${wrap(
+  "Each delivery that passes the checks (sender, secret, POST, application/json, at most 1 MiB, a valid " +
+    "execution) and is new for its (id, status) is printed on stdout as one line of JSON and answered 200; a " +
+    "repeat is answered 200 and not printed again. Refused requests are reported on stderr with their status.",
+  0,
+)}
+
+Try it locally (curl comes from 127.0.0.1, so allow any sender):
+  bolna-api webhook listen --port 8787 --allow-any-ip
+  curl -H 'content-type: application/json' -d '{"id":"e1","agent_id":"a1","status":"completed"}' \\
+    http://127.0.0.1:8787/
+
+${wrap(
+  "To receive from Bolna, expose the port over HTTPS and set the URL (with ?secret=... when you use one) as " +
+    "the agent's webhook_url. Behind a tunnel or proxy every delivery arrives from it: give --trust-proxy 1.",
+  0,
+)}
 
 Stop it with Ctrl-C.
 

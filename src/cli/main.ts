@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `bolna-api`: the command line. Dispatches to `export`, `mock` or one API operation, prints errors on stderr and
+ * `bolna-api`: the command line. Dispatches to `export`, `mock`, `webhook` or one API operation, prints errors on stderr and
  * exits with the status of their class (`exit.ts`). Built as its own entry (`dist/cli/bolna-api.js`); the library
  * never imports it.
  */
@@ -12,6 +12,7 @@ import { runExport } from "./export.js";
 import { mainHelp } from "./help.js";
 import { runMock } from "./mock.js";
 import { runOperation } from "./operation.js";
+import { runWebhook } from "./webhook.js";
 
 const OPERATIONS: Readonly<Record<string, OperationMetadata>> = Object.fromEntries(
   ALL_OPERATIONS.map((meta) => [meta.operationId, meta]),
@@ -57,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === "export") return await runExport(rest);
     if (command === "mock") return await runMock(rest);
+    if (command === "webhook") return await runWebhook(rest);
     const meta = Object.hasOwn(OPERATIONS, command) ? OPERATIONS[command] : undefined;
     if (meta === undefined) throw unknownCommand(command);
     return await runOperation(meta, rest);

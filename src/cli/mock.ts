@@ -4,8 +4,8 @@
  */
 import { once } from "node:events";
 import { DEFAULT_MOCK_PORT, startMockServer } from "../mock/server.js";
-import { EXIT, UsageError } from "./exit.js";
-import { parseFlags } from "./flags.js";
+import { EXIT } from "./exit.js";
+import { parseFlags, portOf } from "./flags.js";
 import { mockHelp } from "./help.js";
 
 const MOCK_OPTIONS = {
@@ -20,12 +20,7 @@ export async function runMock(argv: readonly string[]): Promise<number> {
     process.stdout.write(mockHelp());
     return EXIT.ok;
   }
-  const port = values.port === undefined ? DEFAULT_MOCK_PORT : Number(values.port);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65_535)) {
-    throw new UsageError(
-      `--port must be an integer from 0 to 65535 (0 picks a free port); got ${JSON.stringify(values.port)}.`,
-    );
-  }
+  const port = portOf(values.port, DEFAULT_MOCK_PORT);
   const mock = await startMockServer({ port, ...(values.host === undefined ? {} : { host: values.host }) });
   process.stdout.write(
     `Mock of the Bolna API ready on ${mock.url} (Ctrl-C to stop). In another terminal:\n` +

@@ -1,5 +1,5 @@
 /**
- * Receiving Bolna's webhooks safely.
+ * The pieces of a webhook receiver (`createWebhookHandler` in `webhook-handler.ts` puts them together).
  *
  * Bolna POSTs the execution object to an agent's `webhook_url` on every status change. Deliveries are not
  * signed, can repeat (Bolna retries on non-2xx or timeout) and can arrive out of order, so a receiver needs:
@@ -13,12 +13,13 @@
  *    Bolna offers besides custom headers you configure yourself (`{ allowLoopback: true }` for local tests).
  * This module is the `bolna-api-client/webhooks` entry point, kept out of the main bundle.
  */
-import { isIntegerIn } from "./internal/guards.js";
 import { BOLNA_WEBHOOK_IPS, webhookBodySchemas, webhookComponentSchemas } from "../generated/webhooks.js";
 import type { Execution } from "../generated/schema.js";
 import { BolnaError } from "./errors.js";
 import { validateJsonSchema, type SchemaIssue } from "./internal/json-schema.js";
 import { isLoopbackHost } from "./internal/loopback.js";
+import { isListedIp } from "./internal/webhook-sender.js";
+import { createMemoryWebhookStore, webhookKey } from "./webhook-store.js";
 
 export { BOLNA_WEBHOOK_IPS };
 export type { SchemaIssue };
@@ -89,33 +90,21 @@ export interface WebhookDeduplicator {
 /**
  * Remembers the last `maxEntries` (`id`, `status`) pairs (default 10 000), oldest forgotten first, so a
  * long-running receiver uses bounded memory. Retried deliveries arrive within minutes, far inside that window.
+ * `createWebhookHandler` does this for you (and also handles concurrent repeats and failed handlers).
  */
 export function createWebhookDeduplicator(options: { maxEntries?: number } = {}): WebhookDeduplicator {
-  const maxEntries = options.maxEntries ?? 10_000;
-  if (!isIntegerIn(maxEntries, 1)) {
-    throw new BolnaError(`maxEntries must be a positive integer, got ${String(maxEntries)}.`);
-  }
-  const seen = new Set<string>();
+  const store = createMemoryWebhookStore(options);
   return {
     isDuplicate(event) {
-      // JSON of a pair cannot collide however the parts are chosen, and keeps null apart from "".
-      const key = JSON.stringify([event.id, event.status ?? null]);
-      if (seen.has(key)) return true;
-      seen.add(key);
-      // A Set iterates in insertion order, so the first key is the oldest.
-      if (seen.size > maxEntries) seen.delete(seen.values().next().value as string);
+      const key = webhookKey(event);
+      if (store.claim(key) !== "new") return true;
+      store.complete(key);
       return false;
     },
     get size() {
-      return seen.size;
+      return store.size;
     },
   };
-}
-
-/** Strips an IPv4-mapped IPv6 prefix (`::ffff:1.2.3.4`), as Node reports for dual-stack sockets. */
-function normalizeIp(ip: string): string {
-  const trimmed = ip.trim();
-  return trimmed.toLowerCase().startsWith("::ffff:") ? trimmed.slice(7) : trimmed;
 }
 
 export interface WebhookIpOptions {
@@ -131,5 +120,5 @@ export interface WebhookIpOptions {
 export function isBolnaWebhookIp(ip: string | undefined | null, options: WebhookIpOptions = {}): boolean {
   if (typeof ip !== "string") return false;
   if (options.allowLoopback === true && isLoopbackHost(ip)) return true;
-  return (BOLNA_WEBHOOK_IPS as readonly string[]).includes(normalizeIp(ip));
+  return isListedIp(ip, BOLNA_WEBHOOK_IPS);
 }

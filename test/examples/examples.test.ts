@@ -206,17 +206,18 @@ describe("batch-from-csv", () => {
 });
 
 describe("webhook-receiver", () => {
-  it("passes its self-test: accepts, de-duplicates on (id, status), rejects invalid bodies and foreign senders", async () => {
+  it("passes its self-test: accepts, de-duplicates on (id, status), retries failures, rejects bad input and senders", async () => {
     const run = capture(mock);
     expect(await webhookReceiver.main(run.ctx)).toBe(0);
-    expect(run.out()).toContain("Self-test passed (7 checks).");
+    expect(run.out()).toContain("Self-test passed (8 checks).");
     expect(run.lines.filter((line) => line.includes("[receiver] accepted:"))).toEqual([
       "  [receiver] accepted: execution 4c06b4d1-4096-4561-919a-4f94539c8d4a is call-disconnected",
       "  [receiver] accepted: execution 4c06b4d1-4096-4561-919a-4f94539c8d4a is completed",
     ]);
+    expect(run.out()).toContain("processing 4c06b4d1-4096-4561-919a-4f94539c8d4a/completed failed");
   });
 
-  it("answers 200 before processing, and processes each (id, status) once", async () => {
+  it("answers 200 once the event is processed, and processes each (id, status) once", async () => {
     const events: string[] = [];
     const receiver = await webhookReceiver.startWebhookReceiver({
       allowLoopback: true,
@@ -225,11 +226,13 @@ describe("webhook-receiver", () => {
     });
     try {
       const body = JSON.stringify({ ...webhookReceiver.SAMPLE_DELIVERY, status: "ringing" });
+      const headers = { "content-type": "application/json" };
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await fetch(receiver.url, { method: "POST", body })).status);
+      for (let i = 0; i < 3; i++) {
+        statuses.push((await fetch(receiver.url, { method: "POST", body, headers })).status);
+        expect(events).toEqual([`${webhookReceiver.SAMPLE_DELIVERY.id}/ringing`]);
+      }
       expect(statuses).toEqual([200, 200, 200]);
-      await new Promise((done) => setImmediate(done));
-      expect(events).toEqual([`${webhookReceiver.SAMPLE_DELIVERY.id}/ringing`]);
       expect((await fetch(receiver.url)).status).toBe(405);
     } finally {
       await receiver.close();

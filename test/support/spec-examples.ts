@@ -60,6 +60,17 @@ export function webhookExampleBody(): { body: string; id: string } {
   return { body: JSON.stringify(value), id: value.id };
 }
 
+/** Every named example of the execution-status webhook body, in the spec's order: `[name, value]`. */
+export function webhookExamples(): Array<[string, unknown]> {
+  const examples = spec.webhooks["executionStatus"]?.post.requestBody.content["application/json"]?.examples ?? {};
+  return Object.entries(examples).map(([name, example]) => [name, exampleValue(example, `webhook example ${name}`)]);
+}
+
+/** A value of `components.examples` by name (a copy), e.g. `ExecutionFromBatch`. */
+export function componentExampleValue(name: string): unknown {
+  return structuredClone(componentExample(name));
+}
+
 /**
  * The named examples of an operation's JSON request body, in the spec's order: `[name, value]`. The spec is their
  * one home; tests that need a realistic body (the agent configurations, for one) read them from here.

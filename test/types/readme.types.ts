@@ -4,11 +4,16 @@
  */
 import { createBolnaClient, downloadRecording, getRecordingUrl } from "../../src/index.js";
 import { startMockServer } from "../../src/mock/server.js";
+import { createServer } from "node:http";
+import type { Execution } from "../../src/index.js";
 import {
   createWebhookDeduplicator,
+  createWebhookHandler,
   isBolnaWebhookIp,
   parseBolnaDuration,
   parseExecutionWebhook,
+  toNodeListener,
+  type WebhookStore,
 } from "../../src/webhooks.js";
 
 export async function quickstart() {
@@ -60,15 +65,43 @@ export async function mockQuickstart() {
   await mock.close();
 }
 
-export function webhookHandler(req: { socket: { remoteAddress?: string } }, rawBody: string, reply: (s: number) => void) {
-  const seen = createWebhookDeduplicator();
-  const queue: unknown[] = [];
-  if (!isBolnaWebhookIp(req.socket.remoteAddress)) return reply(403);
-  const execution = parseExecutionWebhook(rawBody);
-  if (!seen.isDuplicate(execution)) queue.push(execution);
-  reply(200);
+/** README § Webhooks: the handler, the Node adapter and a Redis-backed store (Redis declared, not imported). */
+export function webhooks(
+  db: { saveCall(e: Execution): Promise<void> },
+  followUps: { add(executionId: string): Promise<void> },
+  redis: {
+    set(key: string, value: string, options: { NX?: true; EX: number }): Promise<string | null>;
+    get(key: string): Promise<string | null>;
+    del(key: string): Promise<number>;
+  },
+) {
+  const handler = createWebhookHandler({
+    secret: process.env["BOLNA_WEBHOOK_SECRET"],
+    onStatus: {
+      async completed(execution) {
+        await db.saveCall(execution);
+      },
+      async busy(execution) {
+        await followUps.add(execution.id); // call back later
+      },
+    },
+  });
+  const POST = (request: Request) => handler(request);
+  createServer(toNodeListener(handler)).listen(8787);
+
+  const store: WebhookStore = {
+    async claim(key) {
+      if (await redis.set(`bolna:${key}`, "pending", { NX: true, EX: 600 })) return "new";
+      return (await redis.get(`bolna:${key}`)) === "done" ? "done" : "pending";
+    },
+    complete: (key) => redis.set(`bolna:${key}`, "done", { EX: 7 * 86_400 }),
+    release: (key) => redis.del(`bolna:${key}`),
+  };
+  const shared = createWebhookHandler({ store, trustProxy: 1, onExecution: (e) => db.saveCall(e) });
+
+  const execution = parseExecutionWebhook("{}");
   const seconds: number | null = parseBolnaDuration(execution.telephony_data?.duration);
-  void seconds;
+  void [POST, shared, seconds, createWebhookDeduplicator(), isBolnaWebhookIp("13.203.39.153")];
 }
 
 export async function recordings(execution_id: string) {
