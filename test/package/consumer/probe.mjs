@@ -58,7 +58,7 @@ export async function probe(baseUrl, delivery) {
         body: delivery,
       });
       const response = await handle(request);
-      return { status: response.status, received };
+      return { ok: response.ok, status: response.status, received };
     }),
   };
 }
