@@ -1,13 +1,18 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // `unit`: helpers against injected fetches and local fault servers. `contract`: the client against one Prism
 // mock of the spec (global setup, free loopback port). `cli`: the `bolna-api` command line as a child process.
 // `examples`: the runnable examples and `npm start` against their own mock. `browser`: the built API reference in
-// headless Chromium. `package`: the packed tarball installed into throwaway CommonJS, ESM, TypeScript and browser
-// projects.
+// headless Chromium. `package`: the packed tarball (packed once per run) installed into throwaway CommonJS, ESM and
+// TypeScript projects, and run in each runtime of the matrix (Node at the engines floor, Bun, Deno, workerd,
+// Chromium).
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core machines this runs on, so
+    // files ran one at a time while most of them wait on child processes, servers and sockets. One per core.
+    maxWorkers: availableParallelism(),
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
       {
@@ -18,10 +23,26 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      { test: { name: "cli", include: ["test/cli/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: "cli",
+          include: ["test/cli/**/*.test.ts"],
+          globalSetup: ["test/cli/build-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
       { test: { name: "examples", include: ["test/examples/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
-      { test: { name: "package", include: ["test/package/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          globalSetup: ["test/package/pack-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -91,7 +91,10 @@ describe("through injected faults with --max-retries 0, resumed until complete",
   });
 
   it("CSV: one header, every row exactly once", async () => {
-    const server = await faultyServer(6);
+    // Only the scripted faults, one of each kind: they prove the CSV writer's part (one header, rows cut at the
+    // checkpoint). Random faults would add runs, not cases: where a run stops is the export's business, proven with
+    // random faults by the JSONL test above and the unit project's export tests.
+    const server = await faultyServer(6, 0);
     const output = file("faults.csv");
     const checkpoint = file("faults-csv.ckpt");
     const { failures } = await untilComplete(
@@ -112,7 +115,10 @@ describe("through injected faults with --max-retries 0, resumed until complete",
       ["--max-retries", "0", "--concurrency", "6"],
       output,
     );
-    await expectStops(failures, server);
+    // As for stdout below: without random faults two scripted ones may stop the same run, never all of them.
+    expect(server.stats.scripted).toBe(SCRIPTED.length);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures.map((failure) => failure.code)).toContain(1);
     expectCsv(await readFile(output, "utf8"));
   });
 

@@ -25,7 +25,7 @@ import {
   TO,
   windows,
 } from "./support/export-setup.js";
-import { CLI, runCli, startCli } from "./support/run-cli.js";
+import { CLI_COMMAND, runCli, startCli } from "./support/run-cli.js";
 
 const file = tempFiles();
 
@@ -63,13 +63,7 @@ describe("a complete export", () => {
   it.skipIf(!hasScript())("shows progress on stderr when it is a terminal", async () => {
     const output = file("tty.jsonl");
     // `script` runs the command on a pseudo-terminal; its own stdout is what the terminal showed.
-    const command = [
-      process.execPath,
-      "--import",
-      "tsx",
-      CLI,
-      ...exportArgs(server, "--output", output, "--concurrency", "1"),
-    ]
+    const command = [...CLI_COMMAND, ...exportArgs(server, "--output", output, "--concurrency", "1")]
       .map((arg) => `'${arg}'`)
       .join(" ");
     // Asynchronously: the fake server runs in this process and must keep answering meanwhile.

@@ -1,19 +1,16 @@
 /**
- * The packed tarball in the hands of its consumers: CommonJS `require` and ESM `import` (with the `./webhooks` and
- * `./mock` subpaths) making real calls, TypeScript under `nodenext` and `bundler`, and the ESM build bundled by
- * esbuild and run in headless Chromium against the mock. One `npm pack` per run, shared by every case.
+ * The packed tarball in the hands of its Node consumers: CommonJS `require` and ESM `import` (with the `./webhooks`
+ * and `./mock` subpaths) making real calls, the installed `bolna-api` command, and TypeScript under `nodenext` and
+ * `bundler`. The other runtimes (Bun, Deno, workerd, Chromium) are in runtimes.test.ts. One `npm pack` per run
+ * (pack-setup.ts), shared by both files.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { build } from "esbuild";
-import { chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer } from "../../src/mock/server.js";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkipReason, HAS_CHROMIUM } from "../browser/chromium.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { exampleExecutionIds, webhookExampleBody } from "../support/spec-examples.js";
-import { packAndInstall, ROOT, run, typeCheck, type ConsumerProjects } from "./project.js";
+import { ROOT, run, typeCheck } from "./project.js";
 
 const API_KEY = "bn-package-test-key";
 
@@ -45,15 +42,14 @@ function lastJsonLine(stdout: string): unknown {
   return JSON.parse(line) as unknown;
 }
 
-let projects: ConsumerProjects;
+const projects = inject("consumerProjects");
 let bolna: Awaited<ReturnType<typeof fakeBolna>>;
 
 beforeAll(async () => {
-  [projects, bolna] = await Promise.all([packAndInstall(), fakeBolna()]);
-}, 180_000);
+  bolna = await fakeBolna();
+});
 
 afterAll(async () => {
-  await projects?.cleanup();
   if (bolna !== undefined) await new Promise((done) => bolna.server.close(done));
 });
 
@@ -158,89 +154,3 @@ describe("a TypeScript consumer", () => {
     expect(result.code).toBe(0);
   });
 });
-
-if (!HAS_CHROMIUM)
-  console.warn(`\n[package] SKIPPED the browser case: ${chromiumSkipReason("the browser bundle test")}\n`);
-
-describe.skipIf(!HAS_CHROMIUM)("the ESM build bundled by esbuild, in headless Chromium", () => {
-  it("reaches no Node built-in and runs a walk, an export and a webhook against the mock", async () => {
-    const dir = projects.withPrism;
-    const bundle = await build({
-      absWorkingDir: dir,
-      entryPoints: ["browser.mjs"],
-      outfile: "site/bundle.js",
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      metafile: true,
-      logLevel: "silent",
-    });
-    const inputs = Object.keys(bundle.metafile.inputs);
-    expect(inputs).toContain("node_modules/bolna-api-client/dist/index.js");
-    expect(inputs).toContain("node_modules/bolna-api-client/dist/webhooks.js");
-    await writeFile(join(dir, "site/index.html"), '<!doctype html><script type="module" src="./bundle.js"></script>');
-
-    const [site, mock, browser] = await Promise.all([
-      serve(join(dir, "site")),
-      startMockServer({ port: 0 }),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
-    ]);
-    try {
-      const context = await browser.newContext();
-      const blocked: string[] = [];
-      const allowed = new Set([site.origin, new URL(mock.url).origin]);
-      await context.route("**/*", (route) => {
-        if (allowed.has(new URL(route.request().url()).origin)) return route.continue();
-        blocked.push(route.request().url());
-        return route.abort("blockedbyclient");
-      });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      page.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
-      await page.goto(`${site.origin}/`, { timeout: 20_000 });
-      await page.waitForFunction(() => typeof (window as { run?: unknown }).run === "function", undefined, {
-        timeout: 10_000,
-      });
-      const result = await page.evaluate(
-        ([url, body]) => (window as unknown as { run(u: string, b: string): Promise<unknown> }).run(url, body),
-        [mock.url, webhookExampleBody().body] as const,
-      );
-      const ids = exampleExecutionIds();
-      expect(result).toEqual({
-        agents: 2,
-        walked: ids,
-        exported: ids,
-        notFound: 404,
-        webhook: webhookExampleBody().id,
-      });
-      // The client's 404 is a console error of the browser's own ("Failed to load resource"); nothing else may be.
-      expect(errors.filter((text) => !text.includes("404"))).toEqual([]);
-      expect(blocked).toEqual([]);
-    } finally {
-      await browser.close();
-      await Promise.all([mock.close(), new Promise((done) => site.server.close(done))]);
-    }
-  }, 120_000);
-});
-
-if (!HAS_CHROMIUM) {
-  it("ESM bundle in headless Chromium: SKIPPED, Chromium is not installed", (ctx) => {
-    ctx.skip(chromiumSkipReason("the browser bundle test"));
-  });
-}
-
-/** Serves `dir` (index.html and bundle.js) on a loopback port. */
-async function serve(dir: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    const name = request.url === "/" ? "index.html" : (request.url ?? "").slice(1);
-    if (!["index.html", "bundle.js"].includes(name)) return void response.writeHead(404).end();
-    void readFile(join(dir, name)).then((body) => {
-      response.writeHead(200, { "content-type": name.endsWith(".js") ? "text/javascript" : "text/html" });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}

@@ -10,7 +10,7 @@
  */
 import { collectOutput, type RunResult } from "../support/child-output.js";
 import { spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -36,6 +36,33 @@ async function ok(what: string, result: Promise<RunResult>): Promise<RunResult> 
   return done;
 }
 
+/** What `npm run build` reads, and a file of each entry it writes. */
+const BUILD_INPUTS = ["src", "package.json", "tsdown.config.ts", "tsconfig.build.json", "tsconfig.json"];
+const BUILD_OUTPUTS = ["index", "webhooks", "mock"]
+  .flatMap((entry) => [`${entry}.js`, `${entry}.cjs`, `${entry}.d.ts`, `${entry}.d.cts`])
+  .concat("cli/bolna-api.js")
+  .map((file) => join("dist", file));
+
+/** The newest modification time under `path` (a file or a folder), in ms. */
+async function newestChange(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(path);
+  const times = await Promise.all(entries.map((entry) => newestChange(join(path, entry))));
+  return Math.max(info.mtimeMs, ...times);
+}
+
+/** True when every output of the build exists and is newer than every input. */
+async function builtFromCurrentSources(): Promise<boolean> {
+  try {
+    const built = await Promise.all(BUILD_OUTPUTS.map(async (file) => (await stat(join(ROOT, file))).mtimeMs));
+    const changed = await Promise.all(BUILD_INPUTS.map((input) => newestChange(join(ROOT, input))));
+    return Math.min(...built) > Math.max(...changed);
+  } catch {
+    return false;
+  }
+}
+
 export interface PackedFile {
   path: string;
   size: number;
@@ -56,8 +83,9 @@ export async function packAndInstall(): Promise<ConsumerProjects> {
   const tmp = await mkdtemp(join(tmpdir(), "bolna-package-"));
   const cleanup = () => rm(tmp, { recursive: true, force: true });
   try {
-    // The package is built from the current sources: `npm test` builds only after vitest.
-    await ok("npm run build", run("npm", ["run", "build"], { cwd: ROOT }));
+    // The package is built from the current sources: `npm test` builds before vitest, and a build that is already
+    // newer than every input is reused.
+    if (!(await builtFromCurrentSources())) await ok("npm run build", run("npm", ["run", "build"], { cwd: ROOT }));
     const packed = await ok(
       "npm pack",
       run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp], { cwd: ROOT }),

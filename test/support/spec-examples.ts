@@ -38,10 +38,10 @@ function exampleValue(example: Example | { $ref: string } | undefined, what: str
   return "$ref" in example ? componentExample(example.$ref.split("/").pop() ?? "") : example.value;
 }
 
-/** The first named example of `GET path`'s 200 answer: what the mock answers by default. */
-export function successExample(path: string): unknown {
-  const examples = spec.paths[path]?.["get"]?.responses["200"]?.content?.["application/json"]?.examples ?? {};
-  return exampleValue(Object.values(examples)[0], `example of GET ${path}`);
+/** The first named example of `METHOD path`'s 200 answer: what the mock answers by default. */
+export function successExample(path: string, method: "get" | "post" = "get"): unknown {
+  const examples = spec.paths[path]?.[method]?.responses["200"]?.content?.["application/json"]?.examples ?? {};
+  return exampleValue(Object.values(examples)[0], `example of ${method.toUpperCase()} ${path}`);
 }
 
 /** The ids of the execution listing's `firstPage` then `lastPage` examples: what a walk of the mock yields. */

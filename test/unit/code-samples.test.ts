@@ -111,11 +111,20 @@ describe("API reference code samples", () => {
       );
       if (config === undefined) throw new Error("could not read tsconfig.json");
       const program = ts.createProgram(files, { ...config.options, noEmit: true, skipLibCheck: true });
-      const problems = ts
-        .getPreEmitDiagnostics(program)
-        .map(
-          (d) => `${d.file?.fileName.replace(dir, "") ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-        );
+      // Only the samples are checked: the client's own sources are `npm run typecheck`'s job, and checking every
+      // function body of them again here took most of this test's time. The samples still resolve every type they
+      // use from the sources.
+      const problems = [
+        ...program.getOptionsDiagnostics(),
+        ...program.getGlobalDiagnostics(),
+        ...files.flatMap((file) => {
+          const source = program.getSourceFile(file);
+          if (source === undefined) throw new Error(`${file} is not in the program`);
+          return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+        }),
+      ].map(
+        (d) => `${d.file?.fileName.replace(dir, "") ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
       expect(problems).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

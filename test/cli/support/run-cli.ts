@@ -1,6 +1,7 @@
 /**
- * Runs `bolna-api` the way a user does, as a child process (`node --import tsx src/cli/main.ts`, so the tests need
- * no build), with no BOLNA_* variables from the test's own environment unless given.
+ * Runs `bolna-api` the way a user does, as a child process, with no BOLNA_* variables from the test's own
+ * environment unless given. What runs is src/cli/main.ts bundled by the cli project's global setup
+ * (../build-setup.ts), so the tests need no `npm run build`.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { once } from "node:events";
@@ -8,7 +9,10 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
-export const CLI = resolve(ROOT, "src/cli/main.ts");
+export const CLI_SOURCE = resolve(ROOT, "src/cli/main.ts");
+export const CLI_BUNDLE = resolve(ROOT, "build/cli-test/bolna-api.mjs");
+/** The command line that starts the CLI; append its arguments. */
+export const CLI_COMMAND: readonly string[] = [process.execPath, CLI_BUNDLE];
 
 export interface CliResult {
   code: number | null;
@@ -34,7 +38,8 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 export function startCli(args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+  const [node = process.execPath, ...script] = CLI_COMMAND;
+  const child = spawn(node, [...script, ...args], {
     cwd,
     env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
