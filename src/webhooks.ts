@@ -23,4 +23,5 @@ export type {
 export { createMemoryWebhookStore, DEFAULT_WEBHOOK_STORE_ENTRIES } from "./extensions/webhook-store.js";
 export type { MemoryWebhookStore, WebhookClaim, WebhookStore } from "./extensions/webhook-store.js";
 export { toNodeListener } from "./extensions/node-listener.js";
+export type { NodeWebhookRequest, NodeWebhookResponse } from "./extensions/node-listener.js";
 export { parseBolnaDuration } from "./extensions/duration.js";

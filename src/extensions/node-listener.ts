@@ -12,17 +12,34 @@
  * object (`express.json()`) as its JSON. Node types only, no Node module: the `./webhooks` entry stays loadable in
  * browsers and edge runtimes.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { jsonResponse } from "./internal/webhook-request.js";
 import type { WebhookHandler } from "./webhook-handler.js";
 
-/** A request as Express hands it on: `body` is what a body parser read, if one ran. */
-type NodeRequest = IncomingMessage & { body?: unknown };
+/**
+ * What the adapter reads of `node:http`'s `IncomingMessage` (or Express's request). Written out rather than imported
+ * from `node:http`, so that the package's types need no `@types/node` in browser and edge projects.
+ */
+export interface NodeWebhookRequest extends AsyncIterable<Uint8Array, undefined> {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly rawHeaders: readonly string[];
+  readonly readableEnded: boolean;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+  /** What a body parser (Express's `express.raw()`, `text()` or `json()`) read, if one ran. */
+  readonly body?: unknown;
+}
+
+/** What the adapter calls on `node:http`'s `ServerResponse` (or Express's response). */
+export interface NodeWebhookResponse {
+  setHeader(name: string, value: string): unknown;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body: string): unknown;
+}
 
 const encoder = new TextEncoder();
 
 /** The body a parser already read, or undefined when the stream is still unread. */
-function parsedBody(req: NodeRequest): Uint8Array | undefined {
+function parsedBody(req: NodeWebhookRequest): Uint8Array | undefined {
   if (!req.readableEnded) return undefined;
   const { body } = req;
   if (body instanceof Uint8Array) return body;
@@ -33,10 +50,8 @@ function parsedBody(req: NodeRequest): Uint8Array | undefined {
 }
 
 /** The unread request as a byte stream that pulls from the socket only as fast as the handler reads. */
-function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
-  const chunks: AsyncIterator<Uint8Array, undefined> = (req as AsyncIterable<Uint8Array, undefined>)[
-    Symbol.asyncIterator
-  ]();
+function streamOf(req: NodeWebhookRequest): ReadableStream<Uint8Array> {
+  const chunks: AsyncIterator<Uint8Array, undefined> = req[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { done, value } = await chunks.next();
@@ -50,7 +65,7 @@ function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
-function toRequest(req: NodeRequest): Request {
+function toRequest(req: NodeWebhookRequest): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
@@ -68,7 +83,7 @@ function toRequest(req: NodeRequest): Request {
 }
 
 /** Adapts a Web-standard webhook handler to `(req, res)` for `node:http` and Express. */
-export function toNodeListener(handler: WebhookHandler): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeListener(handler: WebhookHandler): (req: NodeWebhookRequest, res: NodeWebhookResponse) => void {
   return (req, res) => {
     void (async () => {
       let request: Request | undefined;
