@@ -1,9 +1,10 @@
 /**
  * `npm start`: a short tour of the client, runnable without a Bolna account.
  *
- * - Without BOLNA_BASE_URL and BOLNA_API_KEY (both), it starts the mock (src/mock/server.ts) on a free loopback
- *   port and tours against it: list agents, create an agent, place a call and read its execution, export an
- *   agent's executions over 15 days (three ≤ 7-day windows), then stops the mock.
+ * - Without BOLNA_BASE_URL and BOLNA_API_KEY (both), it starts the stateful mock (src/mock/server.ts) on a free
+ *   loopback port and tours against it: list agents, create an agent, place a call and wait for its final status
+ *   (the mock moves it through Bolna's statuses in about a second), export an agent's executions over 15 days
+ *   (three ≤ 7-day windows of the mock's seeded history), then stops the mock.
  * - With both set, it uses that API and only reads (list agents, export executions) unless `--allow-calls` is
  *   passed; a real call is placed only with `--allow-calls --to <+E.164>`. The key is never printed.
  *
@@ -107,6 +108,9 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
   }
   if (agents.length > 5) say(`   … and ${agents.length - 5} more`);
   let agentId = options.agent ?? agents[0]?.id;
+  // The agent whose history step 4 exports: the one given, else the first listed (against the mock, the one most
+  // of its seeded calls belong to), else the one created below.
+  let exportAgentId = agentId;
 
   say();
   say("2. Create an agent: bolna.createAgent({ agent_config, agent_prompts })");
@@ -116,32 +120,33 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
     if (live)
       say(`   It stays in your account; delete it with bolna.deleteAgent({ agent_id: "${created.agent_id}" }).`);
     agentId = options.agent ?? created.agent_id ?? agentId;
+    exportAgentId ??= agentId;
   } else {
     say("   Skipped: it would change your account. Pass --allow-calls to create one.");
   }
 
   say();
-  say("3. Place a call and read its execution: bolna.makeCall(...), then bolna.getExecution(...)");
+  say("3. Place a call and wait for its final status: bolna.makeCallAndWait(...)");
   const to = live ? options.to : "+10123456789";
   if (!writes) {
     say("   Skipped: it would dial a real phone. Pass --allow-calls --to <+E.164 number> to place one.");
   } else if (to === undefined || agentId === undefined) {
     say(`   Skipped: ${to === undefined ? "pass --to <+E.164 number> to say whom to call" : "no agent to call with"}.`);
   } else {
-    // makeCall is never retried once the request may have reached Bolna: a retry could dial twice.
-    const call = await bolna.makeCall({ agent_id: agentId, recipient_phone_number: to, user_data: { name: "Bruce" } });
-    const executionId = call.execution_id ?? call.id;
-    say(`   Call ${call.status ?? "queued"}: execution ${executionId ?? "(no id returned)"}.`);
-    if (executionId !== undefined) {
-      const execution = await bolna.getExecution({ execution_id: executionId });
-      say(
-        `   Execution ${short(execution.id)} is ${execution.status}` +
-          (execution.conversation_duration ? `, ${execution.conversation_duration} s of conversation` : "") +
-          (execution.total_cost == null ? "" : `, cost ${execution.total_cost} cents`) +
-          (live ? "." : " (the mock answers its example execution, whatever the id)."),
-      );
-      if (live) say("   Follow it to the end with examples/place-call-and-wait.ts or the status webhook.");
-    }
+    // POST /call is sent once, whatever happens during the wait: a retry could dial twice.
+    const { call, execution } = await bolna.makeCallAndWait(
+      { agent_id: agentId, recipient_phone_number: to, user_data: { name: "Bruce" } },
+      {
+        timeoutMs: live ? 15 * 60_000 : 60_000,
+        onStatus: (e) => say(`   … ${e.status}`),
+      },
+    );
+    say(
+      `   Execution ${short(call.execution_id ?? call.id)} ended ${execution.status}` +
+        (execution.conversation_duration ? `, ${execution.conversation_duration} s of conversation` : "") +
+        (execution.total_cost == null ? "" : `, cost ${execution.total_cost} cents`) +
+        ".",
+    );
   }
 
   say();
@@ -149,7 +154,7 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
   const from = new Date(exportEnd - options.days * DAY_MS);
   const windows = Math.ceil(options.days / 7);
   say(`4. Export an agent's executions from ${day(from)} to ${day(until)}: bolna.exportExecutions(...)`);
-  if (agentId === undefined) {
+  if (exportAgentId === undefined) {
     say("   Skipped: the account has no agent (pass --agent <agent_id>).");
     return;
   }
@@ -163,7 +168,7 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
   let records = 0;
   let cost = 0;
   const exported = bolna.exportExecutions({
-    agent_id: agentId,
+    agent_id: exportAgentId,
     from,
     to: until,
     onProgress: (p) => {
@@ -181,7 +186,7 @@ async function tour(bolna: BolnaClient, live: boolean, options: Options): Promis
     progress.done(); // ends the bar's line, also when the export fails
   }
   const byStatus = [...statuses].sort((a, b) => b[1] - a[1]).map(([status, n]) => `${status} ${n}`);
-  say(`   Summary for agent ${short(agentId)}:`);
+  say(`   Summary for agent ${short(exportAgentId)}:`);
   say(`   - records:    ${records} (each execution once)`);
   say(`   - pages:      ${last?.overall.pagesDone ?? 0} over ${last?.overall.windowCount ?? windows} windows`);
   say(`   - statuses:   ${statuses.size} (${byStatus.join(", ") || "none"})`);
@@ -224,9 +229,11 @@ async function main(): Promise<number> {
       );
     } else {
       say("BOLNA_BASE_URL and BOLNA_API_KEY are not both set, so the tour runs against a local mock.");
-      mock = await startMockServer({ port: 0 });
-      say(`Started a mock of the API at ${mock.url} (Prism serving the spec's examples): no request leaves`);
-      say("this machine, and any API key works against it.");
+      // Stateful: agents are kept, calls move through Bolna's statuses (a tenth of real time), and the listing holds
+      // a month of seeded calls; Prism still checks every request against the spec.
+      mock = await startMockServer({ port: 0, stateful: true, timeScale: 0.1 });
+      say(`Started a stateful mock of the API at ${mock.url}: calls progress, agents are kept, and no request`);
+      say("leaves this machine (any API key works against it).");
       bolna = createBolnaClient({ baseUrl: mock.url, apiKey: "mock-key" });
     }
     say();
