@@ -18,7 +18,8 @@ import type { Batch, Execution, paths } from "../generated/schema.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
 import { prepareArguments, toFormData, usesArgumentRules } from "./internal/arguments.js";
 import { resolveConfig, resolveLogLevel } from "./internal/config.js";
-import { ConfigurationError, createAPIError } from "./errors.js";
+import { ConfigurationError } from "./errors.js";
+import { loadAPIErrors } from "./internal/load-api-error.js";
 import type { ExecutionExport, ExportExecutionsOptions, ListExecutionsPage } from "./export/index.js";
 import { isIntegerIn } from "./internal/guards.js";
 import { lazyExport } from "./internal/lazy-export.js";
@@ -123,10 +124,11 @@ function checkValidateResponses(value: unknown, where: string): ValidateResponse
 /** The date-time, open-value and form-field rules, loaded the first time an operation needs them. */
 let argumentRules: Promise<typeof import("./internal/argument-rules.js")> | undefined;
 
+type WorkflowJobs = typeof import("./workflows/workflow-jobs.js");
+
 /** The workflow jobs, loaded the first time one is called (they are a separate chunk of the build). */
-let workflowJobs: Promise<typeof import("./workflows/workflow-jobs.js")> | undefined;
-const loadWorkflowJobs = (): Promise<typeof import("./workflows/workflow-jobs.js")> =>
-  (workflowJobs ??= import("./workflows/workflow-jobs.js"));
+let workflowJobs: Promise<WorkflowJobs> | undefined;
+const loadWorkflowJobs = (): Promise<WorkflowJobs> => (workflowJobs ??= import("./workflows/workflow-jobs.js"));
 
 /**
  * Options of `bolna.exportExecutions()` (see the export module): the filters are typed from the spec's
@@ -321,7 +323,7 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     if (meta.body?.mediaType === "multipart/form-data") init.bodySerializer = toFormData;
     const { data, error, response } = await request(meta.method, meta.path, init);
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
-    if (!response.ok) throw createAPIError(response, error, described);
+    if (!response.ok) throw (await loadAPIErrors()).createAPIError(response, error, described);
     const result = readData(meta, response, data as string | undefined, described);
     if (check) {
       responseCheck ??= import("./internal/response-check.js");
@@ -358,6 +360,14 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       return (raw[method] as unknown as (p: string, i?: Record<string, unknown>) => unknown)(path, finalInit);
     };
 
+  /** A workflow job as a method of this client: its code loads on the first call. */
+  const workflowJob =
+    (name: keyof WorkflowJobs) =>
+    async (...args: unknown[]): Promise<unknown> => {
+      const job = (await loadWorkflowJobs())[name] as (bolna: BolnaClient, ...rest: unknown[]) => Promise<unknown>;
+      return job(client as unknown as BolnaClient, ...args);
+    };
+
   const client = {
     ...methods,
     baseUrl,
@@ -374,18 +384,10 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       const listPage: ListExecutionsPage = (query, init) => (client as BolnaClient).listAgentExecutions(query, init);
       return lazyExport<Execution>(listPage, exportOptions);
     },
-    async waitForExecution(execution_id: string, waitOptions?: WaitForExecutionOptions) {
-      return (await loadWorkflowJobs()).waitForExecution(client as BolnaClient, execution_id, waitOptions);
-    },
-    async makeCallAndWait(args: MakeCallArgs, waitOptions?: WaitForExecutionOptions) {
-      return (await loadWorkflowJobs()).makeCallAndWait(client as BolnaClient, args, waitOptions);
-    },
-    async runBatch(args: RunBatchArgs, batchOptions?: RunBatchOptions) {
-      return (await loadWorkflowJobs()).runBatch(client as BolnaClient, args, batchOptions);
-    },
-    async waitForBatch(batch_id: string, waitOptions?: WaitForBatchOptions) {
-      return (await loadWorkflowJobs()).waitForBatch(client as BolnaClient, batch_id, waitOptions);
-    },
+    waitForExecution: workflowJob("waitForExecution"),
+    makeCallAndWait: workflowJob("makeCallAndWait"),
+    runBatch: workflowJob("runBatch"),
+    waitForBatch: workflowJob("waitForBatch"),
   };
   return client as unknown as BolnaClient;
 }

@@ -4,10 +4,10 @@
  * Contract:
  * - Everything the SDK throws on purpose is a `BolnaError`, so `catch (e) { if (e instanceof BolnaError) … }` is enough.
  * - A response the client cannot return as data is an `APIError`: a non-2xx status (a subclass chosen by status in
- *   `createAPIError`), a redirect (`RedirectError`, never followed), a body over the size cap
- *   (`ResponseTooLargeError`) or a body that is not what the spec promises (`InvalidResponseError`). It carries
- *   `status`, `headers`, a bounded `body` and a one-line message such as
- *   `404 Not Found: Batch is not queued or running (GET /batches/abc)`.
+ *   `createAPIError`, `internal/api-error.ts`, which the client loads on the first such answer), a redirect
+ *   (`RedirectError`, never followed), a body over the size cap (`ResponseTooLargeError`) or a body that is not what
+ *   the spec promises (`InvalidResponseError`). It carries `status`, `headers`, a bounded `body` and a one-line
+ *   message such as `404 Not Found: Batch is not queued or running (GET /batches/abc)`.
  * - Failures without a response are `APIConnectionError` (network), `APIConnectionTimeoutError` (per-attempt
  *   deadline, which covers reading the body) or `APIUserAbortError` (the caller's signal).
  * - No error shows the API key: an error built for a request redacts the request's bearer token from its message,
@@ -16,7 +16,7 @@
  */
 import type { ExportCheckpoint } from "./export/checkpoint.js";
 import type { Batch, Execution } from "../generated/schema.js";
-import { boundedBody, readErrorMessage } from "./internal/error-body.js";
+import { boundedBody } from "./internal/error-body.js";
 import { parseRetryAfterMs } from "./internal/retry-policy.js";
 import { redactHeaders, redactorFor, redactValue, type Redact } from "./internal/redact.js";
 
@@ -346,37 +346,6 @@ export class WaitTimeoutError extends BolnaError {
   }
 }
 
-type APIErrorClass = new (
-  message: string,
-  status: number,
-  headers: Headers,
-  body: unknown,
-  request: RequestDescription,
-) => APIError;
-
-const CLASS_BY_STATUS: Readonly<Record<number, APIErrorClass>> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  404: NotFoundError,
-  409: ConflictError,
-  422: UnprocessableEntityError,
-  429: RateLimitError,
-};
-
-/** Wording of a 403 body that means "bad key", not "not allowed". */
-const BAD_CREDENTIAL = /token|api[\s_-]?key|credential|unrecogni[sz]ed|unauthori[sz]ed|unauthenticated/i;
-
-function classFor(response: Response, message: string | undefined): APIErrorClass {
-  const { status } = response;
-  // A browser hides a manual redirect behind an opaque response with status 0.
-  if ((status >= 300 && status < 400) || response.type === "opaqueredirect") return RedirectError;
-  if (status === 403) {
-    return message !== undefined && BAD_CREDENTIAL.test(message) ? AuthenticationError : PermissionDeniedError;
-  }
-  if (status >= 500) return InternalServerError;
-  return CLASS_BY_STATUS[status] ?? APIError;
-}
-
 /** Used when `Response.statusText` is empty (HTTP/2, or a `Response` built in code). */
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: "OK",
@@ -401,13 +370,13 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 /** `404 Not Found`, or the bare status when the reason phrase is unknown. */
-function statusLine(response: Response): string {
+export function statusLine(response: Response): string {
   const statusText = response.statusText || STATUS_TEXT[response.status];
   return statusText ? `${response.status} ${statusText}` : String(response.status);
 }
 
 /** `Location` resolved against the request URL (kept raw if it does not resolve). */
-function locationOf(headers: Headers, requestUrl: string): string | undefined {
+export function locationOf(headers: Headers, requestUrl: string): string | undefined {
   const location = headers.get("location");
   if (location === null) return undefined;
   try {
@@ -415,34 +384,6 @@ function locationOf(headers: Headers, requestUrl: string): string | undefined {
   } catch {
     return location;
   }
-}
-
-/** What a redirect's message says: where it points (origin and path, never the query: it may carry a signature). */
-function describeRedirect(location: string | undefined): string {
-  if (location === undefined)
-    return "a redirect without a Location (or one the browser hid), which the client does not follow";
-  let where: string;
-  try {
-    const url = new URL(location);
-    where = `${url.origin}${url.pathname}`;
-  } catch {
-    where = JSON.stringify(location.split("?")[0]);
-  }
-  return `redirected to ${where}, which the client does not follow`;
-}
-
-/**
- * The `APIError` subclass for a non-2xx `response` whose body the caller has already read and parsed
- * (`body`: JSON value, raw text, or `undefined`). Passing the `Request` itself as `request` also redacts its
- * bearer token from the error should the server echo it.
- */
-export function createAPIError(response: Response, body: unknown, request: RequestDescription): APIError {
-  const bounded = boundedBody(body);
-  const readable = readErrorMessage(bounded);
-  const ErrorClass = classFor(response, readable);
-  const detail = ErrorClass === RedirectError ? describeRedirect(locationOf(response.headers, request.url)) : readable;
-  const message = `${statusLine(response)}${detail === undefined ? "" : `: ${detail}`} (${describeRequest(request)})`;
-  return new ErrorClass(message, response.status, response.headers, bounded, request);
 }
 
 /** `GET /batches/abc`: the path only, so neither the host nor query values end up in logs. */

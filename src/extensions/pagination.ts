@@ -66,8 +66,6 @@ export interface PagePromiseOptions {
 }
 
 export const DEFAULT_MAX_PAGES = 1_000;
-/** Stripe's cap: past it, iterate instead of holding everything in memory. */
-export const MAX_TO_ARRAY_LIMIT = 10_000;
 
 export type Fields = Readonly<Record<string, unknown>>;
 
@@ -188,20 +186,7 @@ export class PagePromise<P, I = P extends PageEnvelope<infer T> ? T : unknown>
 
   /** Up to `limit` items; requests no page beyond the one that completes the limit. */
   async toArray(options: { limit: number }): Promise<I[]> {
-    const limit = (options as { limit?: unknown } | undefined)?.limit;
-    if (!isIntegerIn(limit, 1, MAX_TO_ARRAY_LIMIT)) {
-      throw new BolnaInputError(
-        "limit",
-        `toArray({ limit }) needs an integer limit from 1 to ${MAX_TO_ARRAY_LIMIT}; got ${String(limit)}. ` +
-          `For more, iterate with for await instead of collecting.`,
-      );
-    }
-    const items: I[] = [];
-    for await (const item of this) {
-      items.push(item);
-      if (items.length >= limit) break;
-    }
-    return items;
+    return (await loadWalk()).collectItems<P, I>(this.#walk(), options);
   }
 
   #walk(): PageWalk<P> {

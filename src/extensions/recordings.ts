@@ -18,7 +18,8 @@
  * from it (`APIUserAbortError`).
  */
 import type { BolnaClient } from "./client.js";
-import { APIConnectionError, APIUserAbortError, BolnaError, BolnaInputError, createAPIError } from "./errors.js";
+import { APIConnectionError, APIUserAbortError, BolnaError, BolnaInputError } from "./errors.js";
+import { loadAPIErrors } from "./internal/load-api-error.js";
 
 export type RecordingLeg = "call" | "transfer";
 
@@ -74,7 +75,8 @@ async function locate(bolna: BolnaClient, args: RecordingArgs, options: Recordin
     );
   }
   const request = sent ?? { method: "GET", url: response.url };
-  if (response.status < 300 || response.status > 399) throw createAPIError(response, error, request);
+  if (response.status < 300 || response.status > 399)
+    throw (await loadAPIErrors()).createAPIError(response, error, request);
 
   const location = response.headers.get("location");
   if (!location) throw new BolnaError(`The API redirected without a Location header (HTTP ${response.status}).`);

@@ -10,8 +10,8 @@ import {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-  createAPIError,
 } from "../../src/extensions/errors.js";
+import { createAPIError } from "../../src/extensions/internal/api-error.js";
 import { readErrorMessage } from "../../src/extensions/internal/error-body.js";
 
 const FAKE_KEY = "bn-0123456789abcdef0123456789abcdef";

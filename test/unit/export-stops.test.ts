@@ -4,7 +4,8 @@
  * checkpoint without repeating or losing a record.
  */
 import { describe, expect, it } from "vitest";
-import { APIUserAbortError, BolnaInputError, createAPIError } from "../../src/extensions/errors.js";
+import { APIUserAbortError, BolnaInputError } from "../../src/extensions/errors.js";
+import { createAPIError } from "../../src/extensions/internal/api-error.js";
 import {
   ExportError,
   exportExecutions,

@@ -50,8 +50,10 @@ function api(
 }
 
 beforeAll(async () => {
-  // The client loads the jobs on first use; loading them here keeps module loading out of the faked time below.
+  // The client loads the jobs (and the error factory, on the first 404) on first use; loading them here keeps module
+  // loading out of the faked time below.
   await import("../../src/extensions/workflows/workflow-jobs.js");
+  await import("../../src/extensions/internal/api-error.js");
 });
 beforeEach(() => {
   useFakeClock();

@@ -1,13 +1,13 @@
 /**
- * Walking a paginated list page by page: what `PagePromise`'s `for await`, `.pages()` and `.toArray()` run, loaded
- * the first time a list is walked (`await list` alone, the first page, does not need it). The contract is
- * `PagePromise`'s (see `pagination.ts`): ask for page n + 1 after page n, stop where the envelope says the list ends,
- * and refuse a page that is not the one asked for, an empty page that says more follow, a repeated page, or more
- * than `maxPages` pages.
+ * Walking a paginated list page by page: what `PagePromise`'s `for await`, `.pages()` and `.toArray()` (with its
+ * limit check) run, loaded the first time a list is walked (`await list` alone, the first page, does not need it).
+ * The contract is `PagePromise`'s (see `pagination.ts`): ask for page n + 1 after page n, stop where the envelope
+ * says the list ends, and refuse a page that is not the one asked for, an empty page that says more follow, a
+ * repeated page, or more than `maxPages` pages.
  */
-import { BolnaError } from "../errors.js";
+import { BolnaError, BolnaInputError } from "../errors.js";
 import { fieldsOf, type Fields } from "../pagination.js";
-import { isObject } from "./guards.js";
+import { isIntegerIn, isObject } from "./guards.js";
 import type { EnvelopeShape } from "./metadata.js";
 
 /** What a walk needs of its `PagePromise`: the shared first page, a page fetcher and the settings. */
@@ -91,6 +91,27 @@ export async function* walkItems<P, I>(walk: PageWalk<P>): AsyncGenerator<I, voi
       yield item;
     }
   }
+}
+
+/** Stripe's cap: past it, iterate instead of holding everything in memory. */
+export const MAX_TO_ARRAY_LIMIT = 10_000;
+
+/** `toArray({ limit })`: up to `limit` items; requests no page beyond the one that completes the limit. */
+export async function collectItems<P, I>(walk: PageWalk<P>, options: { limit: number }): Promise<I[]> {
+  const limit = (options as { limit?: unknown } | undefined)?.limit;
+  if (!isIntegerIn(limit, 1, MAX_TO_ARRAY_LIMIT)) {
+    throw new BolnaInputError(
+      "limit",
+      `toArray({ limit }) needs an integer limit from 1 to ${MAX_TO_ARRAY_LIMIT}; got ${String(limit)}. ` +
+        `For more, iterate with for await instead of collecting.`,
+    );
+  }
+  const items: I[] = [];
+  for await (const item of walkItems<P, I>(walk)) {
+    items.push(item);
+    if (items.length >= limit) break;
+  }
+  return items;
 }
 
 /** Whether the walk goes on after `page` (page `asked`). */
