@@ -77,7 +77,7 @@ export async function ourExport(
     apiKey: API_KEY,
     baseUrl: url,
     env: {},
-    fetch: settings.fetch,
+    ...(settings.fetch && { fetch: settings.fetch }),
     rateLimit: { windowMs: settings.windowMs, limits: { "agent-executions": settings.limit } },
   });
   const ids: string[] = [];
