@@ -62,6 +62,8 @@ export interface ExportSettings {
   concurrency: number;
   limit: number;
   windowMs: number;
+  /** Wraps the client's `fetch`, e.g. to time each request (`export-rate.ts`). */
+  fetch?: (request: Request) => Promise<Response>;
 }
 
 export async function ourExport(
@@ -75,6 +77,7 @@ export async function ourExport(
     apiKey: API_KEY,
     baseUrl: url,
     env: {},
+    ...(settings.fetch && { fetch: settings.fetch }),
     rateLimit: { windowMs: settings.windowMs, limits: { "agent-executions": settings.limit } },
   });
   const ids: string[] = [];

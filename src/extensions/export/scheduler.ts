@@ -6,8 +6,12 @@
  *   included), so memory holds about `concurrency × pageSize` records whatever the total. Each task has at most one
  *   request in flight; parallelism comes from many tasks over different stretches of time.
  * - Work is split adaptively: after a walk's page, the rest of its range is cut by time into as many walks as there
- *   are idle slots, as long as each part holds at least `MIN_PART_PAGES` pages by the page's `total`. A slot freed
- *   by a finished walk is taken by the next page of another, which then splits, so the work stays spread to the end.
+ *   are idle slots, as long as each part holds at least `MIN_PART_PAGES` pages by the page's `total` and the walk
+ *   takes no more than its share of the slots (`concurrency` over the walks under way, itself included). A slot
+ *   freed by a finished walk is taken by the next page of another, which then splits, so the work stays spread to
+ *   the end. The share matters because every walk ends on a partly filled page: when the first window's first page
+ *   took all idle slots, the other windows ran as single walks and split only when those parts ended, one wave of
+ *   parts (and of partly filled last pages) per window.
  *   Re-reads go first: they settle regions, which keeps checkpoints small.
  * - Pages are handed out in the order they arrive (`next()`), each as a batch, possibly empty. The consumer reports
  *   each record it takes (`took`) and each batch it finished (`finished`).
@@ -193,7 +197,10 @@ export class Scheduler<T> {
   readonly #split = (expectedRecords: number): number => {
     const idle = this.#concurrency - this.#slotsUsed() - this.#ready.length;
     const byWork = Math.floor(expectedRecords / (MIN_PART_PAGES * this.#plan.pageSize));
-    return Math.max(1, Math.min(idle, byWork));
+    let walks = 1; // the walk being split: its request is no longer in flight
+    for (const task of [...this.#ready, ...this.#inflight.keys()]) if (task.kind === "walk") walks++;
+    const share = Math.ceil(this.#concurrency / walks);
+    return Math.max(1, Math.min(idle, byWork, share));
   };
 
   #pump(): void {
