@@ -110,6 +110,39 @@ export function insideWindow(query: ListingQuery, createdAtUs: number): boolean 
   return (query.from === null || createdAtUs >= query.from) && (query.to === null || createdAtUs <= query.to);
 }
 
+/** The parts of an execution the listing's filters compare. */
+interface Filterable {
+  readonly status?: unknown;
+  readonly provider?: unknown;
+  readonly answered_by_voice_mail?: unknown;
+  readonly batch_id?: unknown;
+  readonly telephony_data?: { readonly call_type?: unknown; readonly provider?: unknown } | null;
+}
+
+/** The execution listing's filters, each read from the field of the execution it names. */
+const FILTERS: ReadonlyArray<readonly [string, (execution: Filterable) => unknown]> = [
+  ["status", (e) => e.status],
+  ["call_type", (e) => e.telephony_data?.call_type],
+  ["provider", (e) => e.telephony_data?.provider ?? e.provider],
+  ["answered_by_voice_mail", (e) => String(e.answered_by_voice_mail)],
+  ["batch_id", (e) => e.batch_id],
+];
+
+/** The filters the query gives, by name: what the live API echoes back as `filters`. */
+export function givenFilters(url: URL): Record<string, string> {
+  return Object.fromEntries(
+    FILTERS.flatMap(([name]) => {
+      const value = url.searchParams.get(name);
+      return value === null ? [] : [[name, value]];
+    }),
+  );
+}
+
+/** Whether `execution` passes every filter the query gives (a value is compared as the text the query holds). */
+export function matchesFilters(url: URL, execution: Filterable): boolean {
+  return FILTERS.every(([name, read]) => !url.searchParams.has(name) || read(execution) === url.searchParams.get(name));
+}
+
 /** Whether the mock answers this request's page itself (once Prism has accepted the request). */
 export function isExecutionsListing(method: string, url: URL): boolean {
   return method.toUpperCase() === "GET" && EXECUTIONS_LISTING.test(url.pathname);
@@ -140,7 +173,9 @@ export function createExecutionsListing(spec: unknown, startedAt: number) {
   return function page(url: URL): ExecutionsPage | undefined {
     const query = readListingQuery(url);
     if (query === undefined) return undefined;
-    const matching = executions.filter((item) => insideWindow(query, micros(item.created_at)));
+    const matching = executions.filter(
+      (item) => insideWindow(query, micros(item.created_at)) && matchesFilters(url, item as Filterable),
+    );
     return listingPage(query.pageNumber, query.pageSize, matching);
   };
 }

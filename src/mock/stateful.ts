@@ -11,7 +11,7 @@ import { recordingAudioPath, recordingWav, RECORDING_AUDIO_PATH } from "./audio.
 import { Batches, type BatchEntry } from "./batches.js";
 import { Calls, type CallEntry } from "./calls.js";
 import { seededUuid } from "./execution-record.js";
-import { insideWindow, listingPage, micros, readListingQuery } from "./executions.js";
+import { givenFilters, insideWindow, listingPage, matchesFilters, micros, readListingQuery } from "./executions.js";
 import { DEFAULT_HISTORY, EXECUTION_ID_KIND, seedHistory } from "./history.js";
 import { failure, json, notFound, type Reply } from "./reply.js";
 import { CappedStore, DEFAULT_LIMITS, Timers, type MockLimits } from "./state.js";
@@ -42,15 +42,6 @@ type Handler = (
   request: StatefulRequest,
   status: number,
 ) => Reply | Promise<Reply | undefined> | undefined;
-
-/** The execution listing's filters, each compared with the field it names. */
-const FILTERS: ReadonlyArray<readonly [string, (entry: CallEntry) => unknown]> = [
-  ["status", (entry) => entry.execution.status],
-  ["call_type", (entry) => entry.execution.telephony_data?.call_type],
-  ["provider", (entry) => entry.execution.telephony_data?.provider ?? entry.execution.provider],
-  ["answered_by_voice_mail", (entry) => String(entry.execution.answered_by_voice_mail)],
-  ["batch_id", (entry) => entry.execution.batch_id],
-];
 
 const newestFirst = (a: CallEntry, b: CallEntry): number =>
   micros(b.execution.created_at ?? "") - micros(a.execution.created_at ?? "");
@@ -111,12 +102,11 @@ export function createStatefulMock(settings: StatefulSettings) {
   function listExecutions(agentId: string, url: URL): Reply | undefined {
     const query = readListingQuery(url);
     if (query === undefined) return undefined;
-    const given = FILTERS.filter(([name]) => url.searchParams.has(name));
     const matching = ofAgent(agentId)
       .filter((entry) => insideWindow(query, micros(entry.execution.created_at ?? "")))
-      .filter((entry) => given.every(([name, read]) => read(entry) === url.searchParams.get(name)))
+      .filter((entry) => matchesFilters(url, entry.execution))
       .sort(newestFirst);
-    const filters = Object.fromEntries(given.map(([name]) => [name, url.searchParams.get(name)]));
+    const filters = givenFilters(url);
     const page = listingPage(
       query.pageNumber,
       query.pageSize,

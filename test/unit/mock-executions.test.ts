@@ -32,6 +32,15 @@ describe("the mock's execution listing", () => {
     expect(Math.abs((times[0] ?? 0) - (STARTED - EXAMPLE_EXECUTIONS_AGE_MS))).toBeLessThan(1);
   });
 
+  it("honours the status filter: busy lists only the busy example, and a status none has lists nothing", () => {
+    const statuses = everything?.data.map((item) => item.status) ?? [];
+    expect(statuses).toContain("busy");
+    const busy = page(listing({ page_size: 50, status: "busy" }));
+    expect(busy?.data.map((item) => item.status)).toEqual(statuses.filter((status) => status === "busy"));
+    expect(busy?.total).toBe(busy?.data.length);
+    expect(page(listing({ page_size: 50, status: "stopped" }))).toMatchObject({ total: 0, data: [] });
+  });
+
   it("pages like the live API: page n of page_size, total and has_more", () => {
     const window = { from: iso(STARTED - 7 * DAY), to: iso(STARTED), page_size: 2 };
     const first = page(listing({ ...window, page_number: 1 }));
