@@ -11,7 +11,7 @@ import { EXIT, EXIT_STATUS_HELP, UsageError } from "./exit.js";
 import { COMMON_OPTIONS, durationOf, parseFlags } from "./flags.js";
 import { BATCH_CSV_HELP, CONFIGURATION_HELP } from "./help.js";
 import { redrawLine } from "./progress.js";
-import { CsvSyntaxError, readCsv } from "./read-csv.js";
+import { CsvSyntaxError, readCsv } from "../extensions/internal/read-csv.js";
 import { columns } from "./text.js";
 
 const OPTIONS = {

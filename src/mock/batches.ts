@@ -7,6 +7,7 @@
  * them have ended, and `stopBatch` stops the calls not yet dialled.
  */
 import type { Batch } from "../generated/schema.js";
+import { CsvSyntaxError, readCsv } from "../extensions/internal/read-csv.js";
 import type { Calls, CallEntry } from "./calls.js";
 import { naiveTimestamp, seededUuid } from "./execution-record.js";
 import { EXECUTION_ID_KIND } from "./history.js";
@@ -23,43 +24,23 @@ export interface BatchEntry {
   timer?: NodeJS.Timeout | undefined;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+/** E.164, as the spec's phone numbers and the client's `runBatch` check it. */
+const E164 = /^\+[1-9]\d{1,14}$/;
 const MIN_LEAD_MS = 2 * 60_000;
 const ROUND_MS = 10 * 60_000;
 const DIAL_GAP_MS = 300;
 const ACTIVE: ReadonlySet<string> = new Set(["scheduled", "queued", "running"]);
 const DEFAULT_FROM = "+19876543007";
 
-/** Rows of a CSV as objects keyed by its header (quotes and doubled quotes as RFC 4180 has them). */
+/**
+ * Rows of a CSV as objects keyed by its header, read by the client's own RFC 4180 reader; blank rows are skipped and
+ * cells trimmed, as a spreadsheet export has them.
+ */
 export function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell);
-    cell = "";
-  };
-  const endRow = () => {
-    endCell();
-    rows.push(row);
-    row = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted && char === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (char === '"') quoted = !quoted;
-    else if (quoted) cell += char;
-    else if (char === ",") endCell();
-    else if (char === "\n" || char === "\r") {
-      if (char === "\r" && text[i + 1] === "\n") i++;
-      endRow();
-    } else cell += char;
-  }
-  if (cell !== "" || row.length > 0) endRow();
-  const [header = [], ...body] = rows.filter((cells) => cells.some((value) => value.trim() !== ""));
+  const rows = readCsv(text)
+    .map((row) => row.cells)
+    .filter((cells) => cells.some((value) => value.trim() !== ""));
+  const [header = [], ...body] = rows;
   const names = header.map((name) => name.trim());
   return body.map((cells) => Object.fromEntries(names.map((name, column) => [name, (cells[column] ?? "").trim()])));
 }
@@ -90,7 +71,13 @@ export class Batches {
     if (!agentKnown(agentId)) return failure(404, `No agent with id ${JSON.stringify(agentId)} in the mock.`);
     const file = form.get("file");
     const text = typeof file === "string" ? file : await file?.text();
-    const rows = parseCsv(text ?? "");
+    let rows: Array<Record<string, string>>;
+    try {
+      rows = parseCsv(text ?? "");
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) return failure(400, `The CSV does not parse: ${error.message}.`);
+      throw error;
+    }
     if (rows.length > 0 && !("contact_number" in (rows[0] ?? {}))) {
       return failure(400, "The CSV needs a contact_number column (E.164 numbers, e.g. +14155550123).");
     }
