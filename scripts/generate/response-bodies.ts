@@ -14,7 +14,7 @@
  *  - annotations (`description`, `title`, `format`, `x-*`, …) are dropped, as the validator ignores them.
  * Inside `not` nothing but annotations is dropped: removing a constraint there would make it refuse more.
  */
-import { isObject, type Json } from "./spec-walk.js";
+import { isObject, VALUE_CONSTRAINTS, type Json } from "./spec-walk.js";
 import { collectRefs } from "./webhooks.js";
 
 const ANNOTATIONS = new Set([
@@ -31,24 +31,7 @@ const ANNOTATIONS = new Set([
 ]);
 
 /** What the server accepts rather than what it promises to return. */
-const CONSTRAINTS = new Set([
-  "minLength",
-  "maxLength",
-  "pattern",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "contains",
-  "minProperties",
-  "maxProperties",
-  "propertyNames",
-  "unevaluatedProperties",
-]);
+const CONSTRAINTS: ReadonlySet<string> = new Set([...VALUE_CONSTRAINTS, "unevaluatedProperties"]);
 
 /** A schema loosened as the module comment says; `inNot` keeps constraints (see there). */
 function loosen(node: unknown, inNot = false): unknown {

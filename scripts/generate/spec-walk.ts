@@ -25,6 +25,29 @@ export const HTTP_METHODS: readonly HttpMethod[] = [
 ];
 
 /** The spec is not what the generator can read; the message names the place and the problem. */
+/**
+ * The keywords that limit a value of the right type: bounds, lengths, counts, patterns and the tests on arrays and
+ * keys. The request side may carry one only with evidence that Bolna refuses the value too; the response schemas the
+ * drift check uses leave them out, since they say what the server accepts rather than what it returns.
+ */
+export const VALUE_CONSTRAINTS = [
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "contains",
+  "minProperties",
+  "maxProperties",
+  "propertyNames",
+  "pattern",
+] as const;
+
 export class SpecError extends Error {
   override name = "SpecError";
 }

@@ -6,31 +6,13 @@
  * `scripts`-free counting (`npx tsx -e`) reuses `requestConstraints()`.
  */
 import { readFileSync } from "node:fs";
-import { HTTP_METHODS, isObject, type Json } from "../../../scripts/generate/spec-walk.js";
+import { HTTP_METHODS, isObject, VALUE_CONSTRAINTS, type Json } from "../../../scripts/generate/spec-walk.js";
 
 /**
- * The keywords that refuse a value of the right type: bounds, lengths, counts, patterns, fixed values, and the
- * tests on arrays and keys. The one list the check and the counts read.
+ * The keywords that refuse a value of the right type: the value constraints the generator knows, and fixed values.
+ * The one list the check and the counts read.
  */
-export const REFUSING_KEYWORDS = [
-  "minLength",
-  "maxLength",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "contains",
-  "minProperties",
-  "maxProperties",
-  "propertyNames",
-  "pattern",
-  "const",
-  "enum",
-] as const;
+export const REFUSING_KEYWORDS = [...VALUE_CONSTRAINTS, "const", "enum"] as const;
 
 export type RefusingKeyword = (typeof REFUSING_KEYWORDS)[number];
 
