@@ -42,33 +42,14 @@ import { createExecutionsListing, isExecutionsListing } from "./executions.js";
 import { bundledSpecPath, MockServerError, startPrism } from "./prism.js";
 import type { Reply } from "./reply.js";
 import type { MockLimits } from "./state.js";
-import { checkOptions } from "./options.js";
+import { checkOptions, type MockServerOptions } from "./options.js";
 import { createStatefulMock, type StatefulMock } from "./stateful.js";
 import type { MockWebhookOptions } from "./webhooks-out.js";
 
 export { MockServerError, PRISM_INSTALL, type MockServerErrorCode } from "./prism.js";
-export { DEFAULT_MOCK_PORT } from "./options.js";
+export { DEFAULT_MOCK_PORT, type MockServerOptions } from "./options.js";
 export { OUTCOMES, type Outcome } from "./timeline.js";
 export type { MockLimits, MockWebhookOptions };
-
-export interface MockServerOptions {
-  /** Port to listen on. Default 4010; 0 picks a free one (read it from `url`). */
-  port?: number;
-  /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
-  /** Simulate Bolna (state, timelines, webhooks, batches) instead of answering fixed examples. Default false. */
-  stateful?: boolean;
-  /** Stateful: multiplies every delay (a completed call takes about 3 s at 1, 30 ms at 0.01). Default 1. */
-  timeScale?: number;
-  /** Stateful: makes ids, made-up call details, duplicates and the history the same on every run. Default 1. */
-  seed?: number;
-  /** Stateful: finished executions spread over the last 35 days, there from the start. Default 200. */
-  history?: number;
-  /** Stateful: how status webhooks are delivered (see ./webhooks-out.ts). */
-  webhooks?: MockWebhookOptions;
-  /** Stateful: caps on what is kept in memory; beyond one the oldest entries are dropped. */
-  limits?: MockLimits;
-}
 
 export interface MockServer {
   /** e.g. `http://127.0.0.1:4010`: pass it as `baseUrl` (any API key works). */
