@@ -11,6 +11,7 @@
  * than the rest of the client's work on a request (a stream per response), while reading from memory costs nothing.
  */
 import { ResponseTooLargeError, type RequestDescription } from "../errors.js";
+import { concatBytes } from "./bytes.js";
 
 /** Bytes that can back a `Response` (not a `SharedArrayBuffer` view). */
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -73,7 +74,7 @@ async function readChunks(
   // A stream that closes (rather than errors) when the fetch is aborted must not pass for a whole body.
   signal.throwIfAborted();
   if (announcedTooLarge) throw new ResponseTooLargeError(response, excerpt(chunks), maxBytes, request);
-  return inMemory(response, concat(chunks, size));
+  return inMemory(response, concatBytes(chunks, size));
 }
 
 /** A body's content as read: text, or bytes. */
@@ -172,17 +173,6 @@ class BufferedResponse extends Response {
   }
 }
 
-function concat(chunks: readonly Bytes[], size: number): Bytes {
-  if (chunks.length === 1) return chunks[0] as Bytes;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 function excerpt(chunks: readonly Bytes[]): string {
   const head: Bytes[] = [];
   let size = 0;
@@ -192,5 +182,5 @@ function excerpt(chunks: readonly Bytes[]): string {
     head.push(part);
     size += part.byteLength;
   }
-  return decoder.decode(concat(head, size));
+  return decoder.decode(concatBytes(head, size));
 }

@@ -2,6 +2,7 @@
  * The parts of an incoming webhook request the handler checks before it parses anything: the shared secret, the
  * media type, and the body, read within a size cap. Web-standard APIs only, so the handler runs on any runtime.
  */
+import { concatBytes } from "./bytes.js";
 
 const encoder = new TextEncoder();
 
@@ -60,11 +61,5 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, size);
 }
