@@ -45,6 +45,8 @@ function expectedProbe(): unknown {
   return {
     agents: (successExample("/v2/agent/all") as Array<{ id: string }>).map((agent) => agent.id),
     call: (successExample("/call", "post") as { status: string }).status,
+    // The mock answers every getExecution with its example execution, which is final: the wait ends on the first read.
+    callAndWait: (successExample("/executions/{execution_id}") as { status: string }).status,
     notFound: { notFoundError: true, status: 404 },
     // The mock's executions all fall in the newest window; the two older ones are read empty, one page each.
     export: { ids: exampleExecutionIds(), pages: 3 },

@@ -1,6 +1,7 @@
 // probe.mjs: what a user does first with the package, run unchanged in every runtime of the matrix (Node at the
-// engines floor, Bun, Deno, workerd, Chromium) against the mock: list agents, place a call, a typed 404, an export
-// across three 7-day windows, and a webhook delivery handed to `createWebhookHandler` as a Web `Request`.
+// engines floor, Bun, Deno, workerd, Chromium) against the mock: list agents, place a call, place one and wait for
+// its final status (the workflow jobs load as a separate chunk on first use), a typed 404, an export across three
+// 7-day windows, and a webhook delivery handed to `createWebhookHandler` as a Web `Request`.
 // Each step's outcome is reported on its own (`{ error }` when it threw), so a runtime that breaks one step says
 // which. The webhooks subpath is imported as a namespace so that a missing export fails its step, not the rest.
 import { createBolnaClient, NotFoundError } from "bolna-api-client";
@@ -24,6 +25,13 @@ export async function probe(baseUrl, delivery) {
     call: await step(async () => {
       const call = await bolna.makeCall({ agent_id: AGENT_ID, recipient_phone_number: "+10123456789" });
       return call.status;
+    }),
+    callAndWait: await step(async () => {
+      const { execution } = await bolna.makeCallAndWait(
+        { agent_id: AGENT_ID, recipient_phone_number: "+10123456789" },
+        { timeoutMs: 30_000 },
+      );
+      return execution.status;
     }),
     notFound: await step(() =>
       bolna.getAgent({ agent_id: AGENT_ID }, { headers: { Prefer: "code=404" } }).then(
