@@ -25,10 +25,10 @@ function virtualTime() {
   const timers: Array<{ at: number; fire: () => void }> = [];
   const sleep: Sleep = (ms, signal) =>
     new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(signal.reason);
       const timer = { at: now + ms, fire: resolve };
       timers.push(timer);
-      signal.addEventListener("abort", () => {
+      signal?.addEventListener("abort", () => {
         timers.splice(timers.indexOf(timer), 1);
         reject(signal.reason);
       });

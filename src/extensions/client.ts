@@ -11,7 +11,7 @@
  * Both layers share one transport (auth headers, rate limiter, retries, timeouts), and multipart operations are
  * serialized to `FormData` in both, because the spec, not the caller, knows which operations take a form.
  */
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { BolnaOperationMethods, MakeCallArgs } from "../generated/methods.js";
 import type { RateLimitBucket } from "../generated/operations.js";
 import type { Batch, Execution, paths } from "../generated/schema.js";
@@ -29,6 +29,7 @@ import { ALL_OPERATIONS } from "./internal/operation-table.js";
 import type { RequestOptions } from "./operation-types.js";
 import { PagePromise } from "./pagination.js";
 import { createRateLimiter } from "./internal/rate-limit.js";
+import { RequestParts, type OutgoingRequest } from "./internal/request-parts.js";
 import { readData } from "./internal/responses.js";
 import { createRouteTable, type RouteTable } from "./internal/routes.js";
 import { createTransport, type RouteInfo, type Transport } from "./internal/transport.js";
@@ -284,6 +285,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     },
   });
   const request = raw.request as unknown as LooseRequest;
+  /** The middleware registered with openapi-fetch, in the same order (openapi-fetch does not expose its list). */
+  const middleware: Middleware[] = [];
 
   async function send(
     meta: OperationMetadata,
@@ -302,12 +305,12 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body, debug);
     }
-    let sent: Request | undefined;
+    let sent: OutgoingRequest | undefined;
     const init: Record<string, unknown> = {
       params: { path, query },
       // Read as text: `readData` parses it, so a malformed body becomes a typed error rather than a SyntaxError.
       parseAs: "text",
-      fetch: (req: Request) => {
+      fetch: (req: OutgoingRequest) => {
         sent = req;
         return transport(req, {
           signal: opts.signal,
@@ -321,6 +324,8 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     if (body !== undefined) init.body = body;
     if (opts.headers) init.headers = opts.headers;
     if (meta.body?.mediaType === "multipart/form-data") init.bodySerializer = toFormData;
+    // Middleware is promised real `Request`s; without any, the transport sends the parts with one `fetch(url, init)`.
+    if (middleware.length === 0) init.Request = RequestParts;
     const { data, error, response } = await request(meta.method, meta.path, init);
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
     if (!response.ok) throw (await loadAPIErrors()).createAPIError(response, error, described);
@@ -376,8 +381,20 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     POST: rawMethod("POST"),
     PATCH: rawMethod("PATCH"),
     DELETE: rawMethod("DELETE"),
-    use: raw.use.bind(raw),
-    eject: raw.eject.bind(raw),
+    use(...added: Middleware[]) {
+      // One at a time, so the list matches openapi-fetch's even when it refuses one of several.
+      for (const one of added) {
+        raw.use(one);
+        if (one) middleware.push(one);
+      }
+    },
+    eject(...removed: Middleware[]) {
+      raw.eject(...removed);
+      for (const one of removed) {
+        const at = middleware.indexOf(one);
+        if (at !== -1) middleware.splice(at, 1);
+      }
+    },
     exportExecutions(exportOptions: ExportOptions) {
       // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.

@@ -13,6 +13,7 @@
  * redactor of the key the request carried.
  */
 import { ConfigurationError } from "./errors.js";
+import type { OutgoingRequest } from "./internal/request-parts.js";
 
 /** Anything with `console`'s four methods: `console` itself, pino, winston, a test spy. */
 export interface Logger {
@@ -60,7 +61,7 @@ export function isLogLevel(value: unknown): value is LogLevel {
 
 /** What one finished attempt produced, as the transport knows it. */
 export interface AttemptRecord {
-  request: Request;
+  request: OutgoingRequest;
   attempt: number;
   maxAttempts: number;
   startedAt: number;

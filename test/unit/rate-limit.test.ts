@@ -16,7 +16,7 @@ function fakeClock() {
     new Promise((resolve, reject) => {
       const sleeper = { at: time + ms, wake: resolve };
       sleepers.push(sleeper);
-      signal.addEventListener(
+      signal?.addEventListener(
         "abort",
         () => {
           sleepers.splice(sleepers.indexOf(sleeper), 1);

@@ -5,6 +5,7 @@
  */
 import { RANK, type AttemptRecord, type LogDetails, type Logger, type LogLevel } from "../logger.js";
 import { redactorFor } from "./redact.js";
+import { RequestParts } from "./request-parts.js";
 
 export interface LineSettings {
   logger: Logger;
@@ -32,7 +33,9 @@ export async function writeLine(record: AttemptRecord, settings: LineSettings): 
   if (record.retryInMs !== undefined) details.retryInMs = record.retryInMs;
   if (record.failure !== undefined) details.failure = redact(record.failure);
   if (logBodies) {
-    const requestBody = await bodyText(record.request);
+    const { request } = record;
+    // `RequestParts` keeps the body as sent (a string or FormData), a `Request` as a stream to copy.
+    const requestBody = await bodyText(request instanceof RequestParts ? new Request(request.url, request) : request);
     if (requestBody) details.requestBody = redact(requestBody);
     const responseBody = record.response && (await bodyText(record.response));
     if (responseBody) details.responseBody = redact(responseBody);

@@ -35,7 +35,7 @@ export interface RateLimiter {
 }
 
 /** Waits `ms`; rejects with `signal.reason` (and clears its timer) as soon as `signal` aborts. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface RateLimiterOptions {
   /** The server's sliding window. Default 60 000 (Bolna's limits are per minute); shorter for tests and benchmarks. */
@@ -50,19 +50,19 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const sleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 interface Waiter {

@@ -31,6 +31,7 @@ import {
 import type { AttemptLog } from "../logger.js";
 import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
+import { RequestParts, type OutgoingRequest } from "./request-parts.js";
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_DELAY_MS,
@@ -80,7 +81,7 @@ export interface RequestOverrides {
   route?: RouteInfo | undefined;
 }
 
-export type Transport = (request: Request, overrides?: RequestOverrides) => Promise<Response>;
+export type Transport = (request: OutgoingRequest, overrides?: RequestOverrides) => Promise<Response>;
 
 /** Well above the largest real answer (a page of 50 executions with transcripts is a few MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -103,12 +104,20 @@ const NOT_LIMITED: Release = () => undefined;
 
 export function createTransport(options: TransportOptions): Transport {
   const injectedFetch = options.fetch;
-  // `fetch(request, init)` is specified as `fetch(new Request(request, init))`, and building that Request is one of
-  // the costliest steps of a request, so the global fetch gets the signal as `init` and builds it once. An injected
-  // fetch takes only a Request, so it gets one carrying the signal.
-  const send = injectedFetch
-    ? (request: Request, signal: AbortSignal) => injectedFetch(new Request(request, { signal, redirect: "manual" }))
-    : (request: Request, signal: AbortSignal) => globalThis.fetch(request, { signal, redirect: "manual" });
+  /**
+   * Sends one attempt. `fetch(input, init)` is specified as `fetch(new Request(input, init))`, and building that
+   * Request is one of the costliest steps of a request, so the global fetch gets `input` and `init` and builds it once
+   * (from the URL for `RequestParts`). An injected fetch takes only a Request, so it gets one carrying the signal.
+   * A body can be read only once, so a `Request` with one is sent as a copy (which keeps FormData's boundary header);
+   * the parts' string or FormData body is sent again as it is.
+   */
+  const send = (request: OutgoingRequest, signal: AbortSignal): Promise<Response> => {
+    const [input, init]: [RequestInfo, RequestInit] =
+      request instanceof RequestParts
+        ? [request.url, request.init(signal, "manual")]
+        : [request.body === null ? request : request.clone(), { signal, redirect: "manual" }];
+    return injectedFetch ? injectedFetch(new Request(input, init)) : globalThis.fetch(input, init);
+  };
   const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES, 0, configError);
   const defaultTimeoutMs = setting("timeoutMs", options.timeoutMs ?? 60_000, 1, configError);
   const defaultMaxRetryDelayMs = setting(
@@ -127,31 +136,30 @@ export function createTransport(options: TransportOptions): Transport {
   const { log } = options;
 
   async function attempt(
-    request: Request,
+    request: OutgoingRequest,
     info: RouteInfo,
     settings: AttemptSettings,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<Outcome> {
     const release = rateLimiter
       ? await abortable(request, signal, () => rateLimiter.acquire(info.bucket, info.requestsPerMinute, signal))
       : NOT_LIMITED;
-    if (signal.aborted) {
+    if (signal?.aborted) {
       release({ sent: false });
       throw userAbort(request, signal);
     }
-    // A body can be read only once, so an attempt with one sends a copy (which keeps FormData's boundary header).
-    const source = request.body === null ? request : request.clone();
     // One controller per attempt, aborted by the caller's signal or by the deadline (a listener and a timer cost far
-    // less than the `AbortSignal.any` every request would otherwise pay for).
+    // less than the `AbortSignal.any` every request would otherwise pay for). A call without a signal of its own
+    // (a generated method called without `signal`) needs no listener at all.
     const controller = new AbortController();
     const stopper: Stopper = { controller, reject: undefined };
-    const onAbort = (): void => stop(stopper, signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const onAbort = (): void => stop(stopper, signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(stop, settings.timeoutMs, stopper);
     try {
       let response: Response;
       try {
-        response = await unlessStopped(send(source, controller.signal), stopper);
+        response = await unlessStopped(send(request, controller.signal), stopper);
       } catch (error) {
         // A refused connection never reached the server, so it frees its slot at once; anything else may have.
         release({ sent: !failedBeforeSend(error) });
@@ -171,7 +179,7 @@ export function createTransport(options: TransportOptions): Transport {
       return { response: await (injectedFetch ? unlessStopped(reading, stopper) : reading) };
     } catch (error) {
       if (error instanceof ResponseTooLargeError) throw error;
-      if (signal.aborted) throw userAbort(request, signal);
+      if (signal?.aborted) throw userAbort(request, signal);
       if (controller.signal.aborted) {
         return { error: new APIConnectionTimeoutError(settings.timeoutMs, request), failure: { kind: "timeout" } };
       }
@@ -182,16 +190,20 @@ export function createTransport(options: TransportOptions): Transport {
       return { error: failure, failure: { kind: "connection", error } };
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
   /** Runs `step`, turning a rejection caused by the caller's abort into `APIUserAbortError`. */
-  async function abortable<T>(request: Request, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
+  async function abortable<T>(
+    request: OutgoingRequest,
+    signal: AbortSignal | undefined,
+    step: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await step();
     } catch (error) {
-      if (signal.aborted) throw userAbort(request, signal);
+      if (signal?.aborted) throw userAbort(request, signal);
       throw error;
     }
   }
@@ -201,11 +213,13 @@ export function createTransport(options: TransportOptions): Transport {
     const maxRetries = override("maxRetries", overrides.maxRetries, defaultMaxRetries, 0);
     const timeoutMs = override("timeoutMs", overrides.timeoutMs, defaultTimeoutMs, 1);
     const maxRetryDelayMs = override("maxRetryDelayMs", overrides.maxRetryDelayMs, defaultMaxRetryDelayMs, 0);
-    const signal = overrides.signal ? AbortSignal.any([request.signal, overrides.signal]) : request.signal;
+    // A `Request` always has a signal (often one nobody can abort); `RequestParts` has none.
+    const own = request instanceof RequestParts ? undefined : request.signal;
+    const signal = own && overrides.signal ? AbortSignal.any([own, overrides.signal]) : (overrides.signal ?? own);
     const info = overrides.route ?? route(request.method, new URL(request.url));
 
     for (let retry = 0; ; retry++) {
-      if (signal.aborted) throw userAbort(request, signal);
+      if (signal?.aborted) throw userAbort(request, signal);
       const mayRetry = retry < maxRetries;
       const startedAt = log ? performance.now() : 0;
       const outcome = await attempt(request, info, { timeoutMs, maxRetryDelayMs, mayRetry, retry }, signal);
@@ -257,7 +271,7 @@ function causeText(error: unknown): string {
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
-function userAbort(request: Request, signal: AbortSignal): APIUserAbortError {
+function userAbort(request: OutgoingRequest, signal: AbortSignal): APIUserAbortError {
   return new APIUserAbortError(`Request was aborted (${describeRequest(request)})`, { cause: signal.reason, request });
 }
 
