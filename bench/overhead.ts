@@ -12,8 +12,9 @@
  *   copies, and merges headers, URL and response parsing on every call);
  * - `client.GET`: the client's raw `bolna.GET(...)`: openapi-fetch plus our transport (route, timeout, retry
  *   policy), without the generated method's argument check;
- * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, openapi-fetch (URL, headers,
- *   its `Request`, response parsing), transport (route, timeout, retry policy) and the same JSON parse;
+ * - `client`: `bolna.getAgent()` from this checkout (no rate limiter): argument check, the URL and headers built
+ *   without openapi-fetch's `Request` (`direct-request.ts`), transport (timeout, retry policy, size-capped read) and
+ *   the same JSON parse;
  * - `validateResponses`, with `--validate-responses`: `client` with `validateResponses: "warn"`, so each answer
  *   is also checked against the spec (over loopback the fake answers the spec's example agent, a typical body);
  * - `baseline`, with `--baseline <dir>`: the same from another checkout's `src/` (e.g. `git archive HEAD src`

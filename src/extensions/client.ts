@@ -29,7 +29,8 @@ import { ALL_OPERATIONS } from "./internal/operation-table.js";
 import type { RequestOptions } from "./operation-types.js";
 import { PagePromise } from "./pagination.js";
 import { createRateLimiter } from "./internal/rate-limit.js";
-import { RequestParts, type OutgoingRequest } from "./internal/request-parts.js";
+import { createDirectSender } from "./internal/direct-request.js";
+import type { OutgoingRequest } from "./internal/request-parts.js";
 import { readData } from "./internal/responses.js";
 import { createRouteTable, type RouteTable } from "./internal/routes.js";
 import { createTransport, type RouteInfo, type Transport } from "./internal/transport.js";
@@ -274,19 +275,20 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
   const logger = options.logger ?? console;
   const routes = createRouteTable(ALL_OPERATIONS, new URL(baseUrl).pathname);
   const { transport, routeOf } = createSdkTransport(options, routes);
-  const raw = createClient<paths>({
-    baseUrl,
-    fetch: (request: Request) => transport(request),
-    headers: {
-      "User-Agent": `${SDK_NAME}/${SDK_VERSION}`,
-      "X-Bolna-Client": `${SDK_NAME}/${SDK_VERSION}`,
-      ...options.headers,
-      Authorization: `Bearer ${apiKey}`,
-    },
-  });
+  const headers = {
+    "User-Agent": `${SDK_NAME}/${SDK_VERSION}`,
+    "X-Bolna-Client": `${SDK_NAME}/${SDK_VERSION}`,
+    ...options.headers,
+    Authorization: `Bearer ${apiKey}`,
+  };
+  const raw = createClient<paths>({ baseUrl, fetch: (request: Request) => transport(request), headers });
+  const sendDirect = createDirectSender({ baseUrl, headers, transport, toFormData });
   const request = raw.request as unknown as LooseRequest;
-  /** The middleware registered with openapi-fetch, in the same order (openapi-fetch does not expose its list). */
-  const middleware: Middleware[] = [];
+  /**
+   * Whether middleware was ever registered. Middleware is promised real `Request`s, so from then on generated methods
+   * go through openapi-fetch (openapi-fetch does not expose its list, so an `eject` of all of it does not switch back).
+   */
+  let usesMiddleware = false;
 
   async function send(
     meta: OperationMetadata,
@@ -305,28 +307,31 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
       strictBody ??= import("./internal/strict-body.js");
       (await strictBody).assertStrictBody(meta.operationId, body, debug);
     }
+    // The transport reads its own settings (`signal`, `timeoutMs`, `maxRetries`, `maxRetryDelayMs`) from these.
+    const overrides = { ...opts, route };
     let sent: OutgoingRequest | undefined;
-    const init: Record<string, unknown> = {
-      params: { path, query },
-      // Read as text: `readData` parses it, so a malformed body becomes a typed error rather than a SyntaxError.
-      parseAs: "text",
-      fetch: (req: OutgoingRequest) => {
-        sent = req;
-        return transport(req, {
-          signal: opts.signal,
-          timeoutMs: opts.timeoutMs,
-          maxRetries: opts.maxRetries,
-          maxRetryDelayMs: opts.maxRetryDelayMs,
-          route,
-        });
-      },
-    };
-    if (body !== undefined) init.body = body;
-    if (opts.headers) init.headers = opts.headers;
-    if (meta.body?.mediaType === "multipart/form-data") init.bodySerializer = toFormData;
-    // Middleware is promised real `Request`s; without any, the transport sends the parts with one `fetch(url, init)`.
-    if (middleware.length === 0) init.Request = RequestParts;
-    const { data, error, response } = await request(meta.method, meta.path, init);
+    let answer: { data?: unknown; error?: unknown; response: Response };
+    if (!usesMiddleware) {
+      const direct = await sendDirect(meta, { path, query, body }, opts.headers, overrides);
+      sent = direct.request;
+      answer = direct;
+    } else {
+      // `undefined` is openapi-fetch's default for each of these.
+      const init: Record<string, unknown> = {
+        params: { path, query },
+        body,
+        headers: opts.headers,
+        bodySerializer: meta.body?.mediaType === "multipart/form-data" ? toFormData : undefined,
+        // Read as text: `readData` parses it, so a malformed body becomes a typed error rather than a SyntaxError.
+        parseAs: "text",
+        fetch: (req: Request) => {
+          sent = req;
+          return transport(req, overrides);
+        },
+      };
+      answer = await request(meta.method, meta.path, init);
+    }
+    const { data, error, response } = answer;
     const described = sent ?? { method: meta.method, url: `${baseUrl}${meta.path}` };
     if (!response.ok) throw (await loadAPIErrors()).createAPIError(response, error, described);
     const result = readData(meta, response, data as string | undefined, described);
@@ -382,19 +387,11 @@ export function createBolnaClient(options: BolnaClientOptions = {}): BolnaClient
     PATCH: rawMethod("PATCH"),
     DELETE: rawMethod("DELETE"),
     use(...added: Middleware[]) {
-      // One at a time, so the list matches openapi-fetch's even when it refuses one of several.
-      for (const one of added) {
-        raw.use(one);
-        if (one) middleware.push(one);
-      }
+      // Set first: openapi-fetch may register some of `added` and then refuse another.
+      usesMiddleware = true;
+      raw.use(...added);
     },
-    eject(...removed: Middleware[]) {
-      raw.eject(...removed);
-      for (const one of removed) {
-        const at = middleware.indexOf(one);
-        if (at !== -1) middleware.splice(at, 1);
-      }
-    },
+    eject: raw.eject.bind(raw),
     exportExecutions(exportOptions: ExportOptions) {
       // Each page goes through the generated method: argument checks, rate limiter, and the transport's retries
       // with the export's per-request `maxRetries` / `maxRetryDelayMs`.

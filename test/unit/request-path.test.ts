@@ -29,7 +29,7 @@ async function retryingServer(body: object | unknown[]): Promise<{ bolna: BolnaC
 /** What must not differ between two attempts of one call. */
 function wire(request: RecordedRequest) {
   const { host: _host, connection: _connection, ...headers } = request.headers;
-  return { method: request.method, url: request.url, headers, body: request.text };
+  return { method: request.method, path: request.path, query: String(request.query), headers, body: request.text };
 }
 
 /** A multipart body with its boundary replaced, so two attempts (each with a fresh boundary) compare equal. */
@@ -125,16 +125,63 @@ describe("with middleware", () => {
     expect(server.requests[1]?.headers["x-trace-id"]).toBeUndefined();
   });
 
-  it("sends the same bytes with middleware as without", async () => {
-    server = await startFaultServer(() => ({ status: 200, body: { execution_id: "e-1", status: "queued" } }));
-    const bolna = createBolnaClient({ apiKey: KEY, baseUrl: server.url, env: {}, rateLimit: false });
-    const args = { agent_id: AGENT, recipient_phone_number: "+10123456789", user_data: { when: "now" } };
-    await bolna.makeCall(args);
-    const passThrough = { onRequest: () => undefined };
-    bolna.use(passThrough);
-    await bolna.makeCall(args);
-    const [plain, viaMiddleware] = server.requests.map(wire);
-    expect(viaMiddleware).toEqual(plain);
+  const calls: [string, (bolna: BolnaClient) => Promise<unknown>][] = [
+    ["getAgent", (bolna) => bolna.getAgent({ agent_id: AGENT })],
+    [
+      "listAgentExecutions (query)",
+      (bolna) =>
+        bolna.listAgentExecutions({
+          agent_id: AGENT,
+          from: "2026-01-01T00:00:00Z",
+          to: "2026-01-07T00:00:00Z",
+          status: "completed",
+          answered_by_voice_mail: false,
+          page_size: 50,
+        }),
+    ],
+    [
+      "makeCall (JSON body)",
+      (bolna) =>
+        bolna.makeCall({ agent_id: AGENT, recipient_phone_number: "+10123456789", user_data: { when: "now ü" } }),
+    ],
+    [
+      "patchAgent (PATCH, which fetch does not upper-case for us)",
+      (bolna) => bolna.patchAgent({ agent_id: AGENT, agent_config: { agent_name: "Renamed" } }),
+    ],
+    [
+      "createBatch (multipart)",
+      (bolna) =>
+        bolna.createBatch({
+          agent_id: AGENT,
+          file: new File(["contact_number\n+10123456789\n"], "contacts.csv", { type: "text/csv" }),
+          from_phone_numbers: ["+19876543007", "+19876543008"],
+        }),
+    ],
+    ["deleteAgent (DELETE)", (bolna) => bolna.deleteAgent({ agent_id: AGENT })],
+    [
+      "per-call headers, one of them overriding the client's",
+      (bolna) => bolna.getAgent({ agent_id: AGENT }, { headers: { "x-per-call": "2", "X-Bolna-Client": "mine/1" } }),
+    ],
+  ];
+
+  it.each(calls)("sends the same bytes with middleware as without: %s", async (_name, call) => {
+    server = await startFaultServer(() => ({ status: 200, body: {} }));
+    const bolna = createBolnaClient({
+      apiKey: KEY,
+      baseUrl: `${server.url}/base/`,
+      env: {},
+      rateLimit: false,
+      headers: { "x-client-wide": "1" },
+    });
+    await call(bolna).catch(() => undefined);
+    bolna.use({ onRequest: () => undefined });
+    await call(bolna).catch(() => undefined);
+    expect(server.requests).toHaveLength(2);
+    const [direct, viaMiddleware] = server.requests.map((request) =>
+      String(request.headers["content-type"]).startsWith("multipart/") ? withoutBoundary(request) : wire(request),
+    );
+    expect(direct?.path.startsWith("/base/")).toBe(true);
+    expect(viaMiddleware).toEqual(direct);
   });
 
   it("applies the middleware openapi-fetch registered before refusing another of the same use()", async () => {

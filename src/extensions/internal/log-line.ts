@@ -5,7 +5,6 @@
  */
 import { RANK, type AttemptRecord, type LogDetails, type Logger, type LogLevel } from "../logger.js";
 import { redactorFor } from "./redact.js";
-import { RequestParts } from "./request-parts.js";
 
 export interface LineSettings {
   logger: Logger;
@@ -35,7 +34,7 @@ export async function writeLine(record: AttemptRecord, settings: LineSettings): 
   if (logBodies) {
     const { request } = record;
     // `RequestParts` keeps the body as sent (a string or FormData), a `Request` as a stream to copy.
-    const requestBody = await bodyText(request instanceof RequestParts ? new Request(request.url, request) : request);
+    const requestBody = await bodyText(request instanceof Request ? request : new Request(request.url, request));
     if (requestBody) details.requestBody = redact(requestBody);
     const responseBody = record.response && (await bodyText(record.response));
     if (responseBody) details.responseBody = redact(responseBody);

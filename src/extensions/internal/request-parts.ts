@@ -1,36 +1,17 @@
 /**
- * `RequestParts`: what openapi-fetch builds for a generated method's call in place of a `Request`, when no middleware
- * is registered (the client passes it as openapi-fetch's `Request` option). It keeps the URL, method, merged headers
- * and serialized body exactly as openapi-fetch produced them, and costs a plain object.
- *
- * Why: `fetch(request, init)` is specified as `fetch(new Request(request, init))`, so a call that goes through a
- * `Request` builds one in openapi-fetch and a second in `fetch`. Building a `Request` is among the costliest steps
- * of a call; with `RequestParts` the transport calls `fetch(url, init)` and the call's only `Request` is fetch's own.
- * Middleware sees real `Request`s: with any registered, the client does not use this class.
+ * `RequestParts`: a request as the client builds it for a generated method (see `direct-request.ts`): URL, method,
+ * headers and a body that can be sent again as it is. It costs a plain object where a `Request` costs one of the
+ * steepest steps of a call, and the transport sends it as `fetch(url, parts)`, so the call's only `Request` is the
+ * one fetch builds itself. It is also a valid `RequestInit` (a log line copies it into a `Request` that way).
  */
-
-/** A body the transport can send again on a retry as it is (openapi-fetch serializes to a string or `FormData`). */
-type ReusableBody = string | FormData;
-
-export class RequestParts {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: ReusableBody | null;
-
-  /** Called by openapi-fetch as `new Request(url, init)`, with `init.headers` already a merged `Headers`. */
-  constructor(url: string, init: { method?: string; headers?: Headers; body?: ReusableBody | null }) {
-    this.url = url;
-    this.method = init.method ?? "GET";
-    this.headers = init.headers ?? new Headers();
-    this.body = init.body ?? null;
-  }
-
-  /** What `fetch(this.url, …)` needs besides the attempt's own `signal` and `redirect`. */
-  init(signal: AbortSignal, redirect: RequestRedirect): RequestInit {
-    return { method: this.method, headers: this.headers, body: this.body, signal, redirect };
-  }
+export interface RequestParts {
+  method: string;
+  url: string;
+  /** Shared between calls: read it, never change it. */
+  headers: Headers;
+  /** A string or FormData, which a retry sends again as it is; `null` without a body. */
+  body: string | FormData | null;
 }
 
-/** A request as the transport takes it. */
+/** A request as the transport takes it: a `Request` (raw calls, middleware) or the parts of one. */
 export type OutgoingRequest = Request | RequestParts;

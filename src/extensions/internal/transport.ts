@@ -31,7 +31,7 @@ import {
 import type { AttemptLog } from "../logger.js";
 import { MAX_TIMER_MS, sleep, type RateLimiter, type Release, type Sleep } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
-import { RequestParts, type OutgoingRequest } from "./request-parts.js";
+import type { OutgoingRequest } from "./request-parts.js";
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_DELAY_MS,
@@ -113,9 +113,9 @@ export function createTransport(options: TransportOptions): Transport {
    */
   const send = (request: OutgoingRequest, signal: AbortSignal): Promise<Response> => {
     const [input, init]: [RequestInfo, RequestInit] =
-      request instanceof RequestParts
-        ? [request.url, request.init(signal, "manual")]
-        : [request.body === null ? request : request.clone(), { signal, redirect: "manual" }];
+      request instanceof Request
+        ? [request.body === null ? request : request.clone(), { signal, redirect: "manual" }]
+        : [request.url, { ...request, signal, redirect: "manual" }];
     return injectedFetch ? injectedFetch(new Request(input, init)) : globalThis.fetch(input, init);
   };
   const defaultMaxRetries = setting("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES, 0, configError);
@@ -214,7 +214,7 @@ export function createTransport(options: TransportOptions): Transport {
     const timeoutMs = override("timeoutMs", overrides.timeoutMs, defaultTimeoutMs, 1);
     const maxRetryDelayMs = override("maxRetryDelayMs", overrides.maxRetryDelayMs, defaultMaxRetryDelayMs, 0);
     // A `Request` always has a signal (often one nobody can abort); `RequestParts` has none.
-    const own = request instanceof RequestParts ? undefined : request.signal;
+    const own = request instanceof Request ? request.signal : undefined;
     const signal = own && overrides.signal ? AbortSignal.any([own, overrides.signal]) : (overrides.signal ?? own);
     const info = overrides.route ?? route(request.method, new URL(request.url));
 
