@@ -5,12 +5,19 @@
  * Every case checks the guarantee: each record that existed at the start, lies in the range and was not deleted
  * comes out exactly once; calls created during the export come out at most once.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { exportExecutions, type ExportExecutionsOptions } from "../../src/extensions/export/index.js";
 import { StatefulListing, type FakeExecution, type StatefulListingOptions } from "../support/stateful-listing.js";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
+/** How far the clock moves while the server answers one page. */
+const MS_PER_REQUEST = 7;
+
+// Only `Date` is faked: both clocks (the export's default `to`, the listing's "now") read it, and it moves by
+// MS_PER_REQUEST per page read instead of with the machine's speed, so a loaded machine runs the same scenario.
+beforeEach(() => void vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-06-01T12:00:00.000Z") }));
+afterEach(() => void vi.useRealTimers());
 
 interface Scenario {
   order?: StatefulListingOptions["order"];
@@ -37,7 +44,10 @@ async function run(scenario: Scenario): Promise<Result> {
   const listing = new StatefulListing({
     order: scenario.order,
     skewMs: scenario.skewMs,
-    onRequest: (n, _query, l) => scenario.change?.(n, l),
+    onRequest: (n, _query, l) => {
+      vi.setSystemTime(Date.now() + MS_PER_REQUEST);
+      scenario.change?.(n, l);
+    },
   });
   const now = Date.now() + (scenario.skewMs ?? 0);
   const pre = listing.fill(scenario.records ?? 1_500, now - 10 * DAY, now - MINUTE, (n) =>
