@@ -1,10 +1,13 @@
 /**
- * The retrying `fetch` that openapi-fetch calls. Retries live here because openapi-fetch's middleware cannot resend.
+ * The retrying `fetch` under every call: openapi-fetch's (raw calls, and generated methods once middleware is
+ * registered) and the generated methods' own `RequestParts` (`direct-request.ts`). Retries live here because
+ * openapi-fetch's middleware cannot resend.
  *
  * Contract, per call:
  * - Every attempt first takes a slot from the rate limiter (bucket from `route`) and frees it when the response
- *   headers arrive or the attempt fails. It sends the request (a fresh clone when it has a body) with
- *   `redirect: "manual"`, so a 3xx comes back as it is and is never followed (see `RedirectError`).
+ *   headers arrive or the attempt fails. It sends the request (a `Request` as a fresh clone when it has a body;
+ *   `RequestParts` as `fetch(url, init)`) with `redirect: "manual"`, so a 3xx comes back as it is and is never
+ *   followed (see `RedirectError`).
  * - Each attempt has its own deadline (`timeoutMs`) covering the headers *and* the whole body, linked to the caller's
  *   signal (`request.signal` and/or `overrides.signal`), which therefore also works mid-body: the global `fetch` gets
  *   the signal as its `init`, an injected one a `Request` carrying it. Both also reject the attempt at once, so they
