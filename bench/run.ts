@@ -364,8 +364,9 @@ async function main(): Promise<void> {
         `(node, tsx); RSS growth over the post-warm-up baseline: 10k ${growth(small)}, 100k ${growth(large)} ` +
         `(baselines differ by several MiB between processes, so the growths' ratio is noise-dominated).` +
         (large.ok ? ` 100k: ${large.result.pages} pages in ${seconds(large.result.ms)}.` : ""),
-      `⁴ Ours is the full client call: argument check, openapi-fetch (URL, headers, its Request, response parsing), ` +
-        `transport (route lookup, a timeout and an abort link per attempt, retry policy) and the JSON parse; the ` +
+      `⁴ Ours is the full client call: argument check, URL and headers built with openapi-fetch's serializers ` +
+        `(no Request of its own: fetch builds the only one), transport (a timeout and an abort link per attempt, ` +
+        `retry policy, size-capped body read) and the JSON parse; the ` +
         `baseline is the least a caller can write, fetch(url, { headers }) + response.json(), with no timeout, ` +
         `abort or retries. Same local server, no latency, so the ratio is relative to a loopback round trip; ` +
         `against Bolna's real latency the same ${(clientUs - rawUs).toFixed(0)} µs is noise. Medians of ` +
