@@ -128,15 +128,16 @@ describe("with middleware", () => {
   const calls: [string, (bolna: BolnaClient) => Promise<unknown>][] = [
     ["getAgent", (bolna) => bolna.getAgent({ agent_id: AGENT })],
     [
-      "listAgentExecutions (query)",
+      "listAgentExecutions (query: offsets, microseconds, characters to encode)",
       (bolna) =>
         bolna.listAgentExecutions({
           agent_id: AGENT,
-          from: "2026-01-01T00:00:00Z",
-          to: "2026-01-07T00:00:00Z",
-          status: "completed",
-          answered_by_voice_mail: false,
-          page_size: 50,
+          from: "2026-03-01T05:30:00+05:30",
+          to: "2026-03-02 00:00:00.123456",
+          call_type: "outbound",
+          provider: "web-call",
+          batch_id: "b 1/2",
+          page_number: 3,
         }),
     ],
     [
